@@ -1,0 +1,21 @@
+# make setup | make demo [DATA=../shared/data] | make test
+PYTHON ?= python
+DATA ?=
+
+.PHONY: setup demo test
+
+# Installs into the active Python environment. torch first, as the CPU wheel
+# 2.13.0 (a plain `pip install torch` would pull a multi-GB CUDA build), then
+# mmcv-lite unless a full mmcv (with compiled ops) is importable, then
+# ftplugin with its pinned OpenMMLab stack.
+setup:
+	@$(PYTHON) -c "import torch" 2>/dev/null || $(PYTHON) -m pip install torch==2.13.0
+	@$(PYTHON) -c "import mmcv._ext" 2>/dev/null || $(PYTHON) -m pip install mmcv-lite==2.1.0
+	$(PYTHON) -m pip install -q -e ".[tests]"
+
+# End-to-end demo: generated data by default, the real files with DATA=DIR.
+demo: setup
+	$(PYTHON) tools/run_demo.py $(if $(DATA),--data-root $(DATA))
+
+test: setup
+	$(PYTHON) -m pytest tests -ra

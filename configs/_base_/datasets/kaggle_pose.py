@@ -1,0 +1,33 @@
+# Kaggle fall pose CSVs, split 70/20/10 per class by file (seeded).
+# Point all three loaders at your copy with --cfg-options
+#   train_dataloader.dataset.data_root=D val_dataloader.dataset.data_root=D
+#   test_dataloader.dataset.data_root=D
+dataset_type = 'KagglePoseDataset'
+data_root = 'data/kaggle_fall'
+common = dict(type=dataset_type, data_root=data_root, clip_len=64,
+              split_seed=42, on_empty='skip')
+
+train_pipeline = [dict(type='PackActionInputs')]
+test_pipeline = [dict(type='PackActionInputs')]
+
+train_dataloader = dict(
+    batch_size=16,
+    num_workers=0,  # samples are preloaded arrays: workers only add overhead
+    drop_last=True,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(**common, split='train', pipeline=train_pipeline))
+val_dataloader = dict(
+    batch_size=64,
+    num_workers=0,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(**common, split='val', pipeline=test_pipeline,
+                 test_mode=True))
+test_dataloader = dict(
+    batch_size=64,
+    num_workers=0,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(**common, split='test', pipeline=test_pipeline,
+                 test_mode=True))
+
+val_evaluator = dict(type='ClassificationMetric', topk=(1, ))
+test_evaluator = val_evaluator

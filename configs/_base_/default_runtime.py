@@ -1,0 +1,32 @@
+# Runtime shared by every ftplugin config (mmaction2's own layout).
+default_scope = 'mmaction'
+# Lets mmaction2's own tools/train.py run ftplugin configs: importing ftplugin
+# applies its compatibility patches and registers its modules.
+custom_imports = dict(imports=['ftplugin'], allow_failed_imports=False)
+# load_from= goes through ftplugin's checkpoint adapter (key maps, skipping).
+runner_type = 'FineTuneRunner'
+
+default_hooks = dict(
+    runtime_info=dict(type='RuntimeInfoHook'),
+    timer=dict(type='IterTimerHook'),
+    logger=dict(type='LoggerHook', interval=20, ignore_last=False),
+    param_scheduler=dict(type='ParamSchedulerHook'),
+    checkpoint=dict(
+        type='CheckpointHook', interval=1, max_keep_ckpts=2,
+        save_best='auto'),
+    sampler_seed=dict(type='DistSamplerSeedHook'),
+    sync_buffers=dict(type='SyncBuffersHook'))
+custom_hooks = [dict(type='TrainingHistoryHook')]
+
+env_cfg = dict(
+    cudnn_benchmark=False,
+    mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
+    # ftplugin.compat switches to gloo on machines without CUDA
+    dist_cfg=dict(backend='nccl'))
+
+log_processor = dict(type='LogProcessor', window_size=20, by_epoch=True)
+vis_backends = [dict(type='LocalVisBackend')]
+visualizer = dict(type='ActionVisualizer', vis_backends=vis_backends)
+log_level = 'INFO'
+load_from = None
+resume = False

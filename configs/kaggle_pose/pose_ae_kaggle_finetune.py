@@ -1,0 +1,14 @@
+# The seed's default: full fine-tuning of the KTH-pretrained autoencoder with
+# the fall classifier, loss = CE + 0.1 x reconstruction MSE.
+#   python tools/train.py configs/kaggle_pose/pose_ae_kaggle_finetune.py \
+#     --cfg-options load_from=checkpoints/pose_autoencoder.pt \
+#       train_dataloader.dataset.data_root=D val_dataloader.dataset.data_root=D \
+#       test_dataloader.dataset.data_root=D
+_base_ = [
+    '../_base_/models/pose_ae_classifier.py',
+    '../_base_/datasets/kaggle_pose.py',
+    '../_base_/schedules/adam_plateau_30e.py', '../_base_/default_runtime.py'
+]
+
+# keep best_acc_top1_epoch_N.pth: the seed's model selection by val accuracy
+default_hooks = dict(checkpoint=dict(save_best='acc/top1', rule='greater'))

@@ -1,0 +1,6 @@
+# Same model from random weights (no load_from), cross-entropy only, as the
+# seed's --from-scratch.
+_base_ = ['./pose_ae_kaggle_finetune.py']
+
+model = dict(loss_recon=None)
+load_from = None

@@ -1,0 +1,156 @@
+"""The one checkpoint adapter of ftplugin, shared by every family.
+
+Loads a pretrained file (``weights_only=True``, see :mod:`ftplugin.compat`),
+finds its state dict whatever container the producing project used, maps
+foreign key layouts onto the model's keys, skips tensors whose shape differs
+(e.g. a classifier with another number of classes) and logs what loaded,
+what was remapped, skipped, missing and unexpected.
+"""
+import re
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import torch
+from mmengine.logging import MMLogger, print_log
+from mmengine.model import is_model_wrapper
+from torch import nn
+
+from .compat import safe_torch_load
+
+# Containers used by the projects ftplugin replaces, tried in this order.
+STATE_DICT_KEYS = ('state_dict', 'model_state_dict', 'model',
+                   'encoder_state_dict')
+
+KeyMap = Sequence[Tuple[str, str]]
+
+
+@dataclass
+class LoadReport:
+    """What :func:`load_pretrained` did, key by key."""
+    loaded: List[str] = field(default_factory=list)
+    remapped: Dict[str, str] = field(default_factory=dict)
+    shape_skipped: Dict[str, Tuple[tuple, tuple]] = field(
+        default_factory=dict)
+    missing: List[str] = field(default_factory=list)
+    unexpected: List[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """A multi-line, human-readable account."""
+        lines = [f'loaded {len(self.loaded)} tensor(s)']
+        if self.remapped:
+            lines.append(f'remapped {len(self.remapped)} key(s), e.g. ' +
+                         ', '.join(f'{k} -> {v}' for k, v in list(
+                             self.remapped.items())[:3]))
+        for name, keys in (('shape-skipped', self.shape_skipped),
+                           ('missing (left as initialised)', self.missing),
+                           ('unexpected (ignored)', self.unexpected)):
+            if keys:
+                shown = ([f'{k} {s[0]} vs model {s[1]}'
+                          for k, s in keys.items()]
+                         if isinstance(keys, dict) else list(keys))
+                lines.append(f'{name}: {len(keys)}: ' + ', '.join(shown))
+        return '\n'.join(lines)
+
+
+def extract_state_dict(checkpoint: dict, filename: str = '<checkpoint>'
+                       ) -> Dict[str, torch.Tensor]:
+    """Find the tensor dict inside a checkpoint of any known layout.
+
+    Args:
+        checkpoint (dict): What :func:`torch.load` returned.
+        filename (str): For error messages.
+
+    Returns:
+        dict[str, Tensor]: The state dict.
+    """
+    if not isinstance(checkpoint, dict):
+        raise TypeError(f'{filename}: expected a dict, got '
+                        f'{type(checkpoint).__name__}')
+    for key in STATE_DICT_KEYS:
+        if isinstance(checkpoint.get(key), dict):
+            return checkpoint[key]
+    if checkpoint and all(
+            isinstance(v, torch.Tensor) for v in checkpoint.values()):
+        return checkpoint  # a bare state dict
+    raise KeyError(f'{filename}: no state dict found; looked for '
+                   f'{STATE_DICT_KEYS} and for a bare tensor dict, got keys '
+                   f'{sorted(checkpoint)[:10]}')
+
+
+def remap_keys(state_dict: Dict[str, torch.Tensor],
+               target_keys: Sequence[str],
+               key_map: KeyMap = ()) -> Tuple[Dict[str, torch.Tensor],
+                                              Dict[str, str]]:
+    """Rename keys that the model lacks with the first rule that fits.
+
+    A key already in ``target_keys`` is kept. Otherwise each ``(pattern,
+    replacement)`` of ``key_map`` (regular expressions, then a DDP
+    ``module.`` prefix strip) is tried, and the first result that is a target
+    key is taken. Keys no rule maps stay as they are (reported unexpected).
+
+    Args:
+        state_dict (dict): Checkpoint tensors.
+        target_keys (Sequence[str]): The model's state-dict keys.
+        key_map (Sequence[tuple[str, str]]): Regex rules.
+
+    Returns:
+        tuple: The renamed state dict and ``{old: new}`` of renamed keys.
+    """
+    targets = set(target_keys)
+    rules = list(key_map) + [(r'^module\.', '')]
+    out, renamed = {}, {}
+    for key, value in state_dict.items():
+        new_key = key
+        if key not in targets:
+            for pattern, replacement in rules:
+                candidate = re.sub(pattern, replacement, key)
+                if candidate in targets:
+                    new_key = candidate
+                    renamed[key] = candidate
+                    break
+        out[new_key] = value
+    return out, renamed
+
+
+def load_pretrained(model: nn.Module,
+                    filename: str,
+                    key_map: Optional[KeyMap] = None,
+                    logger: Optional[MMLogger] = None) -> LoadReport:
+    """Load pretrained weights into ``model`` and report what happened.
+
+    Args:
+        model (nn.Module): Target model (a DDP wrapper is unwrapped).
+        filename (str): Checkpoint path.
+        key_map (Sequence[tuple[str, str]], optional): Regex rules for
+            foreign layouts; defaults to the model's ``pretrained_key_map``
+            attribute, if any.
+        logger (MMLogger, optional): Where the report goes; the current
+            logger by default.
+
+    Returns:
+        LoadReport: The per-key account.
+    """
+    if is_model_wrapper(model):
+        model = model.module
+    if key_map is None:
+        key_map = getattr(model, 'pretrained_key_map', ())
+    source = extract_state_dict(
+        safe_torch_load(filename, map_location='cpu'), filename)
+    own = model.state_dict()
+    state, renamed = remap_keys(source, list(own), key_map)
+    report = LoadReport(remapped=renamed)
+    compatible = {}
+    for key, value in state.items():
+        if key not in own:
+            report.unexpected.append(key)
+        elif tuple(value.shape) != tuple(own[key].shape):
+            report.shape_skipped[key] = (tuple(value.shape),
+                                         tuple(own[key].shape))
+        else:
+            compatible[key] = value
+    model.load_state_dict(compatible, strict=False)
+    report.loaded = sorted(compatible)
+    report.missing = sorted(k for k in own if k not in compatible)
+    print_log(f'Pretrained weights from {filename}:\n{report.summary()}',
+              logger=logger or 'current')
+    return report

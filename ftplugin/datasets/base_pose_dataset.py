@@ -1,0 +1,149 @@
+import logging
+from abc import abstractmethod
+from typing import Callable, List, Optional, Sequence, Tuple, Union
+
+import numpy as np
+from mmengine.dataset import BaseDataset
+from mmengine.logging import print_log
+
+from .pose_utils import normalize_pose_sequence, pad_or_trim, window_starts
+
+SPLITS = ('train', 'val', 'test', 'all')
+
+
+class BasePoseDataset(BaseDataset):
+    """Base of the pose-sequence datasets: file split, windows, normalisation.
+
+    Subclasses list the files of ``data_root`` with their labels
+    (:meth:`scan_files`) and read one file into OpenPose-18 poses
+    (:meth:`read_file`). This class splits the files, cuts windows, normalises
+    them and yields ``keypoint`` arrays of shape (2, clip_len, 18) for
+    mmaction2's ``PackActionInputs``.
+
+    Args:
+        data_root (str): Root directory of the dataset.
+        pipeline (list): Transforms applied to each sample.
+        split (str): ``'train'``, ``'val'`` or ``'test'`` for a stratified
+            split of the files (``split_ratios``), or ``'all'`` for every
+            file. Defaults to ``'all'``.
+        split_ratios (Sequence[float]): Train/val/test fractions of each
+            class. Defaults to (0.7, 0.2, 0.1).
+        split_seed (int): Seed of the split; the same seed gives the same
+            files in every process and run. Defaults to 42.
+        max_samples_per_class (int, optional): Keep only the first N files
+            (sorted by name) of each class before splitting, as the seed's
+            ``--max-samples-per-class``. Defaults to None.
+        clip_len (int): Frames per window. Defaults to 64.
+        window_stride (int): 0 for one window at the start of each file
+            (shorter files repeat their last frame); > 0 for sliding windows
+            every ``window_stride`` frames. Defaults to 0.
+        on_empty (str): What to do with files that hold no pose:
+            ``'skip'`` (one warning naming them) or ``'error'``.
+            Defaults to ``'skip'``.
+        test_mode (bool): Passed to :class:`BaseDataset`.
+    """
+
+    def __init__(self,
+                 data_root: str,
+                 pipeline: List[Union[dict, Callable]] = (),
+                 split: str = 'all',
+                 split_ratios: Sequence[float] = (0.7, 0.2, 0.1),
+                 split_seed: int = 42,
+                 max_samples_per_class: Optional[int] = None,
+                 clip_len: int = 64,
+                 window_stride: int = 0,
+                 on_empty: str = 'skip',
+                 test_mode: bool = False,
+                 **kwargs) -> None:
+        if split not in SPLITS:
+            raise ValueError(f'split must be one of {SPLITS}, got {split!r}')
+        if on_empty not in ('skip', 'error'):
+            raise ValueError(f"on_empty must be 'skip' or 'error', got "
+                             f'{on_empty!r}')
+        if len(split_ratios) != 3 or abs(sum(split_ratios) - 1) > 1e-6:
+            raise ValueError(f'split_ratios must be 3 fractions summing to 1,'
+                             f' got {split_ratios}')
+        self.split = split
+        self.split_ratios = tuple(split_ratios)
+        self.split_seed = split_seed
+        self.max_samples_per_class = max_samples_per_class
+        self.clip_len = clip_len
+        self.window_stride = window_stride
+        self.on_empty = on_empty
+        super().__init__(
+            data_root=data_root,
+            pipeline=list(pipeline),
+            test_mode=test_mode,
+            **kwargs)
+
+    @abstractmethod
+    def scan_files(self) -> List[Tuple[str, int]]:
+        """Return ``(path, label)`` of every file, sorted by path."""
+
+    @abstractmethod
+    def read_file(self, path: str) -> Tuple[np.ndarray, np.ndarray]:
+        """Read one file into (T, 18, 2) poses and (T, 18) validity."""
+
+    def select_files(
+            self, files: List[Tuple[str, int]]) -> List[Tuple[str, int]]:
+        """Apply ``max_samples_per_class`` and the stratified file split.
+
+        Args:
+            files (list[tuple]): ``(path, label)`` pairs sorted by path.
+
+        Returns:
+            list[tuple]: The pairs of this split, sorted by path.
+        """
+        labels = sorted({label for _, label in files})
+        rng = np.random.default_rng(self.split_seed)
+        selected = []
+        for label in labels:
+            group = [f for f in files if f[1] == label]
+            if self.max_samples_per_class:
+                group = group[:self.max_samples_per_class]
+            if self.split == 'all':
+                selected += group
+                continue
+            order = rng.permutation(len(group))
+            n_train = int(round(self.split_ratios[0] * len(group)))
+            n_val = int(round(self.split_ratios[1] * len(group)))
+            bounds = {'train': (0, n_train),
+                      'val': (n_train, n_train + n_val),
+                      'test': (n_train + n_val, len(group))}[self.split]
+            selected += [group[i] for i in order[bounds[0]:bounds[1]]]
+        return sorted(selected)
+
+    def load_data_list(self) -> List[dict]:
+        """Read, window and normalise the files of this split."""
+        files = self.select_files(self.scan_files())
+        data_list, empty = [], []
+        for path, label in files:
+            poses, valid = self.read_file(path)
+            if len(poses) == 0:
+                empty.append(path)
+                continue
+            for start in window_starts(len(poses), self.clip_len,
+                                       self.window_stride):
+                stop = start + self.clip_len
+                window = normalize_pose_sequence(
+                    pad_or_trim(poses[start:stop], self.clip_len),
+                    pad_or_trim(valid[start:stop], self.clip_len))
+                data_list.append(
+                    dict(
+                        keypoint=np.ascontiguousarray(
+                            window.transpose(2, 0, 1)),  # (2, T, J)
+                        label=label,
+                        filename=path,
+                        start_frame=start,
+                        total_frames=len(poses)))
+        if empty:
+            message = (f'{len(empty)} file(s) of {self.data_root} hold no '
+                       f'pose (header only): ' + ', '.join(empty))
+            if self.on_empty == 'error':
+                raise ValueError(message)
+            print_log(message + ' -- skipped (on_empty="error" makes this '
+                      'an error).', logger="current", level=logging.WARNING)
+        if not data_list:
+            raise ValueError(f'No samples for split {self.split!r} under '
+                             f'{self.data_root}')
+        return data_list

@@ -1,0 +1,81 @@
+import glob
+import os.path as osp
+from typing import List, Tuple
+
+import numpy as np
+import pandas as pd
+from mmaction.registry import DATASETS
+
+from .base_pose_dataset import BasePoseDataset
+from .pose_utils import COCO17_JOINTS, coco17_to_openpose18
+
+CSV_COLUMNS = ('Frame', 'Keypoint', 'X', 'Y', 'Confidence')
+_JOINT_INDEX = {name: i for i, name in enumerate(COCO17_JOINTS)}
+
+
+@DATASETS.register_module()
+class KagglePoseDataset(BasePoseDataset):
+    """Kaggle fall dataset: ``<data_root>/{Fall,No_Fall}/Keypoints_CSV/*.csv``.
+
+    Each CSV has the columns ``Frame,Keypoint,X,Y,Confidence``: one row per
+    detected frame and COCO-17 keypoint, in pixels. Frames without a person
+    are absent (their numbers are skipped); the detected frames are taken in
+    order, as the seed does. Joints are mapped onto the OpenPose-18 layout of
+    the pretrained autoencoder. Label: ``No_Fall`` = 0, ``Fall`` = 1.
+
+    Args:
+        min_keypoint_score (float): Joints whose ``Confidence`` is below this
+            count as not detected (0 after normalisation). Defaults to 0.0,
+            the seed's behaviour (every joint used).
+        **kwargs: See :class:`BasePoseDataset`.
+    """
+    METAINFO = dict(classes=('No_Fall', 'Fall'))
+
+    def __init__(self, min_keypoint_score: float = 0.0, **kwargs) -> None:
+        self.min_keypoint_score = min_keypoint_score
+        super().__init__(**kwargs)
+
+    def scan_files(self) -> List[Tuple[str, int]]:
+        files = []
+        for label, name in enumerate(self.metainfo['classes']):
+            folder = osp.join(self.data_root, name, 'Keypoints_CSV')
+            if not osp.isdir(folder):
+                raise FileNotFoundError(
+                    f'{folder} not found: a Kaggle pose dataset needs '
+                    f'<data_root>/{{Fall,No_Fall}}/Keypoints_CSV/*.csv')
+            files += [(path, label) for path in sorted(
+                glob.glob(osp.join(folder, '*.csv')))]
+        return files
+
+    def read_file(self, path: str) -> Tuple[np.ndarray, np.ndarray]:
+        try:
+            table = pd.read_csv(path)
+        except (pd.errors.ParserError, UnicodeDecodeError) as err:
+            raise ValueError(f'{path}: not a readable CSV ({err})') from err
+        missing = [c for c in CSV_COLUMNS if c not in table.columns]
+        if missing:
+            raise ValueError(f'{path}: missing column(s) {missing}; expected '
+                             f'{",".join(CSV_COLUMNS)}')
+        if table.empty:
+            return (np.zeros((0, 18, 2), np.float32),
+                    np.zeros((0, 18), bool))
+        for column in ('Frame', 'X', 'Y', 'Confidence'):
+            if not pd.api.types.is_numeric_dtype(table[column]):
+                raise ValueError(f'{path}: column {column!r} is not numeric')
+        joint = table['Keypoint'].map(_JOINT_INDEX)
+        if joint.isna().any():
+            unknown = sorted(set(table['Keypoint'][joint.isna()]))
+            raise ValueError(f'{path}: field Keypoint has unknown name(s) '
+                             f'{unknown}; expected the 17 COCO names '
+                             f'{list(COCO17_JOINTS)}')
+        frames, frame_idx = np.unique(
+            table['Frame'].to_numpy(), return_inverse=True)
+        joint_idx = joint.to_numpy(dtype=np.int64)
+        xy = table[['X', 'Y']].to_numpy(dtype=np.float32)
+        score = table['Confidence'].to_numpy(dtype=np.float32)
+        poses = np.zeros((len(frames), 17, 2), np.float32)
+        valid = np.zeros((len(frames), 17), bool)
+        poses[frame_idx, joint_idx] = xy
+        valid[frame_idx, joint_idx] = (np.isfinite(xy).all(axis=1) &
+                                       (score >= self.min_keypoint_score))
+        return coco17_to_openpose18(np.nan_to_num(poses), valid)

@@ -1,0 +1,149 @@
+"""Joint layouts, layout mapping, normalisation and windowing of 2-D poses.
+
+Every pose dataset of ftplugin yields the OpenPose-COCO-18 layout, the one the
+seed's KTH autoencoder was trained on, so the Kaggle (COCO-17) files are mapped
+onto it first. The seed applied OpenPose indices (neck = 1, shoulders = 2 and
+5) to COCO-17 arrays, i.e. it centred on the left eye and scaled by the eye to
+shoulder distance; mapping first and normalising on the mapped layout fixes
+that.
+"""
+from typing import List, Tuple
+
+import numpy as np
+
+OPENPOSE18_JOINTS = ('Nose', 'Neck', 'RShoulder', 'RElbow', 'RWrist',
+                     'LShoulder', 'LElbow', 'LWrist', 'RHip', 'RKnee',
+                     'RAnkle', 'LHip', 'LKnee', 'LAnkle', 'REye', 'LEye',
+                     'REar', 'LEar')
+
+# Names as they appear in the Kaggle ``Keypoints_CSV`` files (COCO-17 order).
+COCO17_JOINTS = ('Nose', 'Left Eye', 'Right Eye', 'Left Ear', 'Right Ear',
+                 'Left Shoulder', 'Right Shoulder', 'Left Elbow',
+                 'Right Elbow', 'Left Wrist', 'Right Wrist', 'Left Hip',
+                 'Right Hip', 'Left Knee', 'Right Knee', 'Left Ankle',
+                 'Right Ankle')
+
+# OpenPose-18 slot -> COCO-17 index; the neck (slot 1) has no COCO joint and
+# is the mid-point of the shoulders.
+_OPENPOSE18_FROM_COCO17 = (0, None, 6, 8, 10, 5, 7, 9, 12, 14, 16, 11, 13,
+                           15, 2, 1, 4, 3)
+NECK, R_SHOULDER, L_SHOULDER = 1, 2, 5
+COCO_L_SHOULDER, COCO_R_SHOULDER = 5, 6
+
+# Left/right pairs of the OpenPose-18 layout, for horizontal flipping.
+OPENPOSE18_FLIP_PAIRS = ((2, 5), (3, 6), (4, 7), (8, 11), (9, 12), (10, 13),
+                         (14, 15), (16, 17))
+
+
+def coco17_to_openpose18(
+        poses: np.ndarray, valid: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    """Map COCO-17 joints onto the OpenPose-18 layout.
+
+    Args:
+        poses (np.ndarray): (T, 17, 2) coordinates in COCO-17 order.
+        valid (np.ndarray): (T, 17) bool, whether each joint was detected.
+
+    Returns:
+        tuple: (T, 18, 2) float32 poses and (T, 18) bool validity. The neck
+        is the mid-shoulder point, valid only where both shoulders are.
+    """
+    num_frames = poses.shape[0]
+    out = np.zeros((num_frames, 18, 2), dtype=np.float32)
+    out_valid = np.zeros((num_frames, 18), dtype=bool)
+    for slot, coco in enumerate(_OPENPOSE18_FROM_COCO17):
+        if coco is not None:
+            out[:, slot] = poses[:, coco]
+            out_valid[:, slot] = valid[:, coco]
+    both = valid[:, COCO_L_SHOULDER] & valid[:, COCO_R_SHOULDER]
+    out[:, NECK] = 0.5 * (
+        poses[:, COCO_L_SHOULDER] + poses[:, COCO_R_SHOULDER])
+    out_valid[:, NECK] = both
+    out[~out_valid] = 0
+    return out, out_valid
+
+
+def normalize_pose_sequence(poses: np.ndarray,
+                            valid: np.ndarray,
+                            min_scale: float = 1.0,
+                            default_scale: float = 100.0,
+                            clip: float = 5.0) -> np.ndarray:
+    """Centre on the mean neck and scale by the median shoulder width.
+
+    The same transform as the seed's pretraining (one centre and one scale
+    per sequence, so whole-body motion such as a fall is kept), computed on
+    OpenPose-18 joints.
+
+    Args:
+        poses (np.ndarray): (T, 18, 2) pixel coordinates, OpenPose-18 order.
+        valid (np.ndarray): (T, 18) bool validity of each joint.
+        min_scale (float): Lower bound of the scale, in pixels.
+        default_scale (float): Scale used when no frame has both shoulders.
+        clip (float): Normalised coordinates are clipped to [-clip, clip].
+
+    Returns:
+        np.ndarray: (T, 18, 2) float32; missing joints are exactly 0.
+    """
+    if poses.ndim != 3 or poses.shape[1:] != (18, 2):
+        raise ValueError(f'expected poses of shape (T, 18, 2), got '
+                         f'{poses.shape}')
+    out = poses.astype(np.float32, copy=True)
+    if not valid.any():
+        return np.zeros_like(out)
+    neck_valid = valid[:, NECK]
+    if neck_valid.any():
+        center = out[neck_valid, NECK].mean(axis=0)[None, None]
+    else:
+        # no neck anywhere: centre each frame on its visible joints
+        counts = np.maximum(valid.sum(axis=1, keepdims=True), 1)
+        center = ((out * valid[..., None]).sum(axis=1, keepdims=True) /
+                  counts[..., None])
+    out = out - center
+    shoulders = valid[:, R_SHOULDER] & valid[:, L_SHOULDER]
+    if shoulders.any():
+        widths = np.linalg.norm(
+            out[shoulders, R_SHOULDER] - out[shoulders, L_SHOULDER], axis=-1)
+        scale = max(float(np.median(widths)), min_scale)
+    else:
+        scale = default_scale
+    out = np.clip(out / scale, -clip, clip)
+    out[~valid] = 0
+    return out.astype(np.float32)
+
+
+def pad_or_trim(sequence: np.ndarray, length: int) -> np.ndarray:
+    """Cut to ``length`` frames, or repeat the last frame up to it.
+
+    Args:
+        sequence (np.ndarray): (T, ...) array with T >= 1.
+        length (int): Target number of frames.
+
+    Returns:
+        np.ndarray: (length, ...) array.
+    """
+    if len(sequence) >= length:
+        return sequence[:length]
+    pad = np.repeat(sequence[-1:], length - len(sequence), axis=0)
+    return np.concatenate([sequence, pad], axis=0)
+
+
+def window_starts(num_frames: int, length: int,
+                  stride: int = 0) -> List[int]:
+    """Start frames of the windows taken from one sequence.
+
+    Args:
+        num_frames (int): Length of the sequence.
+        length (int): Window length.
+        stride (int): 0 for one window at the start (the seed's fine-tuning
+            default); otherwise windows every ``stride`` frames plus one
+            ending at the last frame (the seed's KTH pretraining windows).
+
+    Returns:
+        list[int]: Start indices; a sequence shorter than ``length`` has one
+        window at 0 (padded later).
+    """
+    if stride <= 0 or num_frames <= length:
+        return [0]
+    starts = list(range(0, num_frames - length + 1, stride))
+    if starts[-1] != num_frames - length:
+        starts.append(num_frames - length)
+    return starts

@@ -1,0 +1,3 @@
+from .pose_random_flip import PoseRandomFlip
+
+__all__ = ['PoseRandomFlip']

@@ -1,0 +1,4 @@
+from .hooks import *  # noqa: F401,F403
+from .runner import FineTuneRunner
+
+__all__ = ['FineTuneRunner']

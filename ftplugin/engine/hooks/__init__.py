@@ -1,0 +1,3 @@
+from .training_history_hook import TrainingHistoryHook
+
+__all__ = ['TrainingHistoryHook']

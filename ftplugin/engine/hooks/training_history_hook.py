@@ -1,0 +1,95 @@
+import json
+import os.path as osp
+from collections import defaultdict
+from typing import Dict, Optional
+
+import numpy as np
+from mmaction.registry import HOOKS
+from mmengine.dist import master_only
+from mmengine.hooks import Hook
+
+from ...visualization import plot_confusion_matrix, plot_training_curves
+
+
+def _jsonable(value):
+    if isinstance(value, (np.generic, )):
+        return value.item()
+    if hasattr(value, 'tolist'):
+        return value.tolist()
+    return value
+
+
+@HOOKS.register_module()
+class TrainingHistoryHook(Hook):
+    """Write the seed-style history and test report into the work dir.
+
+    After every epoch, ``<work_dir>/<history_file>`` holds one entry per
+    epoch, ``{'epoch', 'train': {loss means}, 'val': {metrics}, 'lr'}``, and
+    ``training_curves.png`` plots it. After testing, ``test_metrics.json``
+    holds the test metrics and, when the metric gives one,
+    ``confusion_matrix.png`` draws the confusion matrix.
+
+    Args:
+        history_file (str): Name of the history JSON.
+            Defaults to ``'training_history.json'``.
+        test_file (str): Name of the test metrics JSON.
+            Defaults to ``'test_metrics.json'``.
+    """
+    priority = 'LOW'
+
+    def __init__(self,
+                 history_file: str = 'training_history.json',
+                 test_file: str = 'test_metrics.json') -> None:
+        self.history_file = history_file
+        self.test_file = test_file
+        self.history = []
+        self._sums: Dict[str, float] = defaultdict(float)
+        self._count = 0
+
+    def before_train(self, runner) -> None:
+        # on resume, continue the history written before the interruption
+        path = osp.join(runner.work_dir, self.history_file)
+        if runner.epoch > 0 and osp.isfile(path):
+            with open(path) as f:
+                self.history = [h for h in json.load(f)
+                                if h['epoch'] <= runner.epoch]
+
+    def after_train_iter(self, runner, batch_idx: int,
+                         data_batch=None, outputs: Optional[dict] = None):
+        for key, value in (outputs or {}).items():
+            self._sums[key] += float(
+                value.item() if hasattr(value, "item") else value)
+        self._count += 1
+
+    def after_train_epoch(self, runner) -> None:
+        train = {k: v / max(self._count, 1) for k, v in self._sums.items()}
+        self.history.append(
+            dict(epoch=runner.epoch + 1, train=train, val={},
+                 lr=float(np.mean(runner.optim_wrapper.get_lr()['lr']))))
+        self._sums.clear()
+        self._count = 0
+        self._write(runner)
+
+    def after_val_epoch(self, runner, metrics: Optional[dict] = None):
+        if self.history and metrics:
+            self.history[-1]['val'] = {
+                k: _jsonable(v) for k, v in metrics.items()}
+            self._write(runner)
+
+    @master_only
+    def _write(self, runner) -> None:
+        with open(osp.join(runner.work_dir, self.history_file), 'w') as f:
+            json.dump(self.history, f, indent=2)
+        plot_training_curves(
+            self.history, osp.join(runner.work_dir, 'training_curves.png'))
+
+    @master_only
+    def after_test_epoch(self, runner, metrics: Optional[dict] = None):
+        metrics = {k: _jsonable(v) for k, v in (metrics or {}).items()}
+        with open(osp.join(runner.work_dir, self.test_file), 'w') as f:
+            json.dump(metrics, f, indent=2)
+        if 'confusion_matrix' in metrics:
+            classes = runner.test_dataloader.dataset.metainfo.get('classes')
+            plot_confusion_matrix(
+                metrics['confusion_matrix'], classes,
+                osp.join(runner.work_dir, 'confusion_matrix.png'))

@@ -1,0 +1,84 @@
+from typing import Any, Dict, List, Optional, Sequence
+
+import numpy as np
+from mmaction.registry import METRICS
+from mmengine.evaluator import BaseMetric
+from sklearn.metrics import confusion_matrix, roc_auc_score
+
+
+@METRICS.register_module()
+class ClassificationMetric(BaseMetric):
+    """Accuracy, per-class accuracy, precision/recall/F1, ROC AUC, confusion.
+
+    Keys: ``acc/top1``, ``acc/top{k}`` (k in ``topk``, k > 1),
+    ``acc/mean_class``, ``acc/<class>`` for each class, ``precision/<pos>``,
+    ``recall/<pos>``, ``f1/<pos>`` for the positive class (binary tasks, or
+    ``pos_label`` given), ``auc/roc`` (binary: on the positive score;
+    multi-class: one-vs-rest macro) and ``confusion_matrix`` (rows = truth,
+    columns = prediction; a nested list, kept out of the scalar logs).
+
+    Args:
+        topk (Sequence[int]): Top-k accuracies to report. Defaults to (1, ).
+        pos_label (int, optional): The positive class for precision/recall/
+            F1; defaults to 1 for two classes and none otherwise.
+        collect_device (str): See :class:`BaseMetric`.
+        prefix (str, optional): See :class:`BaseMetric`.
+    """
+    default_prefix = None
+
+    def __init__(self,
+                 topk: Sequence[int] = (1, ),
+                 pos_label: Optional[int] = None,
+                 collect_device: str = 'cpu',
+                 prefix: Optional[str] = None) -> None:
+        super().__init__(collect_device=collect_device, prefix=prefix)
+        self.topk = tuple(topk)
+        self.pos_label = pos_label
+
+    def process(self, data_batch: Any, data_samples: Sequence[dict]) -> None:
+        for sample in data_samples:
+            self.results.append(
+                dict(score=sample['pred_score'].float().cpu().numpy(),
+                     label=int(sample['gt_label'].item())))
+
+    def compute_metrics(self, results: List[dict]) -> Dict[str, Any]:
+        scores = np.stack([r['score'] for r in results])
+        labels = np.array([r['label'] for r in results])
+        num_classes = scores.shape[1]
+        names = list((self.dataset_meta or {}).get(
+            'classes', [str(i) for i in range(num_classes)]))
+        preds = scores.argmax(axis=1)
+        metrics: Dict[str, Any] = {}
+        ranked = np.argsort(-scores, axis=1)
+        for k in self.topk:
+            if k == 1 or k < num_classes:
+                hit = (ranked[:, :k] == labels[:, None]).any(axis=1)
+                metrics[f'acc/top{k}'] = float(hit.mean())
+        per_class = []
+        for c, name in enumerate(names):
+            if (labels == c).any():
+                per_class.append(float((preds[labels == c] == c).mean()))
+                metrics[f'acc/{name}'] = per_class[-1]
+        metrics['acc/mean_class'] = float(np.mean(per_class))
+        pos = self.pos_label
+        if pos is None and num_classes == 2:
+            pos = 1
+        if pos is not None:
+            tp = int(((preds == pos) & (labels == pos)).sum())
+            precision = tp / max(int((preds == pos).sum()), 1)
+            recall = tp / max(int((labels == pos).sum()), 1)
+            metrics[f'precision/{names[pos]}'] = precision
+            metrics[f'recall/{names[pos]}'] = recall
+            metrics[f'f1/{names[pos]}'] = (
+                2 * precision * recall / (precision + recall)
+                if precision + recall else 0.0)
+        present = np.unique(labels)
+        if len(present) == num_classes == 2:
+            metrics['auc/roc'] = float(roc_auc_score(labels, scores[:, 1]))
+        elif len(present) == num_classes > 2:
+            probs = scores / scores.sum(axis=1, keepdims=True)
+            metrics['auc/roc'] = float(
+                roc_auc_score(labels, probs, multi_class='ovr'))
+        metrics['confusion_matrix'] = confusion_matrix(
+            labels, preds, labels=list(range(num_classes))).tolist()
+        return metrics

@@ -1,0 +1,3 @@
+from .pose_autoencoder import PoseAutoencoder
+
+__all__ = ['PoseAutoencoder']

@@ -1,0 +1,3 @@
+from .masked_mse_loss import MaskedMSELoss
+
+__all__ = ['MaskedMSELoss']

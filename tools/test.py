@@ -1,0 +1,74 @@
+"""Test a checkpoint with an ftplugin (or any mmaction2) config.
+
+    python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--dump out.pkl]
+        [--cfg-options k=v ...] [--launcher none|pytorch|slurm|mpi]
+
+``--dump`` writes the per-sample predictions (a list of dicts with
+``pred_score``, ``pred_label``, ``gt_label``, ...) as a pickle; the metrics go
+to ``<work_dir>/test_metrics.json`` (and a confusion-matrix PNG).
+"""
+import argparse
+import os
+import os.path as osp
+
+from mmengine.config import Config, DictAction
+from mmengine.runner import Runner
+
+import ftplugin  # noqa: F401  (compat patches + registrations)
+from mmaction.registry import RUNNERS
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description='Test a checkpoint')
+    parser.add_argument('config', help='test config file path')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument('--work-dir', help='the dir to save the metrics')
+    parser.add_argument(
+        '--dump', type=str,
+        help='pickle file for the per-sample predictions (.pkl / .pickle)')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override config entries, key=value (nested keys with dots)')
+    parser.add_argument(
+        '--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none', help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args()
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    return args
+
+
+def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
+    """Apply the command-line flags to the config."""
+    cfg.launcher = args.launcher
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir') is None:
+        cfg.work_dir = osp.join('./work_dirs',
+                                osp.splitext(osp.basename(args.config))[0])
+    if args.dump is not None:
+        if not args.dump.endswith(('.pkl', '.pickle')):
+            raise ValueError('--dump must be a .pkl or .pickle file')
+        evaluators = cfg.test_evaluator
+        if not isinstance(evaluators, (list, tuple)):
+            evaluators = [evaluators]
+        cfg.test_evaluator = list(evaluators) + [
+            dict(type='DumpResults', out_file_path=args.dump)]
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+    # the CHECKPOINT argument wins over any load_from in the options
+    cfg.load_from = args.checkpoint
+    cfg.resume = False
+    return cfg
+
+
+def main() -> None:
+    args = parse_args()
+    cfg = merge_args(Config.fromfile(args.config), args)
+    runner = (RUNNERS.build(cfg)
+              if 'runner_type' in cfg else Runner.from_cfg(cfg))
+    runner.test()
+
+
+if __name__ == '__main__':
+    main()
