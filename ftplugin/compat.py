@@ -26,11 +26,12 @@ Patches:
    and ``Runner.wrap_model`` passes ``device_ids`` to DDP, which torch
    rejects for CPU modules ("device_ids ... only work with ... GPU modules").
    No upstream fix exists in 0.10.7. Without CUDA we use gloo, no device ids.
-4. ``AmpOptimWrapper`` asserts a GPU (reported as open-mmlab/mmpretrain#1556). On CPU it
-   now autocasts to bfloat16 (no loss scaling needed); on GPU it is unchanged
-   (fp16 with dynamic loss scaling).
+4. ``AmpOptimWrapper`` asserts a GPU (reported as open-mmlab/mmpretrain#1556).
+   On CPU it now autocasts to bfloat16 (no loss scaling needed); on GPU it is
+   unchanged (fp16 with dynamic loss scaling). mmaction2's ``BaseHead``
+   converts bfloat16 scores to numpy, which fails; they are upcast first.
 5. ``mmengine.utils.get_installed_path`` / ``is_installed`` import
-   ``pkg_resources``, which setuptools >= 81 no longer ships, so
+   ``pkg_resources``, which setuptools >= 82 no longer ships, so
    ``_base_ = 'mmaction::...'`` configs fail (fixed upstream after 0.10.7 by
    open-mmlab/mmengine#1676).
    They are re-implemented on ``importlib.metadata``.
@@ -300,6 +301,21 @@ def _patch_cpu_amp() -> None:
     OPTIM_WRAPPERS.register_module(
         name='AmpOptimWrapper', module=CPUAwareAmpOptimWrapper, force=True)
 
+    # mmaction2's BaseHead.loss_by_feat turns the scores into numpy for its
+    # top-k accuracy, and numpy has no bfloat16: score in float32 instead.
+    from mmaction.models.heads import BaseHead
+    original_loss_by_feat = BaseHead.loss_by_feat
+    if getattr(original_loss_by_feat, '_ftplugin', False):
+        return
+
+    def loss_by_feat(self, cls_scores, data_samples):
+        if cls_scores.dtype == torch.bfloat16:
+            cls_scores = cls_scores.float()
+        return original_loss_by_feat(self, cls_scores, data_samples)
+
+    loss_by_feat._ftplugin = True
+    BaseHead.loss_by_feat = loss_by_feat
+
 
 # ------------------------------------------------------- 5. pkg_resources
 def _distribution(package: str) -> Optional[importlib.metadata.Distribution]:
@@ -366,8 +382,8 @@ def apply() -> None:
     _patch_pkg_resources()
     _patch_checkpoint_loading()
     _patch_cpu_distributed()
+    _patch_missing_drn()  # before _patch_cpu_amp imports mmaction.models
     _patch_cpu_amp()
-    _patch_missing_drn()
     _APPLIED = True
 
 

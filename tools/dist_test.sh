@@ -1,21 +1,4 @@
 #!/usr/bin/env bash
-# bash tools/dist_test.sh CONFIG CHECKPOINT GPUS [test.py args]
-# torchrun, one process per GPU; on a machine without CUDA the processes run
-# on the CPU and ftplugin.compat makes mmengine use gloo.
+# bash tools/dist_test.sh CONFIG CHECKPOINT NPROC [test.py args]   (CPU too)
 set -euo pipefail
-CONFIG=$1
-CHECKPOINT=$2
-GPUS=$3
-NNODES=${NNODES:-1}
-NODE_RANK=${NODE_RANK:-0}
-PORT=${PORT:-29500}
-MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
-# without CUDA the processes share the CPU cores: one thread each by default
-if ! python -c 'import torch, sys; sys.exit(not torch.cuda.is_available())'; then
-    export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
-fi
-PYTHONPATH="$(dirname "$0")/..":${PYTHONPATH:-} \
-python -m torch.distributed.run \
-    --nnodes="$NNODES" --node_rank="$NODE_RANK" --master_addr="$MASTER_ADDR" \
-    --nproc_per_node="$GPUS" --master_port="$PORT" \
-    "$(dirname "$0")/test.py" "$CONFIG" "$CHECKPOINT" --launcher pytorch "${@:4}"
+exec bash "$(dirname "$0")/dist_run.sh" test.py "$3" "$1" "$2" "${@:4}"

@@ -8,44 +8,27 @@
 to ``<work_dir>/test_metrics.json`` (and a confusion-matrix PNG).
 """
 import argparse
-import os
-import os.path as osp
 
-from mmengine.config import Config, DictAction
-from mmengine.runner import Runner
+from mmengine.config import Config
 
 import ftplugin  # noqa: F401  (compat patches + registrations)
-from mmaction.registry import RUNNERS
+from ftplugin.utils import add_runner_args, build_runner, set_work_dir
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description='Test a checkpoint')
     parser.add_argument('config', help='test config file path')
     parser.add_argument('checkpoint', help='checkpoint file')
-    parser.add_argument('--work-dir', help='the dir to save the metrics')
     parser.add_argument(
         '--dump', type=str,
         help='pickle file for the per-sample predictions (.pkl / .pickle)')
-    parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction,
-        help='override config entries, key=value (nested keys with dots)')
-    parser.add_argument(
-        '--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
-        default='none', help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args()
-    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
-    return args
+    add_runner_args(parser)
+    return parser.parse_args()
 
 
 def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
     """Apply the command-line flags to the config."""
-    cfg.launcher = args.launcher
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir') is None:
-        cfg.work_dir = osp.join('./work_dirs',
-                                osp.splitext(osp.basename(args.config))[0])
+    set_work_dir(cfg, args)
     if args.dump is not None:
         if not args.dump.endswith(('.pkl', '.pickle')):
             raise ValueError('--dump must be a .pkl or .pickle file')
@@ -65,8 +48,7 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
 def main() -> None:
     args = parse_args()
     cfg = merge_args(Config.fromfile(args.config), args)
-    runner = (RUNNERS.build(cfg)
-              if 'runner_type' in cfg else Runner.from_cfg(cfg))
+    runner = build_runner(cfg)
     runner.test()
 
 

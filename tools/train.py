@@ -5,20 +5,16 @@
         [--cfg-options k=v ...] [--launcher none|pytorch|slurm|mpi]
 """
 import argparse
-import os
-import os.path as osp
 
-from mmengine.config import Config, DictAction
-from mmengine.runner import Runner
+from mmengine.config import Config
 
 import ftplugin  # noqa: F401  (compat patches + registrations)
-from mmaction.registry import RUNNERS
+from ftplugin.utils import add_runner_args, build_runner, set_work_dir
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description='Train a model')
     parser.add_argument('config', help='train config file path')
-    parser.add_argument('--work-dir', help='the dir to save logs and models')
     parser.add_argument(
         '--resume', nargs='?', type=str, const='auto',
         help='resume from CKPT, or without a value from the latest '
@@ -39,28 +35,15 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         '--deterministic', action='store_true',
         help='deterministic algorithms (cuDNN)')
-    parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction,
-        help='override config entries, key=value (nested keys with dots)')
-    parser.add_argument(
-        '--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
-        default='none', help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args()
-    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
-    return args
+    add_runner_args(parser)
+    return parser.parse_args()
 
 
 def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
     """Apply the command-line flags to the config."""
     if args.no_validate:
         cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
-    cfg.launcher = args.launcher
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir') is None:
-        cfg.work_dir = osp.join('./work_dirs',
-                                osp.splitext(osp.basename(args.config))[0])
+    set_work_dir(cfg, args)
     if args.amp:
         wrapper = cfg.optim_wrapper.get('type', 'OptimWrapper')
         if wrapper not in ('OptimWrapper', 'AmpOptimWrapper'):
@@ -90,8 +73,7 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
 def main() -> None:
     args = parse_args()
     cfg = merge_args(Config.fromfile(args.config), args)
-    runner = (RUNNERS.build(cfg)
-              if 'runner_type' in cfg else Runner.from_cfg(cfg))
+    runner = build_runner(cfg)
     runner.train()
 
 

@@ -5,6 +5,9 @@ from mmaction.registry import MODELS
 from mmaction.utils import SampleList
 from mmengine.model import BaseModel
 
+from ..backbones.pose_autoencoder import SEED_AUTOENCODER_KEY_MAP
+from ..utils import freeze_modules
+
 
 @MODELS.register_module()
 class PoseAEClassifier(BaseModel):
@@ -27,9 +30,7 @@ class PoseAEClassifier(BaseModel):
 
     # Checkpoint layouts of the seed project, tried by ftplugin's checkpoint
     # adapter: its autoencoder alone, and its fine-tuned FallClassifier.
-    pretrained_key_map = [
-        (r'^(encoder|latent_head|decoder_head|decoder)\.', r'backbone.\1.'),
-        (r'^autoencoder\.', 'backbone.'),
+    pretrained_key_map = SEED_AUTOENCODER_KEY_MAP + [
         (r'^classifier\.', 'cls_head.classifier.'),
     ]
 
@@ -46,6 +47,10 @@ class PoseAEClassifier(BaseModel):
         self.backbone = MODELS.build(backbone)
         self.cls_head = MODELS.build(cls_head)
         self.loss_recon = MODELS.build(loss_recon) if loss_recon else None
+        if self.loss_recon is None:
+            # nothing trains the decoder then; frozen, DDP does not wait for
+            # gradients that never come
+            freeze_modules(self.backbone, ('decoder_head', 'decoder'))
 
     def forward(self,
                 inputs: torch.Tensor,
@@ -53,12 +58,13 @@ class PoseAEClassifier(BaseModel):
                 mode: str = 'tensor') -> Union[Dict, SampleList, torch.Tensor]:
         """``'tensor'``: class logits; ``'loss'``: losses; ``'predict'``:
         data samples with ``pred_score`` (softmax) and ``pred_label``."""
-        latent, recon = self.backbone(inputs)
+        latent = self.backbone.encode(inputs)
         if mode == 'tensor':
             return self.cls_head(latent)
         if mode == 'loss':
             losses = self.cls_head.loss(latent, data_samples)
             if self.loss_recon is not None:
+                recon = self.backbone.decode(latent, inputs.shape[-2:])
                 losses['loss_recon'] = self.loss_recon(recon, inputs)
             return losses
         if mode == 'predict':

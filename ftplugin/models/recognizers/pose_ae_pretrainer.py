@@ -5,6 +5,8 @@ from mmaction.registry import MODELS
 from mmaction.utils import SampleList
 from mmengine.model import BaseModel
 
+from ..backbones.pose_autoencoder import SEED_AUTOENCODER_KEY_MAP
+
 
 @MODELS.register_module()
 class PoseAEPretrainer(BaseModel):
@@ -22,10 +24,7 @@ class PoseAEPretrainer(BaseModel):
         init_cfg (dict, optional): Initialisation config. Defaults to None.
     """
 
-    pretrained_key_map = [
-        (r'^(encoder|latent_head|decoder_head|decoder)\.', r'backbone.\1.'),
-        (r'^autoencoder\.', 'backbone.'),
-    ]
+    pretrained_key_map = SEED_AUTOENCODER_KEY_MAP
 
     def __init__(self,
                  backbone: dict,

@@ -1,0 +1,3 @@
+from .tool_utils import add_runner_args, build_runner, set_work_dir
+
+__all__ = ['add_runner_args', 'build_runner', 'set_work_dir']
