@@ -1,5 +1,5 @@
-# The seed's default: full fine-tuning of the KTH-pretrained autoencoder with
-# the fall classifier, loss = CE + 0.1 x reconstruction MSE.
+# Full fine-tuning of the KTH-pretrained autoencoder with the fall classifier,
+# loss = CE + 0.1 x reconstruction MSE (the seed's default workflow).
 #   python tools/train.py configs/kaggle_pose/pose_ae_kaggle_finetune.py \
 #     --cfg-options load_from=checkpoints/pose_autoencoder.pt \
 #       train_dataloader.dataset.data_root=D val_dataloader.dataset.data_root=D \
@@ -9,6 +9,12 @@ _base_ = [
     '../_base_/datasets/kaggle_pose.py',
     '../_base_/schedules/adam_plateau_30e.py', '../_base_/default_runtime.py'
 ]
+
+# Two departures from the seed's schedule, measured on the 600 shared Kaggle
+# files (README, "Measured"): lr 1e-3 instead of 1e-4 (at 1e-4 the model is
+# still learning after 30 epochs) and label smoothing 0.1.
+optim_wrapper = dict(optimizer=dict(lr=1e-3))
+model = dict(cls_head=dict(label_smooth_eps=0.1))
 
 # keep best_acc_top1_epoch_N.pth: the seed's model selection by val accuracy
 default_hooks = dict(checkpoint=dict(save_best='acc/top1', rule='greater'))

@@ -34,9 +34,14 @@ class BasePoseDataset(BaseDataset):
             (sorted by name) of each class before splitting, as the seed's
             ``--max-samples-per-class``. Defaults to None.
         clip_len (int): Frames per window. Defaults to 64.
-        window_stride (int): 0 for one window at the start of each file
-            (shorter files repeat their last frame); > 0 for sliding windows
-            every ``window_stride`` frames. Defaults to 0.
+        window_stride (int): 0 for one window per file; > 0 for sliding
+            windows every ``window_stride`` frames. Defaults to 0.
+        sampling (str): How the one window of a file (``window_stride=0``)
+            is taken from a file longer than ``clip_len``: ``'first'``, its
+            first ``clip_len`` frames (the seed), or ``'uniform'``,
+            ``clip_len`` frames evenly spaced over the whole file, so an
+            event late in a long file is still seen. Shorter files repeat
+            their last frame either way. Defaults to ``'first'``.
         on_empty (str): What to do with files that hold no pose:
             ``'skip'`` (one warning naming them) or ``'error'``.
             Defaults to ``'skip'``.
@@ -52,6 +57,7 @@ class BasePoseDataset(BaseDataset):
                  max_samples_per_class: Optional[int] = None,
                  clip_len: int = 64,
                  window_stride: int = 0,
+                 sampling: str = 'first',
                  on_empty: str = 'skip',
                  test_mode: bool = False,
                  **kwargs) -> None:
@@ -60,6 +66,12 @@ class BasePoseDataset(BaseDataset):
         if on_empty not in ('skip', 'error'):
             raise ValueError(f"on_empty must be 'skip' or 'error', got "
                              f'{on_empty!r}')
+        if sampling not in ('first', 'uniform'):
+            raise ValueError(f"sampling must be 'first' or 'uniform', got "
+                             f'{sampling!r}')
+        if sampling == 'uniform' and window_stride > 0:
+            raise ValueError("sampling='uniform' takes one window per file; "
+                             'it cannot be combined with window_stride > 0')
         if len(split_ratios) != 3 or abs(sum(split_ratios) - 1) > 1e-6:
             raise ValueError(f'split_ratios must be 3 fractions summing to 1,'
                              f' got {split_ratios}')
@@ -69,6 +81,7 @@ class BasePoseDataset(BaseDataset):
         self.max_samples_per_class = max_samples_per_class
         self.clip_len = clip_len
         self.window_stride = window_stride
+        self.sampling = sampling
         self.on_empty = on_empty
         super().__init__(
             data_root=data_root,
@@ -113,6 +126,23 @@ class BasePoseDataset(BaseDataset):
             selected += [group[i] for i in order[bounds[0]:bounds[1]]]
         return sorted(selected)
 
+    def window_frames(self, num_frames: int) -> List[np.ndarray]:
+        """Frame indices of each window taken from a file.
+
+        Args:
+            num_frames (int): Frames in the file.
+
+        Returns:
+            list[np.ndarray]: One index array per window (at most
+            ``clip_len`` long; shorter ones are padded later).
+        """
+        if self.sampling == 'uniform' and num_frames > self.clip_len:
+            return [np.linspace(0, num_frames - 1, self.clip_len).round()
+                    .astype(np.int64)]
+        return [np.arange(start, min(start + self.clip_len, num_frames))
+                for start in window_starts(num_frames, self.clip_len,
+                                           self.window_stride)]
+
     def load_data_list(self) -> List[dict]:
         """Read, window and normalise the files of this split."""
         files = self.select_files(self.scan_files())
@@ -122,19 +152,17 @@ class BasePoseDataset(BaseDataset):
             if len(poses) == 0:
                 empty.append(path)
                 continue
-            for start in window_starts(len(poses), self.clip_len,
-                                       self.window_stride):
-                stop = start + self.clip_len
+            for frames in self.window_frames(len(poses)):
                 window = normalize_pose_sequence(
-                    pad_or_trim(poses[start:stop], self.clip_len),
-                    pad_or_trim(valid[start:stop], self.clip_len))
+                    pad_or_trim(poses[frames], self.clip_len),
+                    pad_or_trim(valid[frames], self.clip_len))
                 data_list.append(
                     dict(
                         keypoint=np.ascontiguousarray(
                             window.transpose(2, 0, 1)),  # (2, T, J)
                         label=label,
                         filename=path,
-                        start_frame=start,
+                        start_frame=int(frames[0]),
                         total_frames=len(poses)))
         if empty:
             message = (f'{len(empty)} file(s) of {self.data_root} hold no '

@@ -25,13 +25,8 @@ import zipfile
 import numpy as np
 import pandas as pd
 
-OPENPOSE18 = ('Nose', 'Neck', 'RShoulder', 'RElbow', 'RWrist', 'LShoulder',
-              'LElbow', 'LWrist', 'RHip', 'RKnee', 'RAnkle', 'LHip', 'LKnee',
-              'LAnkle', 'REye', 'LEye', 'REar', 'LEar')
-KAGGLE17 = ('Nose', 'Left Eye', 'Right Eye', 'Left Ear', 'Right Ear',
-            'Left Shoulder', 'Right Shoulder', 'Left Elbow', 'Right Elbow',
-            'Left Wrist', 'Right Wrist', 'Left Hip', 'Right Hip', 'Left Knee',
-            'Right Knee', 'Left Ankle', 'Right Ankle')
+from ftplugin.datasets.pose_utils import COCO17_JOINTS as KAGGLE17
+
 # OpenPose-18 index of each Kaggle keypoint (the Kaggle layout has no neck).
 KAGGLE_FROM_OPENPOSE = np.array(
     [0, 15, 14, 17, 16, 5, 2, 6, 3, 7, 4, 11, 8, 12, 9, 13, 10])

@@ -24,7 +24,8 @@ class TrainingHistoryHook(Hook):
     """Write the seed-style history and test report into the work dir.
 
     After every epoch, ``<work_dir>/<history_file>`` holds one entry per
-    epoch, ``{'epoch', 'train': {loss means}, 'val': {metrics}, 'lr'}``, and
+    epoch, ``{'epoch', 'train': {loss means}, 'val': {metrics}, 'lr'}`` (and
+    ``'stage'`` when ``StagedUnfreezeHook`` runs), and
     ``training_curves.png`` plots it. After testing, ``test_metrics.json``
     holds the test metrics and, when the metric gives one,
     ``confusion_matrix.png`` draws the confusion matrix.
@@ -63,9 +64,12 @@ class TrainingHistoryHook(Hook):
 
     def after_train_epoch(self, runner) -> None:
         train = {k: v / max(self._count, 1) for k, v in self._sums.items()}
-        self.history.append(
-            dict(epoch=runner.epoch + 1, train=train, val={},
-                 lr=float(np.mean(runner.optim_wrapper.get_lr()['lr']))))
+        entry = dict(epoch=runner.epoch + 1, train=train, val={},
+                     lr=float(np.mean(runner.optim_wrapper.get_lr()['lr'])))
+        stage = runner.message_hub.get_info('train_stage')
+        if stage is not None:  # set by StagedUnfreezeHook
+            entry['stage'] = stage
+        self.history.append(entry)
         self._sums.clear()
         self._count = 0
         self._write(runner)
