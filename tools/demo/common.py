@@ -29,4 +29,4 @@ def best_checkpoint(work_dir: str) -> str:
     found = sorted(glob.glob(osp.join(REPO, work_dir, 'best_*.pth')))
     if not found:
         raise FileNotFoundError(f'no best_*.pth in {work_dir}')
-    return osp.relpath(found[-1], REPO)
+    return osp.join(work_dir, osp.basename(found[-1]))
