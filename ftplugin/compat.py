@@ -76,15 +76,21 @@ def _patch_missing_drn() -> None:
     from mmaction.registry import MODELS
     from mmengine.model import BaseModel
 
+    message = ('DRN cannot be built: the installed mmaction2 1.2.0 wheel '
+               'lacks mmaction/models/localizers/drn/ (upstream issue '
+               'open-mmlab/mmaction2#2714). Install mmaction2 from source '
+               'to use DRN.')
+
     class DRN(BaseModel):
         """Stand-in for mmaction2's DRN, whose code the 1.2.0 wheel lacks."""
 
-        def __init__(self, *args, **kwargs):
-            raise RuntimeError(
-                'DRN cannot be built: the installed mmaction2 1.2.0 wheel '
-                'lacks mmaction/models/localizers/drn/ (upstream issue '
-                'open-mmlab/mmaction2#2714). Install mmaction2 from source '
-                'to use DRN.')
+        def __new__(cls, *args, **kwargs):
+            # __new__, not __init__: BaseModel is abstract (no forward), and
+            # instantiating an abstract class fails before __init__ runs
+            raise RuntimeError(message)
+
+        def forward(self, *args, **kwargs):
+            raise RuntimeError(message)
 
     package = types.ModuleType(name)
     package.__path__ = []  # mark as a package so `.drn.drn` resolves

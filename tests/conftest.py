@@ -7,6 +7,8 @@
 * ``generated_data``: small KTH-style and Kaggle-style corpora written once
   per session by ``tools/data/generate_pose_data.py``.
 * ``run_tool``: runs a repository command with ``sys.executable``.
+* ``tool_cfg``: the kaggle_pose config paths and ``--cfg-options`` helpers;
+  ``config_dataset``: the dataset a config's dataloader builds.
 * ``trained_runs``: one KTH pretraining (1 epoch) and one Kaggle fine-tuning
   from it (2 epochs), shared by the tool, checkpoint and hook tests.
 """
@@ -27,21 +29,50 @@ SHARED_MISSING = ('../shared/data absent: real-data test needs the shared '
                   'folder beside the checkout')
 
 # Sizes of the generated corpora: big enough that every split of every
-# config is non-empty (the KTH config splits 90/10 per action) and that the
-# fine-tuning config (batch 16, drop_last) runs at least one iteration per
-# epoch even on each of two distributed ranks.
+# config is non-empty (the KTH config splits 90/10 per action; 6 files per
+# action, as Python rounds 0.5 down to 0 for 5) and that fine-tuning
+# (BATCH_OPTIONS, drop_last) runs at least one iteration per epoch even on
+# each of two distributed ranks.
 KTH_VIDEOS = 36
 KAGGLE_PER_CLASS = 30
 KAGGLE_HEADER_ONLY = 2
 
 FINETUNE_CFG = 'configs/kaggle_pose/pose_ae_kaggle_finetune.py'
 PRETRAIN_CFG = 'configs/kaggle_pose/pose_ae_kth_pretrain.py'
+# the generated training split (~44 files) gives 2 iterations per epoch, and
+# 1 per rank with 2 processes, whatever batch size the config ships with
+BATCH_OPTIONS = ['train_dataloader.batch_size=16']
 
 
 def data_root_options(root) -> list:
     """``--cfg-options`` entries pointing the three loaders at ``root``."""
     return [f'{split}_dataloader.dataset.data_root={root}'
             for split in ('train', 'val', 'test')]
+
+
+@pytest.fixture(scope='session')
+def tool_cfg():
+    """Config paths of the kaggle_pose family and ``data_opts(root)``."""
+    from types import SimpleNamespace
+    return SimpleNamespace(finetune=FINETUNE_CFG, pretrain=PRETRAIN_CFG,
+                           data_opts=data_root_options, batch=BATCH_OPTIONS)
+
+
+@pytest.fixture(scope='session')
+def config_dataset():
+    """``config_dataset(cfg_path, split, data_root)``: the dataset a config's
+    ``<split>_dataloader`` builds, with its data root replaced."""
+
+    def build(cfg_path, split, data_root):
+        from mmaction.registry import DATASETS
+        from mmengine.config import Config
+        cfg = Config.fromfile(str(REPO_ROOT / cfg_path))
+        dataset = cfg[f'{split}_dataloader'].dataset
+        dataset.data_root = str(data_root)
+        dataset.pipeline = []
+        return DATASETS.build(dataset)
+
+    return build
 
 
 @pytest.fixture(scope='session')
@@ -84,6 +115,13 @@ def gen_module():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope='session')
+def generated_sizes() -> dict:
+    """What ``generated_data`` holds."""
+    return dict(kth_videos=KTH_VIDEOS, kaggle_per_class=KAGGLE_PER_CLASS,
+                header_only=KAGGLE_HEADER_ONLY)
 
 
 @pytest.fixture(scope='session')
@@ -175,7 +213,8 @@ def trained_runs(tmp_path_factory, generated_data, run_tool) -> TrainedRuns:
     ft_dir = root / 'finetune'
     proc = run_tool(['tools/train.py', FINETUNE_CFG, '--work-dir', ft_dir,
                      '--seed', '0', '--cfg-options', f'load_from={best[0]}',
-                     'train_cfg.max_epochs=2'] + data_root_options(kaggle))
+                     'train_cfg.max_epochs=2'] + BATCH_OPTIONS +
+                    data_root_options(kaggle))
     return TrainedRuns(generated_data, pre_dir, best[0], ft_dir, proc.stdout)
 
 

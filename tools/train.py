@@ -51,10 +51,6 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         # loss scaling is for fp16 on GPU; the CPU wrapper ignores it
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
-    if args.resume == 'auto':
-        cfg.resume, cfg.load_from = True, None
-    elif args.resume is not None:
-        cfg.resume, cfg.load_from = True, args.resume
     if args.auto_scale_lr:
         cfg.auto_scale_lr.enable = True
     randomness = dict(cfg.get('randomness') or {})
@@ -67,6 +63,13 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
     cfg.randomness = randomness
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
+    # after the options: re-running a command whose options hold
+    # load_from=<pretrained> with --resume must resume the work dir, not
+    # "resume" from the pretrained file
+    if args.resume == 'auto':
+        cfg.resume, cfg.load_from = True, None
+    elif args.resume is not None:
+        cfg.resume, cfg.load_from = True, args.resume
     return cfg
 
 

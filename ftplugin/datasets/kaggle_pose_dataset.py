@@ -50,6 +50,9 @@ class KagglePoseDataset(BasePoseDataset):
     def read_file(self, path: str) -> Tuple[np.ndarray, np.ndarray]:
         try:
             table = pd.read_csv(path)
+        except pd.errors.EmptyDataError as err:
+            raise ValueError(f'{path}: empty file, not even the header '
+                             f'{",".join(CSV_COLUMNS)}') from err
         except (pd.errors.ParserError, UnicodeDecodeError) as err:
             raise ValueError(f'{path}: not a readable CSV ({err})') from err
         missing = [c for c in CSV_COLUMNS if c not in table.columns]

@@ -87,11 +87,6 @@ def test_missing_class_folder(tmp_path):
     assert str(tmp_path / 'No_Fall' / 'Keypoints_CSV') in str(err.value)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    'BUG: KagglePoseDataset.read_file catches only ParserError and '
-    'UnicodeDecodeError; a 0-byte CSV raises pandas EmptyDataError '
-    '("No columns to parse from file") that names neither the file nor '
-    'the problem'))
 def test_zero_byte_csv_names_the_file(tmp_path):
     bad = make_kaggle(tmp_path, bad_name='zero_keypoints.csv', bad_text='')
     with pytest.raises(ValueError) as err:
