@@ -42,6 +42,9 @@ class BasePoseDataset(BaseDataset):
             ``clip_len`` frames evenly spaced over the whole file, so an
             event late in a long file is still seen. Shorter files repeat
             their last frame either way. Defaults to ``'first'``.
+        torso_ratio (float): See :func:`normalize_pose_sequence`: the scale
+            is at least this fraction of the torso length. Defaults to 0
+            (the seed's shoulder-width scale).
         on_empty (str): What to do with files that hold no pose:
             ``'skip'`` (one warning naming them) or ``'error'``.
             Defaults to ``'skip'``.
@@ -58,6 +61,7 @@ class BasePoseDataset(BaseDataset):
                  clip_len: int = 64,
                  window_stride: int = 0,
                  sampling: str = 'first',
+                 torso_ratio: float = 0.0,
                  on_empty: str = 'skip',
                  test_mode: bool = False,
                  **kwargs) -> None:
@@ -82,6 +86,7 @@ class BasePoseDataset(BaseDataset):
         self.clip_len = clip_len
         self.window_stride = window_stride
         self.sampling = sampling
+        self.torso_ratio = torso_ratio
         self.on_empty = on_empty
         super().__init__(
             data_root=data_root,
@@ -155,7 +160,8 @@ class BasePoseDataset(BaseDataset):
             for frames in self.window_frames(len(poses)):
                 window = normalize_pose_sequence(
                     pad_or_trim(poses[frames], self.clip_len),
-                    pad_or_trim(valid[frames], self.clip_len))
+                    pad_or_trim(valid[frames], self.clip_len),
+                    torso_ratio=self.torso_ratio)
                 data_list.append(
                     dict(
                         keypoint=np.ascontiguousarray(

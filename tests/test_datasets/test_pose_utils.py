@@ -69,13 +69,17 @@ def test_coco17_neck_is_mid_shoulder_and_needs_both_shoulders():
     assert (out[~out_valid] == 0).all()
 
 
-def independent_normalise(poses, valid, clip=5.0):
+def independent_normalise(poses, valid, clip=5.0, torso_ratio=0.0):
     """The documented transform, written from its description."""
     neck, rsh, lsh = OP['Neck'], OP['RShoulder'], OP['LShoulder']
     center = poses[valid[:, neck], neck].mean(axis=0)
     both = valid[:, rsh] & valid[:, lsh]
     widths = np.hypot(*(poses[both, rsh] - poses[both, lsh]).T)
-    scale = max(np.median(widths), 1.0)
+    rhip, lhip = OP['RHip'], OP['LHip']
+    torso = valid[:, neck] & valid[:, rhip] & valid[:, lhip]
+    lengths = np.hypot(*(poses[torso, neck] -
+                         (poses[torso, rhip] + poses[torso, lhip]) / 2).T)
+    scale = max(np.median(widths), torso_ratio * np.median(lengths), 1.0)
     out = np.clip((poses - center) / scale, -clip, clip)
     out[~valid] = 0
     return out
@@ -92,6 +96,11 @@ def test_normalize_matches_independent_computation():
     assert out.shape == (30, 18, 2) and out.dtype == np.float32
     np.testing.assert_allclose(out, independent_normalise(poses, valid),
                                rtol=1e-4, atol=1e-5)
+    # a ratio large enough for the torso to set the scale
+    out = normalize_pose_sequence(poses, valid, torso_ratio=3.0)
+    np.testing.assert_allclose(
+        out, independent_normalise(poses, valid, torso_ratio=3.0),
+        rtol=1e-4, atol=1e-5)
 
 
 def test_normalize_centre_and_scale_properties():
@@ -147,6 +156,33 @@ def test_normalize_fallbacks_and_clip():
     out = normalize_pose_sequence(poses, valid, clip=2.5)
     assert np.abs(out).max() <= 2.5 + 1e-6
     assert np.isclose(np.abs(out[:, 4]).max(), 2.5)
+
+
+def side_view(num_frames=12):
+    """A person seen from the side: shoulders 2 px apart, torso 100 px."""
+    poses = np.zeros((num_frames, 18, 2), np.float32)
+    poses[:] = [500, 300]
+    poses[:, OP['RShoulder']] += [-1, 0]
+    poses[:, OP['LShoulder']] += [1, 0]
+    poses[:, [OP['RHip'], OP['LHip']]] += [0, 100]
+    poses[:, [OP['RKnee'], OP['LKnee']]] += [5, 150]
+    poses[:, OP['Nose']] += [10, -30]
+    return poses, np.isin(np.arange(18), [
+        OP[n] for n in ('Neck', 'RShoulder', 'LShoulder', 'RHip', 'LHip',
+                        'RKnee', 'LKnee', 'Nose')])[None].repeat(num_frames, 0)
+
+
+def test_normalize_side_view_scales_by_torso_not_collapsed_shoulders():
+    poses, valid = side_view()
+    out = normalize_pose_sequence(poses, valid, torso_ratio=0.5)
+    # scale = 0.5 x torso length (50 px), nothing saturates
+    np.testing.assert_allclose(out[:, OP['RHip'], 1], 100 / 50, rtol=1e-5)
+    np.testing.assert_allclose(out[:, OP['Nose']], [[10 / 50, -30 / 50]] * 12,
+                               rtol=1e-5)
+    assert np.abs(out).max() < 5
+    # the default is the seed's shoulder-only scale: the body saturates
+    seed = normalize_pose_sequence(poses, valid)
+    assert np.isclose(np.abs(seed[:, OP['RHip'], 1]), 5).all()
 
 
 def test_normalize_rejects_wrong_layout():
