@@ -1,6 +1,15 @@
+from .apple_watch_dataset import AppleWatchDataset
 from .base_pose_dataset import BasePoseDataset
+from .base_signal_dataset import BaseSignalDataset
+from .butppg_dataset import BUTPPGDataset
+from .class_balanced_sampler import ClassBalancedSampler
 from .kaggle_pose_dataset import KagglePoseDataset
 from .kth_pose_dataset import KTHPoseDataset
+from .thermal_hdf5_dataset import ThermalHDF5Dataset
 from .transforms import *  # noqa: F401,F403
+from .vitaldb_windows_dataset import VitalDBWindowsDataset
 
-__all__ = ['BasePoseDataset', 'KagglePoseDataset', 'KTHPoseDataset']
+__all__ = ['AppleWatchDataset', 'BasePoseDataset', 'KagglePoseDataset',
+           'KTHPoseDataset',
+           'BaseSignalDataset', 'BUTPPGDataset', 'VitalDBWindowsDataset',
+           'ThermalHDF5Dataset', 'ClassBalancedSampler']

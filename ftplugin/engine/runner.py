@@ -3,6 +3,8 @@ from mmengine.runner import Runner
 
 from ..checkpoint import load_pretrained
 
+LOAD_CFG_KEYS = ('key_map', 'inflate', 'required')
+
 
 @RUNNERS.register_module()
 class FineTuneRunner(Runner):
@@ -10,16 +12,37 @@ class FineTuneRunner(Runner):
     checkpoint adapter (foreign layouts, head skipping, a load report).
 
     Resuming (``--resume``) is mmengine's own, unchanged. Select it with
-    ``runner_type = 'FineTuneRunner'`` (set in ``default_runtime.py``); an
-    optional config dict ``load_cfg=dict(key_map=[(pattern, repl), ...])``
-    overrides the model's own ``pretrained_key_map``.
+    ``runner_type = 'FineTuneRunner'`` (set in ``default_runtime.py``). An
+    optional config dict ``load_cfg`` is passed to
+    :func:`~ftplugin.checkpoint.load_pretrained`:
+
+    - ``key_map=[(pattern, repl), ...]`` overrides the model's own
+      ``pretrained_key_map``;
+    - ``inflate=dict(keys=[...], src_channels=[...], dst_channels=[...],
+      init='mean', noise_std=0.01)`` widens input layers pretrained on
+      fewer channels (:func:`~ftplugin.checkpoint.inflate_channels`);
+    - ``required=['backbone']``: these modules must load completely, and
+      a run of such a config without ``load_from`` is refused, so that a
+      fine-tuning config never trains from scratch by mistake.
     """
 
     def load_or_resume(self) -> None:
+        load_cfg = self.cfg.get('load_cfg', None) or {}
+        unknown = set(load_cfg) - set(LOAD_CFG_KEYS)
+        if unknown:
+            raise KeyError(f'load_cfg: unknown key(s) {sorted(unknown)}; '
+                           f'known: {LOAD_CFG_KEYS}')
+        if (load_cfg.get('required') and self._load_from is None
+                and not self._resume and not self._has_loaded):
+            raise ValueError(
+                f'this config fine-tunes pretrained weights (load_cfg.required'
+                f'={list(load_cfg["required"])}) but load_from is not set: '
+                f'pass --cfg-options load_from=CHECKPOINT')
         if self._has_loaded or self._resume or self._load_from is None:
             return super().load_or_resume()
-        load_cfg = self.cfg.get('load_cfg', None) or {}
         self.load_report = load_pretrained(
             self.model, self._load_from,
-            key_map=load_cfg.get('key_map'), logger=self.logger)
+            key_map=load_cfg.get('key_map'), logger=self.logger,
+            inflate=load_cfg.get('inflate'),
+            required=load_cfg.get('required') or ())
         self._has_loaded = True

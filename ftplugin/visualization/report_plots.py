@@ -71,7 +71,9 @@ def plot_confusion_matrix(matrix: Sequence[Sequence[int]],
     labels = np.array([[f'{n}\n{100 * n / r:.0f}%' for n in row]
                        for row, r in zip(matrix, rows[:, 0])])
     size = max(4, 0.6 * len(names) + 2)
-    fig, ax = plt.subplots(figsize=(size + 1, size))
+    # room for the tick labels: long class names would squash the matrix
+    margin = 0.075 * max(len(str(n)) for n in names)
+    fig, ax = plt.subplots(figsize=(size + 1 + margin, size + margin))
     sns.heatmap(matrix / rows, annot=labels, fmt='', cmap='Blues', vmin=0,
                 vmax=1, xticklabels=names, yticklabels=names, ax=ax,
                 cbar_kws=dict(label='fraction of true class'))

@@ -6,11 +6,16 @@
 A family plugs in by declaring ``onnx_cfg`` in its model config (the input
 shape, input/output names and dynamic axes) and, where the exported outputs
 are not ``model(inputs, mode='tensor')``, an ``onnx_outputs(inputs)`` method
-on the model (e.g. class probabilities instead of logits).
+on the model (e.g. class probabilities instead of logits). mmaction2's own
+recognizers (``Recognizer2D`` / ``Recognizer3D``) need neither: they export
+the class scores of ``predict()`` (the head's output averaged over the
+crops as ``average_clips`` says) for a (N, crops, ...) input.
 
 ``--verify`` runs ``onnx.checker`` and compares onnxruntime with PyTorch on
 random inputs at several batch sizes (so the dynamic batch axis is
-exercised); the tool exits with status 1 when they differ by more than
+exercised), and on the full input shapes listed in the optional
+``onnx_cfg['verify_shapes']`` (to exercise other dynamic axes, e.g. the
+sequence length); the tool exits with status 1 when they differ by more than
 ``--atol``.
 """
 import argparse
@@ -27,6 +32,7 @@ from torch import nn
 
 import ftplugin  # noqa: F401  (compat patches + registrations)
 from ftplugin.checkpoint import load_pretrained
+from mmaction.models.recognizers import BaseRecognizer
 from mmaction.registry import MODELS
 
 
@@ -44,6 +50,13 @@ class ExportWrapper(nn.Module):
     def forward(self, *inputs: torch.Tensor):
         if hasattr(self.model, 'onnx_outputs'):
             return tuple(self.model.onnx_outputs(*inputs))
+        if isinstance(self.model, BaseRecognizer) and self.model.with_cls_head:
+            # mmaction2's recognizers: the class scores predict() gives (its
+            # mode='tensor' stops at the backbone), from (N, crops, ...) input
+            (clips, ) = inputs
+            logits, _ = self.model.extract_feat(clips, stage='head')
+            return self.model.cls_head.average_clip(
+                logits, num_segs=clips.shape[1])
         return self.model(*inputs, mode='tensor')
 
 
@@ -86,21 +99,32 @@ def random_inputs(shapes: Sequence[Sequence[int]],
 
 
 def verify(wrapper: nn.Module, onnx_file: str, shapes, names: Sequence[str],
-           batch_sizes: Sequence[int], atol: float) -> dict:
-    """Compare onnxruntime with PyTorch; return the largest differences."""
+           batch_sizes: Sequence[int], atol: float,
+           extra_shapes: Sequence = ()) -> dict:
+    """Compare onnxruntime with PyTorch; return the largest differences.
+
+    Runs each of ``batch_sizes`` with the other dims of ``shapes``, then
+    each entry of ``extra_shapes`` (full shapes, one per input, or one shape
+    for a single input) as it is.
+    """
     import onnx
     import onnxruntime as ort
     onnx.checker.check_model(onnx.load(onnx_file))
     session = ort.InferenceSession(
         onnx_file, providers=['CPUExecutionProvider'])
+    cases = {f'batch_{b}': random_inputs(shapes, b) for b in batch_sizes}
+    for case in extra_shapes:
+        case = [case] if isinstance(case[0], int) else list(case)
+        # random_inputs puts its batch size first: the case's own
+        cases['shape_' + '_'.join('x'.join(map(str, s)) for s in case)] = (
+            random_inputs(case, case[0][0]))
     result = {}
-    for batch_size in batch_sizes:
-        inputs = random_inputs(shapes, batch_size)
+    for key, inputs in cases.items():
         with torch.no_grad():
             expected = wrapper(*inputs)
         expected = expected if isinstance(expected, tuple) else (expected, )
         got = session.run(None, {n: x.numpy() for n, x in zip(names, inputs)})
-        result[f'batch_{batch_size}'] = max(
+        result[key] = max(
             float(np.abs(e.numpy() - g).max()) for e, g in zip(expected, got))
     result['passed'] = all(v <= atol for k, v in result.items())
     return result
@@ -136,7 +160,7 @@ def main() -> None:
     if args.verify:
         result = verify(wrapper, args.output_file, shapes,
                         onnx_cfg['input_names'], args.verify_batch_sizes,
-                        args.atol)
+                        args.atol, onnx_cfg.get('verify_shapes', ()))
         print('onnxruntime vs torch, max |diff|: ' + json.dumps(result))
         if not result['passed']:
             sys.exit(f'ONNX outputs differ from torch by more than '

@@ -36,7 +36,8 @@ class StagedUnfreezeHook(Hook):
 
     Under DDP the model must be wrapped with ``find_unused_parameters=True``
     (set it in the config): parameters change between trainable and frozen
-    after the wrapper was built.
+    after the wrapper was built. A pattern that matches no parameter is an
+    error, so a typo cannot silently train less than the config says.
 
     Args:
         stages (Sequence[dict]): ``dict(begin=int, trainable=[patterns],
@@ -103,15 +104,22 @@ class StagedUnfreezeHook(Hook):
         Returns:
             list[str]: Names of the trainable parameters.
         """
+        named = list(self._module(runner).named_parameters())
+        # a pattern that names nothing (a typo, or a block index beyond the
+        # model's depth) would silently train less than the config says
+        unmatched = [p for p in patterns
+                     if not any(_matches(name, [p]) for name, _ in named)]
+        if unmatched:
+            raise ValueError(f'trainable pattern(s) {unmatched} match no '
+                             f'parameter; names are e.g. '
+                             f'{[n for n, _ in named[:5]]}')
         trainable = []
-        for name, param in self._module(runner).named_parameters():
+        for name, param in named:
             param.requires_grad = _matches(name, patterns)
             if param.requires_grad:
                 trainable.append(name)
             else:
                 param.grad = None
-        if not trainable:
-            raise ValueError(f'no parameter matches {list(patterns)}')
         return trainable
 
     def apply_lr_mult(self, runner, lr_mult: float) -> None:

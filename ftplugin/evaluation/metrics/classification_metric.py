@@ -6,6 +6,15 @@ from mmengine.evaluator import BaseMetric
 from sklearn.metrics import confusion_matrix, roc_auc_score
 
 
+def _cross_entropy(probs: np.ndarray, labels: np.ndarray) -> float:
+    """Mean negative log-probability of the true class."""
+    if (probs < 0).any() or not np.allclose(probs.sum(axis=1), 1, atol=1e-2):
+        raise ValueError('with_loss needs class probabilities as pred_score:'
+                         " set the head's average_clips='prob'")
+    picked = probs[np.arange(len(labels)), labels].astype(np.float64)
+    return float(-np.log(np.clip(picked, 1e-12, None)).mean())
+
+
 @METRICS.register_module()
 class ClassificationMetric(BaseMetric):
     """Accuracy, per-class accuracy, precision/recall/F1, ROC AUC, confusion.
@@ -16,11 +25,20 @@ class ClassificationMetric(BaseMetric):
     ``pos_label`` given), ``auc/roc`` (binary: on the positive score;
     multi-class: one-vs-rest macro) and ``confusion_matrix`` (rows = truth,
     columns = prediction; a nested list, kept out of the scalar logs).
+    Optional: ``loss`` (``with_loss``) and the seed projects' names
+    (``seed_keys``).
 
     Args:
         topk (Sequence[int]): Top-k accuracies to report. Defaults to (1, ).
         pos_label (int, optional): The positive class for precision/recall/
             F1; defaults to 1 for two classes and none otherwise.
+        with_loss (bool): Also report ``loss``, the mean cross-entropy of
+            the predicted probabilities (``pred_score`` of a head with
+            ``average_clips='prob'``), i.e. the validation / test loss.
+            Defaults to False.
+        seed_keys (bool): Also report the seed projects' names, in percent:
+            ``accuracy`` and ``class_<i>_acc`` per class index.
+            Defaults to False.
         collect_device (str): See :class:`BaseMetric`.
         prefix (str, optional): See :class:`BaseMetric`.
     """
@@ -29,11 +47,15 @@ class ClassificationMetric(BaseMetric):
     def __init__(self,
                  topk: Sequence[int] = (1, ),
                  pos_label: Optional[int] = None,
+                 with_loss: bool = False,
+                 seed_keys: bool = False,
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
         self.topk = tuple(topk)
         self.pos_label = pos_label
+        self.with_loss = with_loss
+        self.seed_keys = seed_keys
 
     def process(self, data_batch: Any, data_samples: Sequence[dict]) -> None:
         for sample in data_samples:
@@ -79,6 +101,14 @@ class ClassificationMetric(BaseMetric):
             probs = scores / scores.sum(axis=1, keepdims=True)
             metrics['auc/roc'] = float(
                 roc_auc_score(labels, probs, multi_class='ovr'))
+        if self.with_loss:
+            metrics['loss'] = _cross_entropy(scores, labels)
+        if self.seed_keys:
+            metrics['accuracy'] = 100.0 * float((preds == labels).mean())
+            for c in range(num_classes):
+                if (labels == c).any():
+                    metrics[f'class_{c}_acc'] = 100.0 * float(
+                        (preds[labels == c] == c).mean())
         metrics['confusion_matrix'] = confusion_matrix(
             labels, preds, labels=list(range(num_classes))).tolist()
         return metrics

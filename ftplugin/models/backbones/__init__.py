@@ -1,3 +1,5 @@
+from .heart_rate_lstm import HeartRateLSTM
 from .pose_autoencoder import PoseAutoencoder
+from .signal_transformer import SignalTransformer
 
-__all__ = ['PoseAutoencoder']
+__all__ = ['HeartRateLSTM', 'PoseAutoencoder', 'SignalTransformer']

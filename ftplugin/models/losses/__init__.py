@@ -1,3 +1,5 @@
+from .focal_loss import FocalLoss
 from .masked_mse_loss import MaskedMSELoss
+from .multi_resolution_stft_loss import MultiResolutionSTFTLoss
 
-__all__ = ['MaskedMSELoss']
+__all__ = ['MaskedMSELoss', 'MultiResolutionSTFTLoss', 'FocalLoss']

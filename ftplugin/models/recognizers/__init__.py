@@ -1,4 +1,8 @@
+from .heart_rate_regressor import HeartRateRegressor
+from .masked_signal_pretrainer import MaskedSignalPretrainer
 from .pose_ae_classifier import PoseAEClassifier
 from .pose_ae_pretrainer import PoseAEPretrainer
+from .signal_classifier import SignalClassifier
 
-__all__ = ['PoseAEClassifier', 'PoseAEPretrainer']
+__all__ = ['HeartRateRegressor', 'PoseAEClassifier', 'PoseAEPretrainer',
+           'MaskedSignalPretrainer', 'SignalClassifier']

@@ -1,0 +1,19 @@
+# butppg_5ch_finetune.py + the seed's optional stage 3: from epoch 31 to 40
+# every parameter trains, at lr x 0.1 (the seed's --full-finetune
+# --full-finetune-epochs 10).
+_base_ = ['./butppg_5ch_finetune.py']
+
+train_cfg = dict(max_epochs=40)
+unfreeze_stages = [
+    dict(begin=0, trainable=['cls_head']),
+    dict(begin=5, trainable=['cls_head', 'backbone.blocks.2',
+                             'backbone.blocks.3', 'backbone.norm',
+                             'backbone.patch_embed']),
+    dict(begin=30, trainable=['*'], lr_mult=0.1),
+]
+custom_hooks = [
+    dict(type='TrainingHistoryHook'),
+    dict(type='FitNormalizationHook'),
+    dict(type='StagedUnfreezeHook', stages=unfreeze_stages),
+    dict(type='SeedOutputsHook'),
+]

@@ -1,0 +1,255 @@
+import logging
+import os
+import os.path as osp
+from collections import Counter
+from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
+
+import numpy as np
+from mmaction.datasets import BaseActionDataset
+from mmaction.registry import DATASETS
+from mmengine.logging import print_log
+
+from .thermal_coco import load_class_mapping, load_thermal_coco
+
+
+@DATASETS.register_module()
+class ThermalHDF5Dataset(BaseActionDataset):
+    """Thermal action clips from per-sensor HDF5 recordings (seed 003).
+
+    Files: ``<data_prefix['hdf5']>/<sensor_id>.h5`` with a ``frames``
+    dataset, float32 (N, H, W) in degrees Celsius, and a COCO-style
+    ``ann_file`` whose images name a ``sensor_id`` and a ``frame_idx``.
+
+    A sample is the ``clip_len`` frames ``[frame_idx - clip_len // 2,
+    frame_idx - clip_len // 2 + clip_len)`` of the image's recording (the
+    seed: ``[frame_idx-32, frame_idx+32)``); where the window runs past the
+    start or end of the recording the first / last frame is repeated. Its
+    label is the most common ``category_id`` of the image's annotations
+    (ties: the smallest id). Temperatures are clipped to ``temp_range``,
+    scaled to 0-255 (rounded) and replicated to 3 channels: ``imgs`` is a
+    uint8 array (clip_len, H, W, 3), (64, 40, 60, 3) for the real data.
+    ``array`` is the same array, so mmaction2's ``SampleFrames`` +
+    ``ArrayDecode`` can take fewer frames from it; ``modality`` is
+    ``'RGB'`` because mmaction2's transforms handle 3 channels under that
+    name.
+
+    HDF5 files are opened lazily, by the process that reads them: a handle
+    opened before a dataloader forks its workers is never used by them.
+
+    Args:
+        ann_file (str): COCO-style annotation JSON (relative to
+            ``data_root`` when given).
+        pipeline (list): Transforms applied to each sample.
+        data_prefix (dict): ``dict(hdf5=DIR)``, the folder of the
+            ``<sensor_id>.h5`` files (relative to ``data_root``).
+            Defaults to ``dict(hdf5='frames')``.
+        class_mapping (str, optional): ``class_mapping.json`` (relative to
+            ``data_root``) giving the class names in id order; the
+            annotation file's ``categories`` must agree. Defaults to the
+            annotation file's ``categories``.
+        clip_len (int): Frames per sample. Defaults to 64.
+        temp_range (Sequence[float]): Temperatures (degrees Celsius) mapped
+            to 0 and 255; values outside are clipped (the real files mark
+            dead pixels with -273.2). Defaults to (5.0, 45.0).
+        skip_missing (bool): When sensor files named by the annotations are
+            absent: False raises an error naming every missing file and how
+            many samples it holds; True drops those samples with one
+            warning. Defaults to False.
+        test_mode (bool): Passed to :class:`BaseActionDataset`.
+        **kwargs: ``data_root``, ``metainfo``, ``indices``, ... of
+            :class:`mmengine.dataset.BaseDataset`.
+    """
+
+    def __init__(self,
+                 ann_file: str,
+                 pipeline: List[Union[dict, Callable]] = (),
+                 data_prefix: Optional[dict] = None,
+                 class_mapping: Optional[str] = None,
+                 clip_len: int = 64,
+                 temp_range: Sequence[float] = (5.0, 45.0),
+                 skip_missing: bool = False,
+                 test_mode: bool = False,
+                 **kwargs) -> None:
+        low, high = (float(t) for t in temp_range)
+        if not high > low:
+            raise ValueError(f'temp_range must be (low, high) with low < '
+                             f'high, got {tuple(temp_range)}')
+        if clip_len < 1:
+            raise ValueError(f'clip_len must be >= 1, got {clip_len}')
+        self.temp_range = (low, high)
+        self.clip_len = int(clip_len)
+        self.skip_missing = skip_missing
+        self.class_mapping = class_mapping
+        self.missing: Dict[str, int] = {}
+        self._handles: Dict[str, object] = {}
+        self._handles_pid: Optional[int] = None
+        super().__init__(
+            ann_file,
+            pipeline=list(pipeline),
+            data_prefix=dict(data_prefix or dict(hdf5='frames')),
+            test_mode=test_mode,
+            **kwargs)
+
+    # ------------------------------------------------------------ index
+    def _class_names(self) -> Optional[List[str]]:
+        if self.class_mapping is None:
+            return None
+        path = self.class_mapping
+        if not osp.isabs(path) and self.data_root:
+            path = osp.join(self.data_root, path)
+        return load_class_mapping(path)
+
+    def load_data_list(self) -> List[dict]:
+        """Index the annotated images whose sensor file exists."""
+        coco = load_thermal_coco(self.ann_file, self._class_names())
+        self._metainfo['classes'] = tuple(coco['classes'])
+        hdf5_dir = self.data_prefix.get('hdf5')
+        if not hdf5_dir or not osp.isdir(hdf5_dir):
+            raise FileNotFoundError(
+                f'{self.ann_file}: frames folder data_prefix["hdf5"] = '
+                f'{hdf5_dir!r} does not exist')
+        if coco['unlabelled']:
+            print_log(f'{self.ann_file}: {len(coco["unlabelled"])} image(s) '
+                      f'without annotations have no label and are left '
+                      f'out', logger='current')
+
+        per_file = Counter(
+            osp.join(hdf5_dir, f'{s["sensor_id"]}.h5')
+            for s in coco['samples'])
+        self.missing = {path: n for path, n in sorted(per_file.items())
+                        if not osp.isfile(path)}
+        if self.missing:
+            listing = '\n'.join(f'  {path}: {n} sample(s)'
+                                for path, n in self.missing.items())
+            lost = sum(self.missing.values())
+            message = (f'{self.ann_file}: {len(self.missing)} sensor file(s) '
+                       f'are missing, holding {lost} of '
+                       f'{len(coco["samples"])} samples:\n{listing}')
+            if not self.skip_missing:
+                raise FileNotFoundError(
+                    message + '\nPass skip_missing=True to leave these '
+                    'samples out.')
+            print_log(message + '\nskip_missing=True: these samples are '
+                      'left out.', logger='current', level=logging.WARNING)
+
+        lengths = {path: self._check_file(path)
+                   for path in per_file if path not in self.missing}
+        data_list = []
+        for sample in coco['samples']:
+            path = osp.join(hdf5_dir, f'{sample["sensor_id"]}.h5')
+            if path in self.missing:
+                continue
+            num_frames, height, width = lengths[path]
+            if sample['frame_idx'] >= num_frames:
+                raise ValueError(
+                    f'{self.ann_file}: image {sample["image_id"]!r} field '
+                    f'"frame_idx" = {sample["frame_idx"]} is past the end '
+                    f'of {path} ({num_frames} frames)')
+            for field, size in (('height', height), ('width', width)):
+                if sample[field] is not None and sample[field] != size:
+                    raise ValueError(
+                        f'{self.ann_file}: image {sample["image_id"]!r} '
+                        f'field "{field}" = {sample[field]} but the frames '
+                        f'of {path} have {field} {size}')
+            data_list.append(dict(sample, filename=path,
+                                  num_file_frames=num_frames))
+        if not data_list:
+            raise ValueError(f'{self.ann_file}: no sample left (every '
+                             f'sensor file is missing?)')
+        return data_list
+
+    @staticmethod
+    def _check_file(path: str) -> Tuple[int, int, int]:
+        """(frames, height, width) of a recording; errors name the field.
+
+        Opens and closes the file: no handle outlives this call, so none
+        is inherited by forked dataloader workers.
+        """
+        import h5py
+        try:
+            with h5py.File(path, 'r') as f:
+                if 'frames' not in f:
+                    raise ValueError(f'{path}: no dataset "frames" (found '
+                                     f'{sorted(f.keys())})')
+                frames = f['frames']
+                if frames.ndim != 3 or frames.shape[0] == 0:
+                    raise ValueError(
+                        f'{path}: dataset "frames" must be (N, H, W) with '
+                        f'N > 0, got shape {frames.shape}')
+                if not np.issubdtype(frames.dtype, np.number):
+                    raise ValueError(f'{path}: dataset "frames" must be '
+                                     f'numeric, got {frames.dtype}')
+                return tuple(int(n) for n in frames.shape)
+        except OSError as e:
+            raise OSError(f'{path}: cannot be read as HDF5 ({e})') from e
+
+    def get_cat_ids(self, idx: int) -> List[int]:
+        """The label of sample ``idx`` (for class-aware samplers)."""
+        return [int(self.get_data_info(idx)['label'])]
+
+    @property
+    def labels(self) -> np.ndarray:
+        """Labels of all samples, in order."""
+        return np.array([self.get_cat_ids(i)[0] for i in range(len(self))],
+                        dtype=np.int64)
+
+    # ------------------------------------------------------------ frames
+    def _file(self, path: str):
+        import h5py
+        pid = os.getpid()
+        if self._handles_pid != pid:
+            # handles inherited through a fork belong to the parent process
+            self._handles = {}
+            self._handles_pid = pid
+        handle = self._handles.get(path)
+        if handle is None:
+            handle = self._handles[path] = h5py.File(path, 'r')
+        return handle
+
+    def load_clip(self, info: dict) -> np.ndarray:
+        """The uint8 (clip_len, H, W, 3) clip of a sample.
+
+        Args:
+            info (dict): A data-list entry (``filename``, ``frame_idx``,
+                ``num_file_frames``).
+        """
+        num_frames = info['num_file_frames']
+        start = info['frame_idx'] - self.clip_len // 2
+        end = start + self.clip_len
+        lo, hi = max(start, 0), min(end, num_frames)
+        frames = np.asarray(self._file(info['filename'])['frames'][lo:hi],
+                            dtype=np.float32)
+        if (lo, hi) != (start, end):
+            # the window runs past the recording: repeat its edge frames
+            frames = np.pad(frames, ((lo - start, end - hi), (0, 0), (0, 0)),
+                            mode='edge')
+        low, high = self.temp_range
+        # NaN (a corrupt pixel) counts as the coldest value
+        scaled = (np.clip(np.nan_to_num(frames, nan=low), low, high) -
+                  low) * (255.0 / (high - low))
+        gray = np.rint(scaled).astype(np.uint8)
+        return np.repeat(gray[..., None], 3, axis=-1)
+
+    def prepare_data(self, idx: int) -> dict:
+        info = self.get_data_info(idx)
+        clip = self.load_clip(info)
+        info.update(
+            imgs=clip, array=clip, total_frames=self.clip_len,
+            clip_len=self.clip_len, num_clips=1,
+            img_shape=clip.shape[1:3], original_shape=clip.shape[1:3])
+        return self.pipeline(info)
+
+    # ------------------------------------------------------------ handles
+    def close(self) -> None:
+        """Close the HDF5 files this process opened."""
+        if self._handles_pid == os.getpid():
+            for handle in self._handles.values():
+                handle.close()
+        self._handles = {}
+
+    def __getstate__(self) -> dict:
+        # spawned workers and deep copies open their own handles
+        state = self.__dict__.copy()
+        state['_handles'] = {}
+        state['_handles_pid'] = None
+        return state

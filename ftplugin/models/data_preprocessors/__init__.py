@@ -1,0 +1,3 @@
+from .signal_data_preprocessor import SignalDataPreprocessor
+
+__all__ = ['SignalDataPreprocessor']

@@ -1,0 +1,131 @@
+from typing import Dict, Optional, Union
+
+import torch
+from mmaction.registry import MODELS
+from mmaction.utils import SampleList
+from mmengine.model import BaseModel
+from torch import nn
+
+from ..backbones.signal_transformer import SEED_ENCODER_KEY_MAP
+
+
+@MODELS.register_module()
+class MaskedSignalPretrainer(BaseModel):
+    """Masked-signal modelling: reconstruct hidden patches of a window.
+
+    A fixed share (``mask_ratio``, 0.4 in the seed) of each window's patch
+    tokens is replaced by a learnt mask token before the backbone's
+    transformer; a linear decoder maps every encoded patch token back to its
+    ``(C, patch_size)`` samples. ``loss_recon`` is the MSE over the masked
+    patches only (of the normalised signal, or of each window standardised
+    when the backbone has ``window_norm``); ``loss_stft``, optional, compares
+    the spectra of the whole reconstruction and input (0.3 x multi-resolution
+    STFT in the seed). Its checkpoints keep the encoder under ``backbone.``,
+    so they load into :class:`SignalClassifier` as they are (with channel
+    inflation when the classifier has more channels).
+
+    Args:
+        backbone (dict): E.g. ``SignalTransformer``.
+        mask_ratio (float): Share of patches masked per window.
+            Defaults to 0.4.
+        loss_recon (dict): Masked reconstruction loss. Defaults to
+            ``dict(type='MaskedMSELoss')``.
+        loss_stft (dict, optional): Spectral loss; None for none. Defaults
+            to ``dict(type='MultiResolutionSTFTLoss', loss_weight=0.3)``.
+        data_preprocessor (dict, optional): Defaults to a
+            ``SignalDataPreprocessor`` with the backbone's ``in_channels``.
+        init_cfg (dict, optional): Initialisation config. Defaults to None.
+    """
+
+    pretrained_key_map = SEED_ENCODER_KEY_MAP
+
+    def __init__(self,
+                 backbone: dict,
+                 mask_ratio: float = 0.4,
+                 loss_recon: dict = dict(type='MaskedMSELoss'),
+                 loss_stft: Optional[dict] = dict(
+                     type='MultiResolutionSTFTLoss', loss_weight=0.3),
+                 data_preprocessor: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None) -> None:
+        if data_preprocessor is None:
+            data_preprocessor = dict(
+                type='SignalDataPreprocessor',
+                num_channels=backbone.get('in_channels', 2))
+        super().__init__(
+            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        self.backbone = MODELS.build(backbone)
+        patches = self.backbone.num_patches
+        self.num_masked = int(round(mask_ratio * patches))
+        if not 0 < self.num_masked < patches:
+            raise ValueError(f'mask_ratio {mask_ratio} masks '
+                             f'{self.num_masked} of {patches} patches; it '
+                             f'must mask at least one and leave one')
+        self.mask_ratio = mask_ratio
+        dims = self.backbone.embed_dims
+        self.mask_token = nn.Parameter(torch.zeros(1, 1, dims))
+        nn.init.trunc_normal_(self.mask_token, std=0.02)
+        self.decoder = nn.Linear(
+            dims, self.backbone.in_channels * self.backbone.patch_size)
+        self.loss_recon = MODELS.build(loss_recon)
+        self.loss_stft = MODELS.build(loss_stft) if loss_stft else None
+
+    def sample_mask(self, num: int,
+                    generator: Optional[torch.Generator] = None
+                    ) -> torch.Tensor:
+        """``(num, P)`` bool mask, exactly :attr:`num_masked` true per row."""
+        scores = torch.rand(num, self.backbone.num_patches,
+                            generator=generator)
+        chosen = scores.argsort(dim=1)[:, :self.num_masked]
+        mask = torch.zeros_like(scores, dtype=torch.bool)
+        return mask.scatter_(1, chosen, True).to(self.mask_token.device)
+
+    def reconstruct(self, inputs: torch.Tensor,
+                    mask: torch.Tensor) -> torch.Tensor:
+        """Windows with the patches of ``mask`` hidden -> ``(N, C, T)``."""
+        tokens = self.backbone.embed(inputs)
+        tokens = torch.where(mask[..., None],
+                             self.mask_token.to(tokens.dtype), tokens)
+        encoded = self.backbone.encode(tokens)[:, 1:]  # drop the CLS token
+        n, patches, _ = encoded.shape
+        channels, size = self.backbone.in_channels, self.backbone.patch_size
+        out = self.decoder(encoded).reshape(n, patches, channels, size)
+        return out.permute(0, 2, 1, 3).reshape(n, channels, patches * size)
+
+    def sample_weights(self, mask: torch.Tensor) -> torch.Tensor:
+        """``(N, P)`` patch mask -> ``(N, 1, T)`` per-sample mask."""
+        return mask.repeat_interleave(self.backbone.patch_size, dim=1)[:,
+                                                                       None]
+
+    def forward(self,
+                inputs: torch.Tensor,
+                data_samples: Optional[SampleList] = None,
+                mode: str = 'tensor') -> Union[Dict, SampleList, torch.Tensor]:
+        """``'tensor'``: reconstruction (of ``backbone.scale(inputs)``);
+        ``'loss'``: ``loss_recon`` (and ``loss_stft``); ``'predict'``: data
+        samples with ``recon_error``, the MSE on the masked patches (the
+        same masks every evaluation)."""
+        # evaluation masks come from a fixed seed, so that validation scores
+        # of different epochs compare
+        generator = None if mode == 'loss' else torch.Generator(
+        ).manual_seed(0)
+        mask = self.sample_mask(inputs.shape[0], generator)
+        recon = self.reconstruct(inputs, mask)
+        if mode == 'tensor':
+            return recon
+        # with the backbone's window_norm, the model sees (and rebuilds)
+        # each window standardised
+        inputs = self.backbone.scale(inputs)
+        weights = self.sample_weights(mask)
+        if mode == 'loss':
+            losses = dict(loss_recon=self.loss_recon(recon, inputs, weights))
+            if self.loss_stft is not None:
+                losses['loss_stft'] = self.loss_stft(recon, inputs)
+            return losses
+        if mode == 'predict':
+            weights = weights.expand_as(recon).float()
+            errors = (((recon.float() - inputs.float())**2 * weights).sum(
+                (1, 2)) / weights.sum((1, 2)))
+            for sample, error in zip(data_samples, errors):
+                sample.set_field(error.detach(), 'recon_error')
+            return data_samples
+        raise RuntimeError(f'Invalid mode "{mode}".')

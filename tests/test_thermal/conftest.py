@@ -1,0 +1,79 @@
+"""Fixtures of the thermal family's tests.
+
+* ``thermal_real``: ``../shared/data/thermal_action_dataset`` beside the
+  checkout; tests that need it skip, saying so, only when it is absent.
+* ``thermal_gen``: a small dataset written once per session by
+  ``tools/data/generate_thermal_data.py``.
+* ``thermal_tool(name)``: a module of ``tools/`` (no package) by path.
+* ``build_thermal(root, ann, **kwargs)``: a dataset without pipeline.
+"""
+import importlib.util
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+REAL_ROOT = REPO_ROOT.parent / 'shared' / 'data' / 'thermal_action_dataset'
+CPU_CFG = 'configs/thermal/slowonly_r18_thermal_cpu.py'
+SLOWFAST_CFG = 'configs/thermal/slowfast_r50_thermal_finetune.py'
+
+_TOOLS = {}
+
+
+def load_tool(relpath: str):
+    """Import ``tools/<relpath>`` once, by path."""
+    if relpath not in _TOOLS:
+        path = REPO_ROOT / 'tools' / relpath
+        spec = importlib.util.spec_from_file_location(
+            'thermal_tool_' + path.stem, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        _TOOLS[relpath] = module
+    return _TOOLS[relpath]
+
+
+@pytest.fixture(scope='session')
+def thermal_tool():
+    return load_tool
+
+
+@pytest.fixture(scope='session')
+def thermal_real() -> Path:
+    if not (REAL_ROOT / 'annotations' / 'train.json').is_file():
+        pytest.skip(f'{REAL_ROOT} absent: the real thermal recordings are '
+                    f'read from ../shared/data beside the checkout')
+    return REAL_ROOT
+
+
+@pytest.fixture(scope='session')
+def thermal_gen(tmp_path_factory) -> Path:
+    """6 recordings of ~150 frames, a keyframe every 6 frames."""
+    root = tmp_path_factory.mktemp('thermal_gen') / 'thermal_action_dataset'
+    load_tool('data/generate_thermal_data.py').generate_thermal(
+        str(root), num_sensors=6, frames_per_sensor=150, keyframe_every=6,
+        rng=np.random.default_rng(0), verbose=False)
+    return root
+
+
+def read_json(path) -> dict:
+    with open(path) as f:
+        return json.load(f)
+
+
+@pytest.fixture(scope='session')
+def build_thermal():
+    """``build_thermal(root, ann='annotations/train.json', **kwargs)``: a
+    ThermalHDF5Dataset of ``root`` without pipeline."""
+
+    def build(root, ann='annotations/train.json', **kwargs):
+        from mmaction.registry import DATASETS
+        cfg = dict(type='ThermalHDF5Dataset', data_root=str(root),
+                   ann_file=ann,
+                   class_mapping='annotations/class_mapping.json',
+                   pipeline=[])
+        cfg.update(kwargs)
+        return DATASETS.build(cfg)
+
+    return build
