@@ -24,7 +24,8 @@ def _weights(data_root: str, ann: str, out_json: str, step: str) -> str:
         PYTHON, 'tools/analysis/class_weights.py',
         osp.join(data_root, ann), '--class-mapping',
         osp.join(data_root, 'annotations', 'class_mapping.json'),
-        '--frames-dir', osp.join(data_root, 'frames'), '--out', out_json
+        '--frames-dir', osp.join(data_root, 'frames'), '--power', '0.5',
+        '--out', out_json
     ])
     with open(osp.join(REPO, out_json)) as f:
         weights = json.load(f)['class_weight']
@@ -86,7 +87,7 @@ def run_family(work_root: str, data_root: Optional[str],
 
     weights = _weights(data_root, 'annotations/train.json',
                        osp.join(work, 'class_weights.json'),
-                       label('class weights (inverse frequency)'))
+                       label('class weights (square-root inverse frequency)'))
     given = _train_test(
         'given split', osp.join(work, 'given_split'), data_root,
         ('annotations/train.json', 'annotations/val.json'), weights, epochs,

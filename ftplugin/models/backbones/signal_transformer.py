@@ -16,6 +16,17 @@ SEED_ENCODER_KEY_MAP = [
 ]
 
 
+def _sincos_positions(length: int, dims: int) -> torch.Tensor:
+    """``(1, length, dims)`` sine-cosine position codes (Vaswani et al.)."""
+    position = torch.arange(length, dtype=torch.float32)[:, None]
+    freq = torch.exp(torch.arange(0, dims, 2, dtype=torch.float32) *
+                     (-math.log(10000.0) / dims))
+    codes = torch.zeros(length, dims)
+    codes[:, 0::2] = torch.sin(position * freq)
+    codes[:, 1::2] = torch.cos(position * freq)
+    return codes[None]
+
+
 class _Attention(nn.Module):
     """Multi-head self-attention, written out so that it exports to ONNX
     with the TorchScript exporter (no fused kernels)."""
@@ -133,7 +144,11 @@ class SignalTransformer(BaseModule):
             _Block(embed_dims, num_heads, mlp_ratio, drop_rate)
             for _ in range(num_layers))
         self.norm = nn.LayerNorm(embed_dims)
-        nn.init.trunc_normal_(self.pos_embed, std=0.02)
+        # sine-cosine positions to start from (then learnt): with random
+        # ones, a masked patch cannot find its neighbours for a long time
+        with torch.no_grad():
+            self.pos_embed.copy_(_sincos_positions(self.num_patches + 1,
+                                                   embed_dims))
         nn.init.trunc_normal_(self.cls_token, std=0.02)
 
     def embed(self, x: torch.Tensor) -> torch.Tensor:
