@@ -4,7 +4,8 @@
 # seed computed weights but never passed them to the loss). Needs a GPU for
 # reasonable speed; configs/thermal/slowonly_r18_thermal_cpu.py is the CPU
 # alternative.
-#   python tools/download_pretrained.py configs/thermal/slowfast_r50_thermal_finetune.py
+#   python tools/download_pretrained.py \
+#     configs/thermal/slowfast_r50_thermal_finetune.py
 #   python tools/train.py configs/thermal/slowfast_r50_thermal_finetune.py \
 #     --cfg-options train_dataloader.dataset.data_root=D \
 #       val_dataloader.dataset.data_root=D test_dataloader.dataset.data_root=D

@@ -47,6 +47,25 @@ def test_backbone_patches_are_independent_of_later_samples():
     assert not torch.equal(net.embed(x)[:, 4], net.embed(y)[:, 4])
 
 
+def test_window_norm_ignores_gain_and_offset():
+    net = backbone(window_norm=True)
+    x = torch.randn(2, 3, 250)
+    gain = torch.tensor([0.3, 2.0, 5.0])[:, None]
+    offset = torch.tensor([-4.0, 0.5, 10.0])[:, None]
+    assert torch.allclose(net(x), net(x * gain + offset), atol=1e-4)
+    plain = backbone()
+    plain.load_state_dict(net.state_dict())
+    assert not torch.allclose(plain(x), plain(x * gain + offset), atol=1e-2)
+
+
+def test_positions_start_as_sine_cosine_codes():
+    net = backbone()
+    pos = net.pos_embed[0]
+    assert torch.allclose(pos[3, 0::2], torch.sin(
+        3 * torch.exp(-torch.arange(0, 16, 2) * np.log(10000.0) / 16)))
+    assert torch.allclose(pos[0, 1::2], torch.ones(8))
+
+
 def test_backbone_errors():
     with pytest.raises(ValueError, match='multiple of patch_size'):
         backbone(signal_length=260)
@@ -159,7 +178,7 @@ def test_reconstruction_loss_covers_masked_patches_only(pretrainer,
     recon = pretrainer(x, mode='tensor')
     hidden = mask.repeat_interleave(125, dim=1)[:, None].expand_as(x)
     expected = ((recon - x)[hidden]**2).mean()
-    assert float(losses['loss_recon']) == pytest.approx(float(expected),
+    assert losses['loss_recon'].item() == pytest.approx(float(expected),
                                                         rel=1e-5)
     stft = MODELS.build(dict(type='MultiResolutionSTFTLoss',
                              n_ffts=(64, 128, 256),
@@ -171,6 +190,24 @@ def test_reconstruction_loss_covers_masked_patches_only(pretrainer,
     recon_err = (recon - x)**2
     assert float(recon_err[~hidden].mean()) != pytest.approx(
         float(expected))
+
+
+def test_window_norm_pretrainer_rebuilds_standardised_windows(
+        monkeypatch):
+    cfg = cfg_model(PRETRAIN_CFG)
+    cfg.backbone.update(drop_rate=0.0, window_norm=True)
+    model = MODELS.build(cfg).eval()
+    x = torch.randn(2, 2, 1250)
+    mask = torch.zeros(2, 10, dtype=torch.bool)
+    mask[:, [0, 5, 6, 9]] = True
+    monkeypatch.setattr(model, 'sample_mask', lambda n, g=None: mask)
+    scaled = (x - x.mean(-1, keepdim=True)) / x.std(-1, keepdim=True)
+    recon = model(x)
+    hidden = mask.repeat_interleave(125, dim=1)[:, None].expand_as(x)
+    expected = ((recon - scaled)[hidden]**2).mean()
+    losses = model(x * 3.0 + 1.0, mode='loss')
+    assert losses['loss_recon'].item() == pytest.approx(float(expected),
+                                                        rel=1e-3)
 
 
 def test_masked_tokens_hide_their_samples(pretrainer, monkeypatch):

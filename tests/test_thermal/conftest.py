@@ -8,7 +8,6 @@
 * ``build_thermal(root, ann, **kwargs)``: a dataset without pipeline.
 """
 import importlib.util
-import json
 from pathlib import Path
 
 import numpy as np
@@ -16,8 +15,6 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 REAL_ROOT = REPO_ROOT.parent / 'shared' / 'data' / 'thermal_action_dataset'
-CPU_CFG = 'configs/thermal/slowonly_r18_thermal_cpu.py'
-SLOWFAST_CFG = 'configs/thermal/slowfast_r50_thermal_finetune.py'
 
 _TOOLS = {}
 
@@ -55,11 +52,6 @@ def thermal_gen(tmp_path_factory) -> Path:
         str(root), num_sensors=6, frames_per_sensor=150, keyframe_every=6,
         rng=np.random.default_rng(0), verbose=False)
     return root
-
-
-def read_json(path) -> dict:
-    with open(path) as f:
-        return json.load(f)
 
 
 @pytest.fixture(scope='session')

@@ -1,4 +1,5 @@
-"""tools/data/split_thermal_by_sensor.py: sensor-disjoint, seeded, stratified."""
+"""tools/data/split_thermal_by_sensor.py: sensor-disjoint, seeded,
+stratified."""
 import json
 from collections import Counter, defaultdict
 

@@ -19,7 +19,8 @@ import os
 import os.path as osp
 import sys
 
-from ftplugin.datasets.thermal_coco import load_class_mapping, load_thermal_coco
+from ftplugin.datasets.thermal_coco import (load_class_mapping,
+                                             load_thermal_coco)
 from ftplugin.utils.class_weights import (METHODS, class_weights, label_counts,
                                           weights_report)
 
@@ -84,7 +85,8 @@ def main(argv=None) -> None:
               f'{row["weight"]:>10.4f}')
     weights = result['class_weight']
     print('\n# config (e.g. configs/thermal/<exp>.py):')
-    print(f'model = dict(cls_head=dict(loss_cls=dict(class_weight={weights})))')
+    print(f'model = dict(cls_head=dict(loss_cls=dict('
+          f'class_weight={weights})))')
     print('\n# or on the command line:')
     compact = str(weights).replace(' ', '')
     print(f'--cfg-options "{LOSS_KEY}={compact}"')

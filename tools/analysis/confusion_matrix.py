@@ -9,8 +9,9 @@ Reads the per-sample predictions (``gt_label``, ``pred_label`` or
 ``pred_score``) and writes into ``--out-dir`` (default: the pickle's
 folder): ``confusion_matrix.png`` (seaborn heat map with class names,
 counts and row percentages; classes that are neither true nor predicted
-anywhere are left out unless ``--keep-empty``), ``classification_report.txt``
-(scikit-learn's, over the classes that occur) and ``classification_report.json``.
+anywhere are left out unless ``--keep-empty``),
+``classification_report.txt`` (scikit-learn's, over the classes that occur)
+and ``classification_report.json``.
 """
 import argparse
 import json

@@ -128,7 +128,8 @@ def render_recording(num_frames, rng):
         if cls in (4, 8):  # on (or onto) the bed
             target = (bed[0] + 4.5, bed[1] + 8.0)
         else:
-            target = (rng.uniform(12, HEIGHT - 12), rng.uniform(14, WIDTH - 14))
+            target = (rng.uniform(12, HEIGHT - 12),
+                      rng.uniform(14, WIDTH - 14))
         heading = rng.uniform(0, 2 * np.pi)
         for t in range(start, end):
             progress = (t - start) / max(end - start - 1, 1)

@@ -34,7 +34,8 @@ from typing import Dict, List, Sequence
 
 import numpy as np
 
-from ftplugin.datasets.thermal_coco import load_class_mapping, load_thermal_coco
+from ftplugin.datasets.thermal_coco import (load_class_mapping,
+                                             load_thermal_coco)
 
 GROUPINGS = ('sensor', 'location')
 

@@ -18,9 +18,10 @@ class ResNet3dStageUnfreezeHook(StagedUnfreezeHook):
     ``requires_grad`` alone is therefore undone; this hook sets each
     pathway's ``frozen_stages`` itself, so mmaction2's own freezing agrees
     with the stage. The stem's lateral connection (``conv1_lateral``, which
-    mmaction2's ``_freeze_stages`` leaves out) is frozen with the stem. It is :class:`StagedUnfreezeHook` otherwise: stages by
-    0-based epoch ``begin``, ``trainable`` patterns for the rest of the
-    model, ``lr_mult``, resuming, DDP checks.
+    mmaction2's ``_freeze_stages`` leaves out) is frozen with the stem.
+    It is :class:`StagedUnfreezeHook` otherwise: stages by 0-based epoch
+    ``begin``, ``trainable`` patterns for the rest of the model,
+    ``lr_mult``, resuming, DDP checks.
 
     Example (SlowFast: head first, then the last two stages, then all)::
 
