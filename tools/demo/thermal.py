@@ -117,7 +117,7 @@ def run_family(work_root: str, data_root: Optional[str],
             (label('train on the sensor-disjoint split'),
              label('test on its held-out sensors'),
              label('its confusion matrix')))
-        rows.append(('sensor-split acc/mean_class',
+        rows.append(('sensor-split val', 'acc/mean_class '
                      f'{sensor["metrics"]["acc/mean_class"]:.4f} (top1 '
                      f'{sensor["metrics"]["acc/top1"]:.4f})'))
     onnx_file = osp.join(given['work'], 'slowonly_r18_thermal_cpu.onnx')

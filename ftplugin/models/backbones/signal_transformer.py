@@ -73,12 +73,14 @@ class _Block(nn.Module):
 class SignalTransformer(BaseModule):
     """Transformer over time patches of a multi-channel signal window.
 
-    ``(N, C, T)`` -> patch embedding (a linear map of each ``patch_size``
-    samples of all channels, as a strided ``Conv1d``: weight
-    ``(embed_dims, C, patch_size)``, so its dim 1 is the channel axis that
-    channel inflation widens) -> learnt position embedding and a CLS token
-    -> ``num_layers`` pre-norm blocks (``blocks.0`` ... ``blocks.{L-1}``)
-    -> ``norm`` -> the CLS token or the mean of the patch tokens.
+    ``(N, C, T)`` -> optionally each window standardised (``window_norm``)
+    -> patch embedding (a linear map of each ``patch_size`` samples of all
+    channels, as a strided ``Conv1d``: weight ``(embed_dims, C,
+    patch_size)``, so its dim 1 is the channel axis that channel inflation
+    widens) -> position embedding (sine-cosine at start, learnt) and a CLS
+    token -> ``num_layers`` pre-norm blocks (``blocks.0`` ...
+    ``blocks.{L-1}``) -> ``norm`` -> the CLS token or the mean of the patch
+    tokens.
 
     :meth:`embed` and :meth:`encode` split the forward pass so that masked
     pretraining can replace patch tokens in between.

@@ -21,14 +21,19 @@ class MultiResolutionSTFTLoss(nn.Module):
         n_ffts (Sequence[int]): FFT sizes. Defaults to (64, 128, 256).
         hop_lengths (Sequence[int]): Hops, one per FFT size.
             Defaults to (16, 32, 64).
-        eps (float): Added to magnitudes before the log. Defaults to 1e-5.
+        eps (float): Added to magnitudes before the log. It keeps the
+            near-empty bins (the noise floor above a smooth PPG's band) from
+            dominating the loss: on standardised PPG/ECG windows, with 1e-5
+            the masked-patch error of the pretraining stayed at chance for
+            2000 steps, with 1.0 it fell as without this loss. Defaults to
+            1.0.
         loss_weight (float): Multiplier. Defaults to 1.0.
     """
 
     def __init__(self,
                  n_ffts: Sequence[int] = (64, 128, 256),
                  hop_lengths: Sequence[int] = (16, 32, 64),
-                 eps: float = 1e-5,
+                 eps: float = 1.0,
                  loss_weight: float = 1.0) -> None:
         super().__init__()
         if len(n_ffts) != len(hop_lengths) or not n_ffts:
