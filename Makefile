@@ -1,8 +1,8 @@
-# make setup | make demo [DATA=../shared/data] | make test
+# make setup | make demo [DATA=../shared/data] [FAMILIES=...] | make test
 PYTHON ?= python
 DATA ?=
-# families whose demo is finished; tools/demo/ may hold more in progress
-FAMILIES ?= kaggle_pose apple_watch
+# `make demo FAMILIES=thermal` runs one family
+FAMILIES ?= kaggle_pose apple_watch butppg thermal
 
 .PHONY: setup demo test
 

@@ -7,12 +7,12 @@ With a data root holding ``apple_watch/`` (and optionally ``endomondo/``) in
 the .pt format (e.g. written by ``tools/data/convert_workouts.py``), those
 files are used instead of generated ones.
 """
-import json
 import os
 import os.path as osp
 from typing import List, Optional, Tuple
 
-from common import PYTHON, REPO, best_checkpoint, data_root_options, run
+from common import (PYTHON, REPO, best_checkpoint, data_root_options, run,
+                    test_and_export)
 
 SPLIT_FILES = ('train.pt', 'val.pt', 'test.pt', 'scaler_params.json')
 
@@ -80,20 +80,10 @@ def _run(work_root: str, data_root: Optional[str],
         ] + data_root_options(watch))
     best = best_checkpoint(ft_dir)
 
-    dump = osp.join(ft_dir, 'test_predictions.pkl')
-    run('apple_watch 4/5: test the best checkpoint on the newest workouts', [
-        PYTHON, 'tools/test.py', ft_cfg, best, '--work-dir', ft_dir,
-        '--dump', dump, '--cfg-options'
-    ] + data_root_options(watch))
-
-    onnx_file = osp.join(ft_dir, 'lstm_applewatch_finetune.onnx')
-    run('apple_watch 5/5: export to ONNX, compare onnxruntime with torch', [
-        PYTHON, 'tools/deployment/export_onnx.py', ft_cfg, best,
-        '--output-file', onnx_file, '--verify'
-    ])
-
-    with open(osp.join(REPO, ft_dir, 'test_metrics.json')) as f:
-        metrics = json.load(f)
+    dump, onnx_file, metrics = test_and_export(
+        ft_cfg, best, ft_dir, data_root_options(watch),
+        'apple_watch 4/5: test the best checkpoint on the newest workouts',
+        'apple_watch 5/5: export to ONNX, compare onnxruntime with torch')
     return [
         ('test MAE', f'{metrics["hr/mae"]:.2f} BPM (RMSE '
          f'{metrics["hr/rmse"]:.2f} BPM)'),

@@ -7,11 +7,10 @@ ONNX export with onnxruntime parity. With a data root that holds
 ``butppg/{train,val,test}.npz`` (and optionally ``vitaldb/*_windows.npz``),
 those files are used instead of generated ones.
 """
-import json
 import os.path as osp
 from typing import List, Optional, Tuple
 
-from common import PYTHON, REPO, data_root_options, run
+from common import PYTHON, data_root_options, run, test_and_export
 
 PRETRAIN_CFG = 'configs/butppg/ssl_vitaldb_2ch_pretrain.py'
 FINETUNE_CFG = 'configs/butppg/butppg_5ch_finetune.py'
@@ -68,21 +67,11 @@ def run_family(work_root: str, data_root: Optional[str],
         ] + ft_opts + data_root_options(butppg))
     best = osp.join(ft_dir, 'best_model.pt')
 
-    dump = osp.join(ft_dir, 'test_predictions.pkl')
-    run('butppg 5/6: test the best checkpoint on the test split', [
-        PYTHON, 'tools/test.py', FINETUNE_CFG, best, '--work-dir', ft_dir,
-        '--dump', dump, '--cfg-options'
-    ] + data_root_options(butppg))
-
-    onnx_file = osp.join(ft_dir, 'butppg_5ch_finetune.onnx')
-    run('butppg 6/6: export to ONNX (normalisation inside), compare with '
-        'torch', [
-            PYTHON, 'tools/deployment/export_onnx.py', FINETUNE_CFG, best,
-            '--output-file', onnx_file, '--verify'
-        ])
-
-    with open(osp.join(REPO, ft_dir, 'test_metrics.json')) as f:
-        metrics = json.load(f)
+    dump, onnx_file, metrics = test_and_export(
+        FINETUNE_CFG, best, ft_dir, data_root_options(butppg),
+        'butppg 5/6: test the best checkpoint on the test split',
+        'butppg 6/6: export to ONNX (normalisation inside), compare with '
+        'torch')
     return [
         ('test accuracy', f'{metrics["accuracy"]:.2f} % (poor '
          f'{metrics["class_0_acc"]:.2f} %, good '

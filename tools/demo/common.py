@@ -1,10 +1,11 @@
 """Helpers shared by the per-family demo steps in ``tools/demo/``."""
 import glob
+import json
 import os.path as osp
 import subprocess
 import sys
 import time
-from typing import List
+from typing import List, Tuple
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 PYTHON = sys.executable
@@ -30,3 +31,29 @@ def best_checkpoint(work_dir: str) -> str:
     if not found:
         raise FileNotFoundError(f'no best_*.pth in {work_dir}')
     return osp.join(work_dir, osp.basename(found[-1]))
+
+
+def test_and_export(cfg: str, checkpoint: str, work_dir: str,
+                    data_options: List[str], test_step: str,
+                    export_step: str) -> Tuple[str, str, dict]:
+    """The last two steps every family's demo shares.
+
+    ``tools/test.py --dump`` on the test split, then ONNX export with the
+    onnxruntime parity check. Returns the dump, the ONNX file and the test
+    metrics (``test_metrics.json`` of ``work_dir``).
+    """
+    dump = osp.join(work_dir, 'test_predictions.pkl')
+    run(test_step, [
+        PYTHON, 'tools/test.py', cfg, checkpoint, '--work-dir', work_dir,
+        '--dump', dump, '--cfg-options'
+    ] + data_options)
+    onnx_file = osp.join(
+        work_dir,
+        osp.splitext(osp.basename(cfg))[0] + '.onnx')
+    run(export_step, [
+        PYTHON, 'tools/deployment/export_onnx.py', cfg, checkpoint,
+        '--output-file', onnx_file, '--verify'
+    ])
+    with open(osp.join(REPO, work_dir, 'test_metrics.json')) as f:
+        metrics = json.load(f)
+    return dump, onnx_file, metrics

@@ -6,11 +6,11 @@ holds ``kth_poses/`` and ``kaggle_fall/`` (e.g. ``../shared/data``), on the
 real files, fine-tuning from the seed's KTH checkpoint when it lies beside
 them.
 """
-import json
 import os.path as osp
 from typing import List, Optional, Tuple
 
-from common import PYTHON, REPO, best_checkpoint, data_root_options, run
+from common import (PYTHON, REPO, best_checkpoint, data_root_options, run,
+                    test_and_export)
 
 SEED_CHECKPOINT = osp.join('checkpoints', 'fall_detection_study',
                            'pose_autoencoder.pt')
@@ -56,20 +56,10 @@ def run_family(work_root: str, data_root: Optional[str],
     ] + data_root_options(kaggle))
     best = best_checkpoint(ft_dir)
 
-    dump = osp.join(ft_dir, 'test_predictions.pkl')
-    run('kaggle_pose 4/5: test the best checkpoint on the held-out split', [
-        PYTHON, 'tools/test.py', ft_cfg, best, '--work-dir', ft_dir,
-        '--dump', dump, '--cfg-options'
-    ] + data_root_options(kaggle))
-
-    onnx_file = osp.join(ft_dir, 'pose_ae_kaggle_finetune.onnx')
-    run('kaggle_pose 5/5: export to ONNX, compare onnxruntime with torch', [
-        PYTHON, 'tools/deployment/export_onnx.py', ft_cfg, best,
-        '--output-file', onnx_file, '--verify'
-    ])
-
-    with open(osp.join(REPO, ft_dir, 'test_metrics.json')) as f:
-        metrics = json.load(f)
+    dump, onnx_file, metrics = test_and_export(
+        ft_cfg, best, ft_dir, data_root_options(kaggle),
+        'kaggle_pose 4/5: test the best checkpoint on the held-out split',
+        'kaggle_pose 5/5: export to ONNX, compare onnxruntime with torch')
     return [
         ('test accuracy', f'{metrics["acc/top1"]:.4f} (Fall recall '
          f'{metrics["recall/Fall"]:.4f})'),

@@ -1,5 +1,5 @@
-# Thermal action clips sized for CPU training: 16 of the 64 frames of each
-# window (every 4th, covering the whole window) at 48x72 (the 40x60 frames
+# Thermal action clips sized for CPU training: 8 of the 64 frames of each
+# window (every 8th, covering the whole window) at 48x72 (the 40x60 frames
 # scaled by 1.2, 2:3 kept), mmaction2's SampleFrames + ArrayDecode picking
 # them from the dataset's clip. Same files and splits as thermal_hdf5.py.
 _base_ = ['./thermal_hdf5.py']

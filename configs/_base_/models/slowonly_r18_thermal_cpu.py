@@ -1,5 +1,5 @@
-# A small SlowOnly ResNet3d-18 for 16x48x72 thermal clips, sized to train on
-# 2 CPU cores: 32 base channels, stride-2 stem without max pooling (the
+# A small SlowOnly ResNet3d-18 for 8x48x72 thermal clips, sized to train on
+# 2 CPU cores: 16 base channels, stride-2 stem without max pooling (the
 # frames are small), 3D kernels in the last two stages as SlowOnly, an I3D
 # head (global average pooling + dropout + linear), trained from scratch.
 model = dict(
