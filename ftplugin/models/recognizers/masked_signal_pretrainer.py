@@ -3,14 +3,13 @@ from typing import Dict, Optional, Union
 import torch
 from mmaction.registry import MODELS
 from mmaction.utils import SampleList
-from mmengine.model import BaseModel
 from torch import nn
 
-from ..backbones.signal_transformer import SEED_ENCODER_KEY_MAP
+from .base_signal_model import BaseSignalModel
 
 
 @MODELS.register_module()
-class MaskedSignalPretrainer(BaseModel):
+class MaskedSignalPretrainer(BaseSignalModel):
     """Masked-signal modelling: reconstruct hidden patches of a window.
 
     A fixed share (``mask_ratio``, 0.4 in the seed) of each window's patch
@@ -37,8 +36,6 @@ class MaskedSignalPretrainer(BaseModel):
         init_cfg (dict, optional): Initialisation config. Defaults to None.
     """
 
-    pretrained_key_map = SEED_ENCODER_KEY_MAP
-
     def __init__(self,
                  backbone: dict,
                  mask_ratio: float = 0.4,
@@ -47,13 +44,7 @@ class MaskedSignalPretrainer(BaseModel):
                      type='MultiResolutionSTFTLoss', loss_weight=0.3),
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
-        if data_preprocessor is None:
-            data_preprocessor = dict(
-                type='SignalDataPreprocessor',
-                num_channels=backbone.get('in_channels', 2))
-        super().__init__(
-            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
-        self.backbone = MODELS.build(backbone)
+        super().__init__(backbone, data_preprocessor, init_cfg)
         patches = self.backbone.num_patches
         self.num_masked = int(round(mask_ratio * patches))
         if not 0 < self.num_masked < patches:

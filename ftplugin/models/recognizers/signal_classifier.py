@@ -3,13 +3,12 @@ from typing import Dict, List, Optional, Union
 import torch
 from mmaction.registry import MODELS
 from mmaction.utils import SampleList
-from mmengine.model import BaseModel
 
-from ..backbones.signal_transformer import SEED_ENCODER_KEY_MAP
+from .base_signal_model import BaseSignalModel
 
 
 @MODELS.register_module()
-class SignalClassifier(BaseModel):
+class SignalClassifier(BaseSignalModel):
     """Classifier of multi-channel signal windows: backbone feature -> head.
 
     Inputs are normalised by the model's :class:`SignalDataPreprocessor`,
@@ -25,28 +24,13 @@ class SignalClassifier(BaseModel):
         init_cfg (dict, optional): Initialisation config. Defaults to None.
     """
 
-    # the seed's SSL (``encoder_state_dict``) and fine-tuned (``encoder.``)
-    # layouts, tried by ftplugin's checkpoint adapter
-    pretrained_key_map = SEED_ENCODER_KEY_MAP
-
     def __init__(self,
                  backbone: dict,
                  cls_head: dict,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
-        if data_preprocessor is None:
-            data_preprocessor = dict(
-                type='SignalDataPreprocessor',
-                num_channels=backbone.get('in_channels', 2))
-        super().__init__(
-            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
-        self.backbone = MODELS.build(backbone)
+        super().__init__(backbone, data_preprocessor, init_cfg)
         self.cls_head = MODELS.build(cls_head)
-        channels = getattr(self.data_preprocessor, 'num_channels', None)
-        if channels not in (None, self.backbone.in_channels):
-            raise ValueError(f'data_preprocessor.num_channels={channels} but '
-                             f'backbone.in_channels='
-                             f'{self.backbone.in_channels}')
 
     def forward(self,
                 inputs: torch.Tensor,
