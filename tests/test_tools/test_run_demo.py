@@ -1,12 +1,17 @@
-"""tools/run_demo.py --quick for the kaggle_pose family (make demo).
+"""tools/run_demo.py --quick for each family (what make demo runs).
 
 It generates its data into the repository's data/demo (git-ignored) and
-writes every run under --work-root (here pytest's tmp_path). About 50 s on
-2 CPU cores, within the suite's budget.
+writes every run under --work-root (here pytest's tmp_path). About 50 s for
+kaggle_pose and 30-45 s for each other family on 2 CPU cores. Not to be run
+while a full `make demo` is running: both write data/demo.
 """
 import json
+import os
 import pickle
 import re
+from pathlib import Path
+
+import pytest
 
 
 def test_run_demo_quick_kaggle_pose(run_tool, tmp_path):
@@ -34,3 +39,48 @@ def test_run_demo_quick_kaggle_pose(run_tool, tmp_path):
     (onnx_file, ) = ft.glob('*.onnx')
     assert onnx_file.stat().st_size > 0
     assert list(work.rglob('best_recon_mse_epoch_*.pth'))
+
+
+@pytest.mark.parametrize('family, metric', [
+    ('apple_watch', 'test MAE'),
+    ('butppg', 'test accuracy'),
+    ('thermal', 'val acc/mean_class'),
+])
+def test_run_demo_quick_other_families(run_tool, tmp_path, family, metric):
+    """Every step of each family's demo runs, in order, and leaves a test
+    report, a dump and an ONNX model that passed its parity check."""
+    work = tmp_path / 'demo'
+    proc = run_tool(['tools/run_demo.py', '--quick', '--families', family,
+                     '--work-root', work], timeout=500)
+    steps = re.findall(rf'=== {family} (\d+)/(\d+): .*: done in',
+                       proc.stdout)
+    total = int(steps[0][1])
+    assert [int(s) for s, _ in steps] == list(range(1, total + 1))
+    assert 'onnxruntime vs torch' in proc.stdout
+    assert '"passed": true' in proc.stdout
+    (report, ) = work.rglob('test_metrics.json')
+    metrics = json.loads(report.read_text())
+    assert metrics
+    assert list(work.rglob('*.pkl'))
+    (onnx_file, ) = work.rglob('*.onnx')
+    assert onnx_file.stat().st_size > 0
+    results = proc.stdout[proc.stdout.rindex('Results'):]
+    assert re.search(rf'\n\s+{re.escape(metric)}\s+\S', results)
+
+
+def test_best_checkpoint_is_the_latest_runs(tmp_path, monkeypatch):
+    """A work dir reused by a second run holds two best files; the demo
+    must continue with the newer one, not the one whose name sorts last."""
+    monkeypatch.syspath_prepend(str(Path(__file__).parents[2] / 'tools' /
+                                    'demo'))
+    from common import best_checkpoint
+    old = tmp_path / 'best_acc_mean_class_epoch_18.pth'
+    new = tmp_path / 'best_acc_mean_class_epoch_17.pth'
+    old.write_bytes(b'old')
+    new.write_bytes(b'new')
+    os.utime(old, (1_000_000, 1_000_000))
+    assert best_checkpoint(str(tmp_path)) == str(new)
+    os.utime(new, (500_000, 500_000))
+    assert best_checkpoint(str(tmp_path)) == str(old)
+    with pytest.raises(FileNotFoundError, match='no best'):
+        best_checkpoint(str(tmp_path / 'empty'))

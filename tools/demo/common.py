@@ -26,11 +26,16 @@ def data_root_options(root: str) -> List[str]:
 
 
 def best_checkpoint(work_dir: str) -> str:
-    """The ``best_*.pth`` a run kept (mmengine keeps one)."""
-    found = sorted(glob.glob(osp.join(REPO, work_dir, 'best_*.pth')))
+    """The ``best_*.pth`` the latest run in ``work_dir`` kept.
+
+    mmengine removes only its own run's previous best file, so a work dir
+    used before (e.g. the demo on real, then on generated data) can hold
+    the best file of an older run: the newest one is this run's.
+    """
+    found = glob.glob(osp.join(REPO, work_dir, 'best_*.pth'))
     if not found:
         raise FileNotFoundError(f'no best_*.pth in {work_dir}')
-    return osp.join(work_dir, osp.basename(found[-1]))
+    return osp.join(work_dir, osp.basename(max(found, key=osp.getmtime)))
 
 
 def test_and_export(cfg: str, checkpoint: str, work_dir: str,
