@@ -8,11 +8,13 @@ FAMILIES ?= kaggle_pose apple_watch butppg thermal
 
 # Installs into the active Python environment. torch first, as the CPU wheel
 # 2.13.0 (a plain `pip install torch` would pull a multi-GB CUDA build), then
-# mmcv-lite unless a full mmcv (with compiled ops) is importable, then
-# ftplugin with its pinned OpenMMLab stack.
+# mmcv-lite unless an mmcv that mmaction2 1.2.0 accepts (>=2.0.0rc4, <2.2;
+# lite or full) is importable, then ftplugin with its pinned OpenMMLab stack.
 setup:
 	@$(PYTHON) -c "import torch" 2>/dev/null || $(PYTHON) -m pip install torch==2.13.0
-	@$(PYTHON) -c "import mmcv._ext" 2>/dev/null || $(PYTHON) -m pip install mmcv-lite==2.1.0
+	@$(PYTHON) -c "import mmcv; from packaging.version import Version as V; \
+	  assert V('2.0.0rc4') <= V(mmcv.__version__) < V('2.2.0')" 2>/dev/null \
+	  || $(PYTHON) -m pip install mmcv-lite==2.1.0
 	$(PYTHON) -m pip install -q -e ".[tests]"
 
 # End-to-end demo: generated data by default, the real files with DATA=DIR.

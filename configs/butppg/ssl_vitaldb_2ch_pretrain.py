@@ -11,8 +11,8 @@ _base_ = [
 ]
 
 # Batch 32 (the seed: 128) and 60 epochs, 5.6 k steps on 3000 windows: the
-# masked patches only start to be predicted after about 1 k steps. About 7
-# minutes on a 2-core CPU (the seed ran 100+ epochs on a GPU).
+# masked patches only start to be predicted after about 1 k steps. 4.3
+# minutes in `make demo` on a 2-core CPU (the seed ran 100+ epochs on a GPU).
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=60, val_interval=1)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')

@@ -110,14 +110,12 @@ class BaseSignalDataset(BaseDataset):
         n_ch = len(names)
         # the channel axis is the one of the file's channel count; a window
         # length equal to it would be ambiguous, so it is refused
-        if signals.shape[1] == n_ch and signals.shape[2] != n_ch:
-            pass
-        elif signals.shape[2] == n_ch and signals.shape[1] != n_ch:
-            signals = signals.transpose(0, 2, 1)
-        else:
+        if (signals.shape[1] == n_ch) == (signals.shape[2] == n_ch):
             raise ValueError(
                 f'{path}: field {key!r} has shape {signals.shape}; expected '
                 f'{n_ch} channels ({", ".join(names)}) on axis 1 or 2')
+        if signals.shape[2] == n_ch:  # [N, T, C]
+            signals = signals.transpose(0, 2, 1)
         if (self.window_length is not None
                 and signals.shape[2] != self.window_length):
             raise ValueError(f'{path}: field {key!r} has windows of '

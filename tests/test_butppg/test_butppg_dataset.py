@@ -91,6 +91,8 @@ def test_val_falls_back_to_test_with_a_warning(tmp_path):
     (dict(signals=0), KeyError, "no field 'labels'"),
     (dict(signals='2d', labels=0), ValueError, "'signals' has shape"),
     (dict(signals='4ch', labels=0), ValueError, '5 channels'),
+    # 5 samples of 5 channels: which axis is which cannot be told
+    (dict(signals='square', labels=0), ValueError, '5 channels'),
     (dict(signals='short', labels=0), ValueError, 'expected 1250'),
     (dict(signals=0, labels='few'), ValueError, "'labels' has shape"),
     (dict(signals=0, labels='three'), ValueError, 'outside 0..1'),
@@ -103,6 +105,7 @@ def test_bad_files_name_the_file_and_field(tmp_path, fields, error, match):
     signals, labels = windows()
     variants = dict(
         signals={0: signals, '2d': signals[:, 0], '4ch': signals[:, :4],
+                 'square': signals[..., :5],
                  'short': signals[..., :1000],
                  'nan': np.where(np.arange(1250) == 7, np.nan, signals)},
         windows={0: signals},

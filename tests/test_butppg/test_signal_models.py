@@ -188,11 +188,41 @@ def test_reconstruction_loss_covers_masked_patches_only(pretrainer,
                              hop_lengths=(16, 32, 64)))
     assert float(losses['loss_stft']) == pytest.approx(
         0.3 * float(stft(recon, x)), rel=1e-5)
-    # samples of visible patches do not enter the masked loss: change the
-    # target there (not the input) and the loss stays
+    # the error on the visible patches differs, so the first check does
+    # tell a masked-only loss from one over every sample
     recon_err = (recon - x)**2
     assert float(recon_err[~hidden].mean()) != pytest.approx(
         float(expected))
+    assert float(recon_err.mean()) != pytest.approx(float(expected))
+
+
+def test_predict_gives_each_window_its_masked_error(pretrainer,
+                                                    monkeypatch):
+    """``recon_error`` (ReconstructionMetric's ``recon/mse``): per window,
+    the MSE on its masked patches, with the same masks every evaluation."""
+    x = torch.randn(3, 2, 1250)
+
+    def predict():
+        samples = [ActionDataSample() for _ in range(3)]
+        with torch.no_grad():
+            return torch.stack([s.recon_error for s in pretrainer(
+                x, samples, mode='predict')])
+
+    first = predict()
+    assert torch.equal(first, predict())  # fixed evaluation masks
+    with torch.no_grad():  # training draws new masks every step
+        assert not torch.equal(pretrainer(x, mode='loss')['loss_recon'],
+                               pretrainer(x, mode='loss')['loss_recon'])
+    mask = torch.zeros(3, 10, dtype=torch.bool)
+    mask[0, [0, 1, 2, 3]] = mask[1, [2, 5, 7, 9]] = mask[2, [4, 5, 6, 8]] = 1
+    monkeypatch.setattr(pretrainer, 'sample_mask', lambda n, g=None: mask)
+    errors = predict()
+    with torch.no_grad():
+        recon = pretrainer(x, mode='tensor')
+    hidden = mask.repeat_interleave(125, dim=1)[:, None].expand_as(x)
+    expected = torch.stack([((recon[i] - x[i])[hidden[i]]**2).mean()
+                            for i in range(3)])
+    assert torch.allclose(errors, expected, rtol=1e-5)
 
 
 def test_window_norm_pretrainer_rebuilds_standardised_windows(

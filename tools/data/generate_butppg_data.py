@@ -35,7 +35,7 @@ import os
 import os.path as osp
 import sys
 import warnings
-from typing import Dict, Tuple
+from typing import Dict, Iterator, Tuple
 
 import numpy as np
 from scipy.signal import butter, sosfiltfilt
@@ -265,17 +265,33 @@ def generate_windows(num: int, channels: Tuple[str, ...], good_share: float,
                 artefacts=np.array(kinds))
 
 
+def _split_streams(
+        out_dir: str, sizes: Dict[str, int], seed: int,
+        offset: int) -> Iterator[Tuple[str, int, np.random.Generator]]:
+    """``(split, num, rng)`` of each split of ``sizes`` with windows.
+
+    One random stream per split, ``[seed, offset + position]``: every split
+    has its own subjects, reproducible by seed (``offset`` keeps the VitalDB
+    streams apart from the BUT-PPG ones).
+
+    Args:
+        out_dir (str): Created if missing.
+        sizes (dict): Windows per split; splits with none are skipped.
+        seed (int): Seed of the run.
+        offset (int): Added to the split's position in ``sizes``.
+    """
+    os.makedirs(out_dir, exist_ok=True)
+    for i, (split, num) in enumerate(sizes.items()):
+        if num > 0:
+            yield split, num, np.random.default_rng([seed, offset + i])
+
+
 def generate_butppg(out_dir: str, sizes: Dict[str, int], good_share: float,
                     seed: int, ecg_method: str = 'ecgsyn',
                     verbose: bool = True) -> Dict[str, str]:
     """Write ``{split}.npz`` (``signals`` [N, 5, 1250], ``labels``)."""
-    os.makedirs(out_dir, exist_ok=True)
     written = {}
-    for i, (split, num) in enumerate(sizes.items()):
-        if num <= 0:
-            continue
-        # one stream per split: its own subjects, reproducible by seed
-        rng = np.random.default_rng([seed, i])
+    for split, num, rng in _split_streams(out_dir, sizes, seed, 0):
         data = generate_windows(num, BUTPPG_CHANNELS, good_share, rng,
                                 ecg_method, verbose=verbose,
                                 label=f'butppg {split}: ')
@@ -293,12 +309,8 @@ def generate_vitaldb(out_dir: str, sizes: Dict[str, int], seed: int,
                      poor_share: float = 0.2, ecg_method: str = 'ecgsyn',
                      verbose: bool = True) -> Dict[str, str]:
     """Write ``{split}_windows.npz`` (``data`` [N, 2, 1250]: PPG, ECG)."""
-    os.makedirs(out_dir, exist_ok=True)
     written = {}
-    for i, (split, num) in enumerate(sizes.items()):
-        if num <= 0:
-            continue
-        rng = np.random.default_rng([seed, 100 + i])
+    for split, num, rng in _split_streams(out_dir, sizes, seed, 100):
         data = generate_windows(num, VITALDB_CHANNELS, 1 - poor_share, rng,
                                 ecg_method, verbose=verbose,
                                 label=f'vitaldb {split}: ')
