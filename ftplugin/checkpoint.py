@@ -19,6 +19,7 @@ from mmengine.model import is_model_wrapper
 from torch import nn
 
 from .compat import safe_torch_load
+from .models.utils import in_modules
 
 # Containers used by the projects ftplugin replaces, tried in this order.
 STATE_DICT_KEYS = ('state_dict', 'model_state_dict', 'model',
@@ -275,10 +276,6 @@ def inflate_channels(state_dict: Dict[str, torch.Tensor],
     return done
 
 
-def _matches(key: str, patterns: Sequence[str]) -> bool:
-    return any(fnmatch(key, p) or fnmatch(key, p + '.*') for p in patterns)
-
-
 def load_pretrained(model: nn.Module,
                     filename: str,
                     key_map: Optional[KeyMap] = None,
@@ -327,10 +324,10 @@ def load_pretrained(model: nn.Module,
                                          tuple(own[key].shape))
         else:
             compatible[key] = value
-    not_loaded = [k for k in own if _matches(k, required)
+    not_loaded = [k for k in own if in_modules(k, required)
                   and k not in compatible]
     if required and (not_loaded or not any(
-            _matches(k, required) for k in own)):
+            in_modules(k, required) for k in own)):
         raise RuntimeError(
             f'{filename}: required weights ({list(required)}) not loaded: '
             f'{not_loaded or "the model has none"}; shape-skipped '

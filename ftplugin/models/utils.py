@@ -1,9 +1,25 @@
 """Freezing by module-name pattern, shared by every family's models/hooks."""
 from fnmatch import fnmatch
-from typing import Iterable, List
+from typing import Iterable, List, Sequence
 
 from torch import nn
 from torch.nn.modules.batchnorm import _BatchNorm
+
+
+def in_modules(name: str, patterns: Sequence[str]) -> bool:
+    """Whether parameter (or state-dict key) ``name`` lies in a module named
+    by one of the glob ``patterns``: ``'cls_head'`` matches
+    ``'cls_head.fc.weight'``, ``'*'`` everything.
+
+    Args:
+        name (str): A qualified parameter name or state-dict key.
+        patterns (Sequence[str]): ``fnmatch`` patterns of module names.
+
+    Returns:
+        bool: True where one pattern matches ``name`` or a prefix module.
+    """
+    return any(
+        fnmatch(name, p) or fnmatch(name, p + '.*') for p in patterns)
 
 
 def match_modules(model: nn.Module,

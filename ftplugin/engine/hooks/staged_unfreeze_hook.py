@@ -1,4 +1,3 @@
-from fnmatch import fnmatch
 from typing import List, Optional, Sequence
 
 from mmaction.registry import HOOKS
@@ -6,13 +5,7 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 from torch.nn.parallel import DistributedDataParallel
 
-from ...models.utils import keep_frozen_in_eval
-
-
-def _matches(name: str, patterns: Sequence[str]) -> bool:
-    """Whether parameter ``name`` lies in a module named by ``patterns``."""
-    return any(
-        fnmatch(name, p) or fnmatch(name, p + '.*') for p in patterns)
+from ...models.utils import in_modules, keep_frozen_in_eval
 
 
 @HOOKS.register_module()
@@ -108,14 +101,14 @@ class StagedUnfreezeHook(Hook):
         # a pattern that names nothing (a typo, or a block index beyond the
         # model's depth) would silently train less than the config says
         unmatched = [p for p in patterns
-                     if not any(_matches(name, [p]) for name, _ in named)]
+                     if not any(in_modules(name, [p]) for name, _ in named)]
         if unmatched:
             raise ValueError(f'trainable pattern(s) {unmatched} match no '
                              f'parameter; names are e.g. '
                              f'{[n for n, _ in named[:5]]}')
         trainable = []
         for name, param in named:
-            param.requires_grad = _matches(name, patterns)
+            param.requires_grad = in_modules(name, patterns)
             if param.requires_grad:
                 trainable.append(name)
             else:
