@@ -1,4 +1,5 @@
 import logging
+import os.path as osp
 from abc import abstractmethod
 from typing import Callable, List, Optional, Sequence, Tuple, Union
 
@@ -6,9 +7,12 @@ import numpy as np
 from mmengine.dataset import BaseDataset
 from mmengine.logging import print_log
 
-from .pose_utils import normalize_pose_sequence, pad_or_trim, window_starts
+from .file_split import check_split_args, split_files
+from .pose_utils import (clip_starts, normalize_pose_sequence,
+                         openpose18_to_coco17, pad_or_trim, window_starts)
 
-SPLITS = ('train', 'val', 'test', 'all')
+SAMPLINGS = ('first', 'uniform', 'clips', 'random')
+OUTPUTS = ('window', 'skeleton')
 
 
 class BasePoseDataset(BaseDataset):
@@ -16,35 +20,67 @@ class BasePoseDataset(BaseDataset):
 
     Subclasses list the files of ``data_root`` with their labels
     (:meth:`scan_files`) and read one file into OpenPose-18 poses
-    (:meth:`read_file`). This class splits the files, cuts windows, normalises
-    them and yields ``keypoint`` arrays of shape (2, clip_len, 18) for
-    mmaction2's ``PackActionInputs``.
+    (:meth:`read_file`). This class splits the files (a ratio split or k
+    folds), and for ``output='window'`` cuts windows, normalises them and
+    yields ``keypoint`` arrays of shape (2, clip_len, 18), or
+    (num_clips, 2, clip_len, 18) for several windows of one file, for
+    mmaction2's ``PackActionInputs``. With ``output='skeleton'`` it yields
+    mmaction2's ``PoseDataset`` samples instead (whole sequences in the
+    COCO-17 layout, for ``UniformSampleFrames``/``PoseDecode``/
+    ``FormatGCNInput`` and the skeleton models).
+
+    Several windows of one file make one sample: the recognizer scores each
+    window and its head aggregates them (``average_clips``), so a test dump
+    has one row per file, as mmaction2's ``num_clips`` does for videos.
 
     Args:
         data_root (str): Root directory of the dataset.
         pipeline (list): Transforms applied to each sample.
         split (str): ``'train'``, ``'val'`` or ``'test'`` for a stratified
-            split of the files (``split_ratios``), or ``'all'`` for every
-            file. Defaults to ``'all'``.
+            split of the files (``split_ratios``, or the folds), or
+            ``'all'`` for every file. Defaults to ``'all'``.
         split_ratios (Sequence[float]): Train/val/test fractions of each
             class. Defaults to (0.7, 0.2, 0.1).
         split_seed (int): Seed of the split; the same seed gives the same
             files in every process and run. Defaults to 42.
+        num_folds (int): 0 for the ratio split; k >= 2 for k stratified
+            folds: ``'test'`` is fold ``fold``, ``'train'``/``'val'`` the
+            other folds cut by ``split_ratios`` (see
+            :func:`~ftplugin.datasets.file_split.split_files`).
+            Defaults to 0.
+        fold (int): The held-out fold when ``num_folds > 0``. Defaults to 0.
         max_samples_per_class (int, optional): Keep only the first N files
-            (sorted by name) of each class before splitting, as the seed's
-            ``--max-samples-per-class``. Defaults to None.
+            (sorted by name) of each class before splitting, as the original
+            project's ``--max-samples-per-class``. Defaults to None.
         clip_len (int): Frames per window. Defaults to 64.
-        window_stride (int): 0 for one window per file; > 0 for sliding
-            windows every ``window_stride`` frames. Defaults to 0.
-        sampling (str): How the one window of a file (``window_stride=0``)
-            is taken from a file longer than ``clip_len``: ``'first'``, its
-            first ``clip_len`` frames (the seed), or ``'uniform'``,
-            ``clip_len`` frames evenly spaced over the whole file, so an
-            event late in a long file is still seen. Shorter files repeat
-            their last frame either way. Defaults to ``'first'``.
+        window_stride (int): 0 for one sample per file; > 0 for one sample
+            per sliding window every ``window_stride`` frames (pretraining).
+            Defaults to 0.
+        sampling (str): How the window(s) of a file are taken (shorter
+            files repeat their last frame):
+
+            - ``'first'``: its first ``clip_len`` frames (the original
+              project; for its checkpoints).
+            - ``'uniform'``: ``clip_len`` frames evenly spaced over the whole
+              file.
+            - ``'clips'``: ``num_clips`` contiguous windows whose starts are
+              spread evenly from the first to the last frame, scored
+              together (whole-sequence testing).
+            - ``'random'``: one contiguous window at a random start, drawn
+              anew each time the sample is read (training over the whole
+              sequence).
+
+            Defaults to ``'first'``.
+        num_clips (int): Windows per file with ``sampling='clips'``.
+            Defaults to 1.
         torso_ratio (float): See :func:`normalize_pose_sequence`: the scale
             is at least this fraction of the torso length. Defaults to 0
-            (the seed's shoulder-width scale).
+            (the original shoulder-width scale).
+        output (str): ``'window'`` (normalised OpenPose-18 windows, above)
+            or ``'skeleton'`` (mmaction2 ``PoseDataset`` samples: whole
+            sequences, ``keypoint`` (1, T, 17, 2) in pixels,
+            ``keypoint_score`` (1, T, 17), ``total_frames``, ``label``,
+            ``filename``, ``frame_dir``). Defaults to ``'window'``.
         on_empty (str): What to do with files that hold no pose:
             ``'skip'`` (one warning naming them) or ``'error'``.
             Defaults to ``'skip'``.
@@ -57,37 +93,52 @@ class BasePoseDataset(BaseDataset):
                  split: str = 'all',
                  split_ratios: Sequence[float] = (0.7, 0.2, 0.1),
                  split_seed: int = 42,
+                 num_folds: int = 0,
+                 fold: int = 0,
                  max_samples_per_class: Optional[int] = None,
                  clip_len: int = 64,
                  window_stride: int = 0,
                  sampling: str = 'first',
+                 num_clips: int = 1,
                  torso_ratio: float = 0.0,
+                 output: str = 'window',
                  on_empty: str = 'skip',
                  test_mode: bool = False,
                  **kwargs) -> None:
-        if split not in SPLITS:
-            raise ValueError(f'split must be one of {SPLITS}, got {split!r}')
+        check_split_args(split, split_ratios, num_folds, fold)
         if on_empty not in ('skip', 'error'):
             raise ValueError(f"on_empty must be 'skip' or 'error', got "
                              f'{on_empty!r}')
-        if sampling not in ('first', 'uniform'):
-            raise ValueError(f"sampling must be 'first' or 'uniform', got "
+        if sampling not in SAMPLINGS:
+            raise ValueError(f'sampling must be one of {SAMPLINGS}, got '
                              f'{sampling!r}')
-        if sampling == 'uniform' and window_stride > 0:
-            raise ValueError("sampling='uniform' takes one window per file; "
-                             'it cannot be combined with window_stride > 0')
-        if len(split_ratios) != 3 or abs(sum(split_ratios) - 1) > 1e-6:
-            raise ValueError(f'split_ratios must be 3 fractions summing to 1,'
-                             f' got {split_ratios}')
+        if output not in OUTPUTS:
+            raise ValueError(f'output must be one of {OUTPUTS}, got '
+                             f'{output!r}')
+        if sampling != 'first' and window_stride > 0:
+            raise ValueError(f'sampling={sampling!r} takes the windows of a '
+                             f'file itself; it cannot be combined with '
+                             f'window_stride > 0')
+        if num_clips < 1 or (num_clips > 1 and sampling != 'clips'):
+            raise ValueError(f"num_clips={num_clips} needs sampling='clips'"
+                             f' (and num_clips >= 1), got sampling='
+                             f'{sampling!r}')
         self.split = split
         self.split_ratios = tuple(split_ratios)
         self.split_seed = split_seed
+        self.num_folds = num_folds
+        self.fold = fold
         self.max_samples_per_class = max_samples_per_class
         self.clip_len = clip_len
         self.window_stride = window_stride
         self.sampling = sampling
+        self.num_clips = num_clips
         self.torso_ratio = torso_ratio
+        self.output = output
         self.on_empty = on_empty
+        # whole sequences, read once; the samples index into this list so
+        # that mmengine's serialised data list holds no copy of them
+        self._sequences: List[Tuple[np.ndarray, np.ndarray]] = []
         super().__init__(
             data_root=data_root,
             pipeline=list(pipeline),
@@ -102,6 +153,16 @@ class BasePoseDataset(BaseDataset):
     def read_file(self, path: str) -> Tuple[np.ndarray, np.ndarray]:
         """Read one file into (T, 18, 2) poses and (T, 18) validity."""
 
+    def read_skeleton(self, path: str) -> Tuple[np.ndarray, np.ndarray]:
+        """Read one file into COCO-17 (T, 17, 2) pixels and (T, 17) scores.
+
+        The default maps :meth:`read_file` back to COCO-17 with a score of 1
+        for detected joints and 0 otherwise; readers whose files hold
+        detector confidences override it.
+        """
+        poses, valid = openpose18_to_coco17(*self.read_file(path))
+        return poses, valid.astype(np.float32)
+
     def select_files(
             self, files: List[Tuple[str, int]]) -> List[Tuple[str, int]]:
         """Apply ``max_samples_per_class`` and the stratified file split.
@@ -112,27 +173,14 @@ class BasePoseDataset(BaseDataset):
         Returns:
             list[tuple]: The pairs of this split, sorted by path.
         """
-        labels = sorted({label for _, label in files})
-        rng = np.random.default_rng(self.split_seed)
-        selected = []
-        for label in labels:
-            group = [f for f in files if f[1] == label]
-            if self.max_samples_per_class:
-                group = group[:self.max_samples_per_class]
-            if self.split == 'all':
-                selected += group
-                continue
-            order = rng.permutation(len(group))
-            n_train = int(round(self.split_ratios[0] * len(group)))
-            n_val = int(round(self.split_ratios[1] * len(group)))
-            bounds = {'train': (0, n_train),
-                      'val': (n_train, n_train + n_val),
-                      'test': (n_train + n_val, len(group))}[self.split]
-            selected += [group[i] for i in order[bounds[0]:bounds[1]]]
-        return sorted(selected)
+        return split_files(files, self.split, self.split_ratios,
+                           self.split_seed, self.max_samples_per_class,
+                           self.num_folds, self.fold)
 
     def window_frames(self, num_frames: int) -> List[np.ndarray]:
         """Frame indices of each window taken from a file.
+
+        With ``sampling='random'`` a new start is drawn on every call.
 
         Args:
             num_frames (int): Frames in the file.
@@ -144,32 +192,42 @@ class BasePoseDataset(BaseDataset):
         if self.sampling == 'uniform' and num_frames > self.clip_len:
             return [np.linspace(0, num_frames - 1, self.clip_len).round()
                     .astype(np.int64)]
+        if self.sampling == 'clips':
+            starts = clip_starts(num_frames, self.clip_len, self.num_clips)
+        elif self.sampling == 'random':
+            starts = [np.random.randint(
+                max(num_frames - self.clip_len, 0) + 1)]
+        else:
+            starts = window_starts(num_frames, self.clip_len,
+                                   self.window_stride)
         return [np.arange(start, min(start + self.clip_len, num_frames))
-                for start in window_starts(num_frames, self.clip_len,
-                                           self.window_stride)]
+                for start in starts]
 
     def load_data_list(self) -> List[dict]:
-        """Read, window and normalise the files of this split."""
+        """Read the files of this split (windows are cut when read)."""
         files = self.select_files(self.scan_files())
         data_list, empty = [], []
+        self._sequences = []
         for path, label in files:
-            poses, valid = self.read_file(path)
-            if len(poses) == 0:
+            if self.output == 'skeleton':
+                keypoint, score = self.read_skeleton(path)
+            else:
+                keypoint, score = self.read_file(path)
+            if len(keypoint) == 0:
                 empty.append(path)
                 continue
-            for frames in self.window_frames(len(poses)):
-                window = normalize_pose_sequence(
-                    pad_or_trim(poses[frames], self.clip_len),
-                    pad_or_trim(valid[frames], self.clip_len),
-                    torso_ratio=self.torso_ratio)
-                data_list.append(
-                    dict(
-                        keypoint=np.ascontiguousarray(
-                            window.transpose(2, 0, 1)),  # (2, T, J)
-                        label=label,
-                        filename=path,
-                        start_frame=int(frames[0]),
-                        total_frames=len(poses)))
+            info = dict(label=label, filename=path,
+                        total_frames=len(keypoint))
+            if self.output == 'skeleton':
+                data_list.append(self._skeleton_info(info, keypoint, score))
+                continue
+            self._sequences.append((keypoint, score))
+            info['sequence'] = len(self._sequences) - 1
+            # one sample per sliding window (pretraining), else one per file
+            starts = (window_starts(len(keypoint), self.clip_len,
+                                    self.window_stride)
+                      if self.window_stride > 0 else [0])
+            data_list += [dict(info, start_frame=start) for start in starts]
         if empty:
             message = (f'{len(empty)} file(s) of {self.data_root} hold no '
                        f'pose (header only): ' + ', '.join(empty))
@@ -181,3 +239,49 @@ class BasePoseDataset(BaseDataset):
             raise ValueError(f'No samples for split {self.split!r} under '
                              f'{self.data_root}')
         return data_list
+
+    @staticmethod
+    def _skeleton_info(info: dict, keypoint: np.ndarray,
+                       score: np.ndarray) -> dict:
+        """An mmaction2 ``PoseDataset`` sample of one person."""
+        return dict(
+            info,
+            frame_dir=osp.splitext(osp.basename(info['filename']))[0],
+            keypoint=np.ascontiguousarray(keypoint[None], np.float32),
+            keypoint_score=np.ascontiguousarray(score[None], np.float32))
+
+    def window(self, info: dict) -> np.ndarray:
+        """The normalised (2, clip_len, 18) window(s) of one sample.
+
+        Args:
+            info (dict): A data info of this dataset.
+
+        Returns:
+            np.ndarray: (2, clip_len, 18), or (num_clips, 2, clip_len, 18)
+            with ``num_clips > 1``.
+        """
+        poses, valid = self._sequences[info['sequence']]
+        if self.window_stride > 0:
+            start = info['start_frame']
+            frames = [np.arange(start,
+                                min(start + self.clip_len, len(poses)))]
+        else:
+            frames = self.window_frames(len(poses))
+        windows = [
+            normalize_pose_sequence(
+                pad_or_trim(poses[idx], self.clip_len),
+                pad_or_trim(valid[idx], self.clip_len),
+                torso_ratio=self.torso_ratio).transpose(2, 0, 1)
+            for idx in frames
+        ]
+        if self.num_clips == 1:
+            return np.ascontiguousarray(windows[0])
+        return np.ascontiguousarray(np.stack(windows))
+
+    def get_data_info(self, idx: int) -> dict:
+        """The data info of sample ``idx`` with its ``keypoint`` window(s)
+        (``output='window'``) or its whole skeleton sequence."""
+        info = super().get_data_info(idx)
+        if self.output == 'window':
+            info['keypoint'] = self.window(info)
+        return info

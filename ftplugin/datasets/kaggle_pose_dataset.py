@@ -48,6 +48,20 @@ class KagglePoseDataset(BasePoseDataset):
         return files
 
     def read_file(self, path: str) -> Tuple[np.ndarray, np.ndarray]:
+        poses, score, present = self._read_coco17(path)
+        return coco17_to_openpose18(
+            poses, present & (score >= self.min_keypoint_score))
+
+    def read_skeleton(self, path: str) -> Tuple[np.ndarray, np.ndarray]:
+        """COCO-17 pixels and the detector's ``Confidence`` (0 where a joint
+        is absent or below ``min_keypoint_score``)."""
+        poses, score, present = self._read_coco17(path)
+        keep = present & (score >= self.min_keypoint_score)
+        return poses, np.where(keep, score, 0).astype(np.float32)
+
+    def _read_coco17(self, path: str
+                     ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(T, 17, 2) pixels, (T, 17) confidence, (T, 17) bool presence."""
         try:
             table = pd.read_csv(path)
         except pd.errors.EmptyDataError as err:
@@ -60,8 +74,8 @@ class KagglePoseDataset(BasePoseDataset):
             raise ValueError(f'{path}: missing column(s) {missing}; expected '
                              f'{",".join(CSV_COLUMNS)}')
         if table.empty:
-            return (np.zeros((0, 18, 2), np.float32),
-                    np.zeros((0, 18), bool))
+            return (np.zeros((0, 17, 2), np.float32),
+                    np.zeros((0, 17), np.float32), np.zeros((0, 17), bool))
         for column in ('Frame', 'X', 'Y', 'Confidence'):
             if not pd.api.types.is_numeric_dtype(table[column]):
                 raise ValueError(f'{path}: column {column!r} is not numeric')
@@ -75,10 +89,12 @@ class KagglePoseDataset(BasePoseDataset):
             table['Frame'].to_numpy(), return_inverse=True)
         joint_idx = joint.to_numpy(dtype=np.int64)
         xy = table[['X', 'Y']].to_numpy(dtype=np.float32)
-        score = table['Confidence'].to_numpy(dtype=np.float32)
+        confidence = table['Confidence'].to_numpy(dtype=np.float32)
         poses = np.zeros((len(frames), 17, 2), np.float32)
-        valid = np.zeros((len(frames), 17), bool)
+        score = np.zeros((len(frames), 17), np.float32)
+        present = np.zeros((len(frames), 17), bool)
         poses[frame_idx, joint_idx] = xy
-        valid[frame_idx, joint_idx] = (np.isfinite(xy).all(axis=1) &
-                                       (score >= self.min_keypoint_score))
-        return coco17_to_openpose18(np.nan_to_num(poses), valid)
+        score[frame_idx, joint_idx] = np.nan_to_num(confidence)
+        present[frame_idx, joint_idx] = np.isfinite(xy).all(axis=1)
+        poses[~present] = 0
+        return np.nan_to_num(poses), score, present

@@ -163,3 +163,45 @@ def window_starts(num_frames: int, length: int,
     if starts[-1] != num_frames - length:
         starts.append(num_frames - length)
     return starts
+
+
+def clip_starts(num_frames: int, length: int, num_clips: int) -> List[int]:
+    """Start frames of ``num_clips`` windows spread evenly over a sequence.
+
+    The first window starts at frame 0 and the last one ends at the last
+    frame (mmaction2's test-mode clip sampling for contiguous windows), so
+    together they see the whole sequence when ``num_clips * length`` covers
+    it. A sequence no longer than ``length`` gives ``num_clips`` windows at 0.
+
+    Args:
+        num_frames (int): Length of the sequence.
+        length (int): Window length.
+        num_clips (int): Number of windows (>= 1).
+
+    Returns:
+        list[int]: ``num_clips`` start indices, non-decreasing.
+    """
+    last = max(num_frames - length, 0)
+    if num_clips == 1:
+        return [0]
+    return [int(round(s)) for s in np.linspace(0, last, num_clips)]
+
+
+def openpose18_to_coco17(
+        poses: np.ndarray, valid: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    """Map OpenPose-18 joints back onto the COCO-17 layout (neck dropped).
+
+    Args:
+        poses (np.ndarray): (T, 18, 2) coordinates in OpenPose-18 order.
+        valid (np.ndarray): (T, 18) bool validity.
+
+    Returns:
+        tuple: (T, 17, 2) float32 poses and (T, 17) bool validity.
+    """
+    out = np.zeros(poses.shape[:1] + (17, 2), dtype=np.float32)
+    out_valid = np.zeros(poses.shape[:1] + (17, ), dtype=bool)
+    for slot, coco in enumerate(_OPENPOSE18_FROM_COCO17):
+        if coco is not None:
+            out[:, coco] = poses[:, slot]
+            out_valid[:, coco] = valid[:, slot]
+    return out, out_valid

@@ -80,9 +80,45 @@ def test_sliding_windows_cover_the_file(tmp_path, files):
 
 
 @pytest.mark.parametrize('kwargs', [
-    dict(sampling='random'),
+    dict(sampling='nearest'),
     dict(sampling='uniform', window_stride=32),
+    dict(sampling='random', window_stride=32),
+    dict(sampling='first', window_stride=0, num_clips=3),
 ])
 def test_bad_sampling_arguments(tmp_path, files, kwargs):
     with pytest.raises(ValueError, match='sampling'):
         KTHPoseDataset(data_root=str(tmp_path), **kwargs)
+
+
+def test_clips_cover_the_whole_file_in_one_sample(tmp_path, files):
+    ds = KTHPoseDataset(data_root=str(tmp_path), window_stride=0,
+                        clip_len=64, sampling='clips', num_clips=4)
+    by_file = windows_by_file(ds)
+    # one sample per file, whatever its length
+    assert len(by_file['long']) == len(by_file['short']) == 1
+    long = by_file['long'][0]['keypoint']
+    assert long.shape == (4, 2, 64, 18)
+    valid = np.ones((64, 18), bool)
+    # first window starts at 0, last one ends at the last frame
+    for clip, start in zip(long, [0, 45, 91, 136]):
+        expected = normalize_pose_sequence(files['long'][start:start + 64],
+                                           valid)
+        np.testing.assert_allclose(clip, expected.transpose(2, 0, 1),
+                                   rtol=1e-5, atol=1e-6)
+    short = by_file['short'][0]['keypoint']
+    assert short.shape == (4, 2, 64, 18)
+    np.testing.assert_array_equal(short[0], short[3])
+
+
+def test_random_windows_move_over_the_file(tmp_path, files):
+    ds = KTHPoseDataset(data_root=str(tmp_path), window_stride=0,
+                        clip_len=64, sampling='random')
+    idx = [i for i in range(len(ds))
+           if 'person01' in ds.get_data_info(i)['filename']][0]
+    np.random.seed(0)
+    seen = {ds.get_data_info(idx)['keypoint'].tobytes() for _ in range(20)}
+    assert len(seen) > 5
+    starts = {int(ds.window_frames(200)[0][0]) for _ in range(200)}
+    assert min(starts) >= 0 and max(starts) <= 200 - 64
+    assert len(starts) > 50
+    assert ds.get_data_info(idx)['keypoint'].shape == (2, 64, 18)

@@ -81,6 +81,32 @@ def test_predict_and_tensor_modes():
         model(x, mode='nonsense')
 
 
+@pytest.mark.parametrize('average_clips', ['prob', 'max'])
+def test_several_windows_per_file_give_one_prediction(average_clips):
+    cfg = copy.deepcopy(CLASSIFIER)
+    cfg['cls_head']['average_clips'] = average_clips
+    model = build(cfg).eval()
+    x = torch.randn(3, 4, 2, 64, 18)  # 3 files x 4 windows
+    with torch.no_grad():
+        preds = model(x, samples([0, 1, 0]), mode='predict')
+        per_clip = model(x.flatten(0, 1)).softmax(-1).view(3, 4, 2)
+    assert len(preds) == 3
+    scores = torch.stack([p.pred_score for p in preds])
+    if average_clips == 'prob':
+        expected = per_clip.mean(1)
+    else:  # the window most likely to be a fall decides the file
+        expected = per_clip[torch.arange(3), per_clip[..., 1].argmax(1)]
+        assert torch.equal(scores[:, 1], per_clip[..., 1].max(1).values)
+    torch.testing.assert_close(scores, expected)
+
+
+def test_unknown_clip_aggregation_is_an_error():
+    cfg = copy.deepcopy(CLASSIFIER)
+    cfg['cls_head']['average_clips'] = 'median'
+    with pytest.raises(ValueError, match='average_clips'):
+        build(cfg)
+
+
 def test_data_preprocessor_stacks_packed_inputs():
     model = build().eval()
     data = dict(inputs=[torch.randn(2, 64, 18) for _ in range(3)],

@@ -7,8 +7,11 @@ data_root = 'data/kaggle_fall'
 common = dict(type=dataset_type, data_root=data_root, clip_len=64,
               split_seed=42, on_empty='skip')
 
-train_pipeline = [dict(type='PackActionInputs')]
-test_pipeline = [dict(type='PackActionInputs')]
+# filename (and the file's length) reach the data samples, so every row of
+# tools/test.py --dump names its file
+meta_keys = ('filename', 'total_frames')
+train_pipeline = [dict(type='PackActionInputs', meta_keys=meta_keys)]
+test_pipeline = [dict(type='PackActionInputs', meta_keys=meta_keys)]
 
 train_dataloader = dict(
     batch_size=16,

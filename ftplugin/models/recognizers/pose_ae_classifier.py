@@ -57,7 +57,14 @@ class PoseAEClassifier(BaseModel):
                 data_samples: Optional[SampleList] = None,
                 mode: str = 'tensor') -> Union[Dict, SampleList, torch.Tensor]:
         """``'tensor'``: class logits; ``'loss'``: losses; ``'predict'``:
-        data samples with ``pred_score`` (softmax) and ``pred_label``."""
+        data samples with ``pred_score`` (softmax) and ``pred_label``.
+
+        Inputs of shape (N, num_clips, C, T, J) hold several windows of one
+        file each; they are scored one by one and the head aggregates the
+        scores of a file (``average_clips``), as mmaction2's recognizers do.
+        """
+        if inputs.dim() == 5:
+            inputs = inputs.flatten(0, 1)
         latent = self.backbone.encode(inputs)
         if mode == 'tensor':
             return self.cls_head(latent)
