@@ -1,4 +1,9 @@
 from .pack_heart_rate_inputs import PackHeartRateInputs
 from .pose_random_flip import PoseRandomFlip
+from .pose_random_joint_dropout import PoseRandomJointDropout
+from .pose_random_scale import PoseRandomScale
 
-__all__ = ['PackHeartRateInputs', 'PoseRandomFlip']
+__all__ = [
+    'PackHeartRateInputs', 'PoseRandomFlip', 'PoseRandomJointDropout',
+    'PoseRandomScale'
+]

@@ -13,8 +13,8 @@ class PoseRandomFlip(BaseTransform):
 
     Negates x and swaps the left/right joints of the OpenPose-18 layout, so a
     person falling to the left becomes one falling to the right. Works on
-    ``keypoint`` of shape (2, T, 18) centred by ``normalize_pose_sequence``
-    (missing joints are 0 and stay 0).
+    ``keypoint`` of shape (..., 2, T, 18) centred by
+    ``normalize_pose_sequence`` (missing joints are 0 and stay 0).
 
     Args:
         prob (float): Probability of flipping. Defaults to 0.5.
@@ -27,7 +27,7 @@ class PoseRandomFlip(BaseTransform):
         if np.random.rand() >= self.prob:
             return results
         keypoint = results['keypoint'].copy()
-        keypoint[0] = -keypoint[0]
+        keypoint[..., 0, :, :] = -keypoint[..., 0, :, :]
         order = np.arange(keypoint.shape[-1])
         for left, right in OPENPOSE18_FLIP_PAIRS:
             order[left], order[right] = right, left
