@@ -1,5 +1,4 @@
 import logging
-import os.path as osp
 from abc import abstractmethod
 from typing import Callable, List, Optional, Sequence, Tuple, Union
 
@@ -8,6 +7,7 @@ from mmengine.dataset import BaseDataset
 from mmengine.logging import print_log
 
 from .file_split import check_split_args, split_files
+from .pose_annotations import skeleton_annotation
 from .pose_utils import (clip_starts, normalize_pose_sequence,
                          openpose18_to_coco17, pad_or_trim, window_starts)
 
@@ -80,7 +80,9 @@ class BasePoseDataset(BaseDataset):
             or ``'skeleton'`` (mmaction2 ``PoseDataset`` samples: whole
             sequences, ``keypoint`` (1, T, 17, 2) in pixels,
             ``keypoint_score`` (1, T, 17), ``total_frames``, ``label``,
-            ``filename``, ``frame_dir``). Defaults to ``'window'``.
+            ``filename``, ``frame_dir``; see
+            :mod:`~ftplugin.datasets.pose_annotations`). Defaults to
+            ``'window'``.
         on_empty (str): What to do with files that hold no pose:
             ``'skip'`` (one warning naming them) or ``'error'``.
             Defaults to ``'skip'``.
@@ -219,7 +221,8 @@ class BasePoseDataset(BaseDataset):
             info = dict(label=label, filename=path,
                         total_frames=len(keypoint))
             if self.output == 'skeleton':
-                data_list.append(self._skeleton_info(info, keypoint, score))
+                data_list.append(skeleton_annotation(
+                    info, keypoint, score, self.data_root))
                 continue
             self._sequences.append((keypoint, score))
             info['sequence'] = len(self._sequences) - 1
@@ -239,16 +242,6 @@ class BasePoseDataset(BaseDataset):
             raise ValueError(f'No samples for split {self.split!r} under '
                              f'{self.data_root}')
         return data_list
-
-    @staticmethod
-    def _skeleton_info(info: dict, keypoint: np.ndarray,
-                       score: np.ndarray) -> dict:
-        """An mmaction2 ``PoseDataset`` sample of one person."""
-        return dict(
-            info,
-            frame_dir=osp.splitext(osp.basename(info['filename']))[0],
-            keypoint=np.ascontiguousarray(keypoint[None], np.float32),
-            keypoint_score=np.ascontiguousarray(score[None], np.float32))
 
     def window(self, info: dict) -> np.ndarray:
         """The normalised (2, clip_len, 18) window(s) of one sample.

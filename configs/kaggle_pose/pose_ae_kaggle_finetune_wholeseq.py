@@ -1,0 +1,16 @@
+# pose_ae_kaggle_finetune.py over whole sequences: training on one random
+# 64-frame window of each file per epoch (mirrored half of the time), testing
+# (and validating) on 5 windows spread over the whole file, their class
+# probabilities averaged into one prediction per file.
+_base_ = ['./pose_ae_kaggle_finetune.py']
+
+meta_keys = ('filename', 'total_frames')
+train_dataloader = dict(
+    dataset=dict(
+        sampling='random',
+        pipeline=[
+            dict(type='PoseRandomFlip', prob=0.5),
+            dict(type='PackActionInputs', meta_keys=meta_keys)
+        ]))
+val_dataloader = dict(dataset=dict(sampling='clips', num_clips=5))
+test_dataloader = dict(dataset=dict(sampling='clips', num_clips=5))
