@@ -31,9 +31,9 @@ def build(cfg, num_classes=None):
 
 
 # ------------------------------------------------------------ seed files
-def test_seed_autoencoder_loads_bit_identical(seed_checkpoints,
+def test_original_autoencoder_loads_bit_identical(original_checkpoints,
                                               classifier_cfg):
-    path = seed_checkpoints / 'pose_autoencoder.pt'
+    path = original_checkpoints / 'pose_autoencoder.pt'
     source = torch.load(path, weights_only=True, map_location='cpu')[
         'state_dict']
     model = build(classifier_cfg)
@@ -54,8 +54,9 @@ def test_seed_autoencoder_loads_bit_identical(seed_checkpoints,
     assert report.remapped['encoder.0.weight'] == 'backbone.encoder.0.weight'
 
 
-def test_seed_finetuned_loads_completely(seed_checkpoints, classifier_cfg):
-    path = seed_checkpoints / 'pose_autoencoder_kaggle_finetuned.pt'
+def test_original_finetuned_loads_completely(original_checkpoints,
+                                             classifier_cfg):
+    path = original_checkpoints / 'pose_autoencoder_kaggle_finetuned.pt'
     source = torch.load(path, weights_only=True, map_location='cpu')[
         'model_state_dict']
     model = build(classifier_cfg)
@@ -75,9 +76,9 @@ def test_seed_finetuned_loads_completely(seed_checkpoints, classifier_cfg):
                 own['backbone.' + key[len('autoencoder.'):]], value), key
 
 
-def test_seed_finetuned_with_three_classes_skips_last_layer(
-        seed_checkpoints, classifier_cfg):
-    path = seed_checkpoints / 'pose_autoencoder_kaggle_finetuned.pt'
+def test_original_finetuned_with_three_classes_skips_last_layer(
+        original_checkpoints, classifier_cfg):
+    path = original_checkpoints / 'pose_autoencoder_kaggle_finetuned.pt'
     source = torch.load(path, weights_only=True, map_location='cpu')[
         'model_state_dict']
     model = build(classifier_cfg, num_classes=3)
@@ -98,10 +99,10 @@ def test_seed_finetuned_with_three_classes_skips_last_layer(
     assert 'shape-skipped' in report.summary()
 
 
-def test_seed_files_are_plain_weights(seed_checkpoints):
+def test_original_files_are_plain_weights(original_checkpoints):
     for name in ('pose_autoencoder.pt',
                  'pose_autoencoder_kaggle_finetuned.pt'):
-        loaded = safe_torch_load(str(seed_checkpoints / name))
+        loaded = safe_torch_load(str(original_checkpoints / name))
         state = extract_state_dict(loaded, name)
         assert state and all(isinstance(v, torch.Tensor)
                              for v in state.values())
