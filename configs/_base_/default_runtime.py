@@ -27,7 +27,7 @@ custom_hooks = []
 env_cfg = dict(
     cudnn_benchmark=False,
     mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
-    # ftplugin.compat switches to gloo on machines without CUDA
+    # ftplugin.compat.cpu_distributed switches to gloo on machines without CUDA
     dist_cfg=dict(backend='nccl'))
 
 log_processor = dict(type='LogProcessor', window_size=20, by_epoch=True)

@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from butppg_common import FINETUNE_CFG, ONE_THREAD, data_opts
-from ftplugin.compat import safe_torch_load
+from ftplugin.checkpoint import safe_torch_load
 
 # stage 2 from the 2nd epoch, so that 2 epochs cross a stage transition
 STAGE_OPTS = ['default_hooks.unfreeze.stages.1.begin=1',
