@@ -61,8 +61,8 @@ def fold_config(cfg: Config, num_folds: int, fold: int, seed: int,
     # the study needs only the best checkpoint: no per-epoch checkpoints or
     # curves, which cost more than a training epoch of a small model
     cfg.default_hooks.checkpoint.interval = -1
-    cfg.custom_hooks = [h for h in cfg.get('custom_hooks', [])
-                        if h['type'] != 'TrainingHistoryHook']
+    if 'history' in cfg.default_hooks:
+        cfg.default_hooks.history = None
     cfg.randomness = dict(seed=seed)
     cfg.work_dir = work_dir
     cfg.experiment_name = f'kfold_seed{seed}_fold{fold}'
