@@ -19,6 +19,8 @@ import numpy as np
 from mmengine.config import Config
 from mmengine.logging import print_log
 
+from ftplugin.utils import build_runner, set_data_root
+
 LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 SPLIT_OF = dict(train_dataloader='train', val_dataloader='val',
                 test_dataloader='test')
@@ -56,8 +58,8 @@ def fold_config(cfg: Config, num_folds: int, fold: int, seed: int,
         for dataset in leaf_datasets(cfg[loader]['dataset']):
             dataset.update(split=SPLIT_OF[loader], num_folds=num_folds,
                            fold=fold, split_seed=seed)
-            if data_root is not None:
-                dataset['data_root'] = data_root
+    if data_root is not None:
+        set_data_root(cfg, data_root)
     # the study needs only the best checkpoint: no per-epoch checkpoints or
     # curves, which cost more than a training epoch of a small model
     cfg.default_hooks.checkpoint.interval = -1
@@ -122,7 +124,6 @@ def train_and_test_fold(cfg: Config,
     fold; returns the test metrics and one row per tested file, and the
     same for each test variant (name -> test-dataset options, plus
     ``average_clips``) tested with the same checkpoint."""
-    from ftplugin.utils import build_runner
     dump = osp.join(cfg.work_dir, 'test_predictions.pkl')
     cfg.test_evaluator = _with_dump(cfg.test_evaluator, dump)
     runner = build_runner(cfg)

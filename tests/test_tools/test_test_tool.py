@@ -60,3 +60,25 @@ def test_dump_needs_pickle_extension(trained_runs, run_tool, tool_cfg,
                      '--dump', tmp_path / 'out.json'], check=False)
     assert proc.returncode != 0
     assert '.pkl' in proc.stdout
+
+
+def test_whole_sequence_test_on_a_folder_dumps_one_row_per_file(
+        trained_runs, run_tool, tool_cfg, tmp_path):
+    # the issue's command on a folder of other files, with 3 windows per
+    # file and the fall-max aggregation
+    dump = tmp_path / 'out.pkl'
+    run_tool(['tools/test.py', tool_cfg.finetune, trained_runs.best_ckpt,
+              '--work-dir', tmp_path, '--dump', dump, '--cfg-options',
+              f'test_dataloader.dataset.data_root={trained_runs.kaggle}',
+              'test_dataloader.dataset.split=all',
+              'test_dataloader.dataset.sampling=clips',
+              'test_dataloader.dataset.num_clips=3',
+              'model.cls_head.average_clips=max'])
+    with open(dump, 'rb') as f:
+        results = pickle.load(f)
+    csvs = sorted(str(p) for p in trained_runs.kaggle.glob(
+        '*/Keypoints_CSV/*.csv') if 'EMPTY' not in p.name)
+    assert sorted(r['filename'] for r in results) == csvs
+    for result in results:
+        assert int(result['gt_label']) == int('/Fall/' in result['filename'])
+        assert torch.as_tensor(result['pred_score']).shape == (2, )
