@@ -98,7 +98,8 @@ def _with_dump(evaluator, dump: str) -> list:
     return list(evaluators) + [dict(type='DumpResults', out_file_path=dump)]
 
 
-def _test_variant(runner, cfg: Config, name: str, options: Dict) -> Dict:
+def _test_variant(runner, cfg: Config, evaluator, name: str,
+                  options: Dict) -> Dict:
     """Test the loaded model again with other test-dataset options (and
     ``average_clips``), e.g. one window per file against several."""
     from mmengine.runner import TestLoop
@@ -111,7 +112,7 @@ def _test_variant(runner, cfg: Config, name: str, options: Dict) -> Dict:
         dataset.update(options)
     dump = osp.join(cfg.work_dir, f'test_predictions_{name}.pkl')
     try:
-        TestLoop(runner, loader, _with_dump(cfg.test_evaluator, dump)).run()
+        TestLoop(runner, loader, _with_dump(evaluator, dump)).run()
     finally:
         head.average_clips = average_clips
     return dict(files=_file_rows(dump))
@@ -125,15 +126,17 @@ def train_and_test_fold(cfg: Config,
     same for each test variant (name -> test-dataset options, plus
     ``average_clips``) tested with the same checkpoint."""
     dump = osp.join(cfg.work_dir, 'test_predictions.pkl')
-    cfg.test_evaluator = _with_dump(cfg.test_evaluator, dump)
+    evaluator = cfg.test_evaluator  # each test dumps to its own file only
+    cfg.test_evaluator = _with_dump(evaluator, dump)
     runner = build_runner(cfg)
     runner.train()
     best = _best_checkpoint(cfg.work_dir)
     runner.load_checkpoint(best, map_location='cpu')
     metrics = runner.test()
-    variants = {name: _test_variant(runner, cfg, name, options)
+    files = _file_rows(dump)
+    variants = {name: _test_variant(runner, cfg, evaluator, name, options)
                 for name, options in (test_variants or {}).items()}
-    return dict(checkpoint=osp.basename(best), files=_file_rows(dump),
+    return dict(checkpoint=osp.basename(best), files=files,
                 metrics={k: v for k, v in metrics.items()
                          if np.isscalar(v)},
                 variants=variants)

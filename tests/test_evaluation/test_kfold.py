@@ -66,6 +66,14 @@ def test_tiny_study_tests_every_file_once(repo_root, generated_data,
         tested = sorted(f['filename'] for files in runs for f in files)
         assert tested == csvs  # every file once, by a model that never saw it
     assert [r['fold'] for r in result['runs']] == [0, 1]
+    for r in result['runs']:
+        # the rows of the config's own test are its metrics' rows, not
+        # overwritten by a variant's
+        assert r['metrics']['acc/top1'] == pytest.approx(r['accuracy'])
+    main = [f['score'] for r in result['runs'] for f in r['files']]
+    variant = [f['score'] for r in result['runs']
+               for f in r['variants']['clips_max']['files']]
+    assert main != variant
     written = json.loads((tmp_path / 'kfold.json').read_text())
     assert written['summary']['files_per_seed'] == {'3': len(csvs)}
     assert 'clips_max' in written['summary']['variants']
