@@ -1,6 +1,0 @@
-# pose_ae_kaggle_finetune_wholeseq.py from random weights (no load_from),
-# cross-entropy only, as the original project's --from-scratch.
-_base_ = ['./pose_ae_kaggle_finetune_wholeseq.py']
-
-model = dict(loss_recon=None)
-load_from = None
