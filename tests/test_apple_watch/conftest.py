@@ -1,7 +1,7 @@
 """Fixtures of the apple_watch family's tests.
 
-* ``aw_gen`` / ``aw_convert``: ``tools/data/generate_apple_watch_data.py``
-  and ``tools/data/convert_workouts.py`` as modules.
+* ``aw_gen`` / ``aw_convert``: the generator and the workout converter
+  behind ``tools/data/apple_watch/``.
 * ``aw_data``: small Endomondo-like and Apple-Watch-like datasets written
   once per session by the generator.
 * ``write_split``: writes a ``.pt`` split (+ scaler_params.json) from numpy
@@ -9,7 +9,6 @@
 * ``aw_env``: environment for tool subprocesses (one OpenMP thread: this
   small LSTM is several times faster that way on a shared 2-core machine).
 """
-import importlib.util
 import json
 from pathlib import Path
 
@@ -22,22 +21,16 @@ SIZES = dict(endomondo_workouts=24, endomondo_users=8, apple_watch_workouts=20,
              apple_watch_users=2)
 
 
-def _load_tool(name: str):
-    path = REPO_ROOT / 'tools' / 'data' / f'{name}.py'
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope='session')
 def aw_gen():
-    return _load_tool('generate_apple_watch_data')
+    from ftplugin.datasets.synthetic import apple_watch
+    return apple_watch
 
 
 @pytest.fixture(scope='session')
 def aw_convert():
-    return _load_tool('convert_workouts')
+    from ftplugin.datasets.converters import workouts
+    return workouts
 
 
 @pytest.fixture(scope='session')

@@ -1,4 +1,4 @@
-"""tools/data/convert_workouts.py on GPX, TCX and FIT files made here."""
+"""tools/data/apple_watch/convert_workouts.py on GPX, TCX and FIT files made here."""
 import json
 
 import numpy as np

@@ -153,7 +153,7 @@ def test_converted_workouts_train_and_test(tmp_path, pretrained, run_tool,
         write(src / f'run{day}.{ext}', make_run(start_date(day), 150 + day,
                                                 seed=day))
     data = tmp_path / 'converted'
-    proc = run_tool(['tools/data/convert_workouts.py', src, '--out-dir',
+    proc = run_tool(['tools/data/apple_watch/convert_workouts.py', src, '--out-dir',
                      data], env=aw_env)
     assert '6 workouts' in proc.stdout
     work = tmp_path / 'stage1'

@@ -1,4 +1,4 @@
-"""tools/data/generate_apple_watch_data.py: format, splits, physiology."""
+"""tools/data/apple_watch/generate_apple_watch_data.py: format, splits, physiology."""
 import json
 
 import numpy as np

@@ -1,4 +1,4 @@
-"""tools/data/generate_pose_data.py writes the real corpora's formats."""
+"""The pose generator (tools/data/kaggle_pose/) writes the real corpora's formats."""
 import json
 
 import numpy as np

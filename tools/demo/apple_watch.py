@@ -4,7 +4,7 @@ Generate Endomondo-like and Apple-Watch-like workouts -> pretrain the
 heart-rate LSTM -> two-stage fine-tuning in one run -> ``tools/test.py
 --dump`` -> ONNX export with onnxruntime parity (dynamic batch and length).
 With a data root holding ``apple_watch/`` (and optionally ``endomondo/``) in
-the .pt format (e.g. written by ``tools/data/convert_workouts.py``), those
+the .pt format (e.g. written by ``tools/data/apple_watch/convert_workouts.py``), those
 files are used instead of generated ones.
 """
 import os
@@ -55,8 +55,9 @@ def _run(work_root: str, data_root: Optional[str],
         sizes = (['--endomondo-workouts', '60', '--endomondo-users', '15',
                   '--apple-watch-workouts', '40'] if quick else [])
         run('apple_watch 1/5: generate Endomondo-like and Apple-Watch-like '
-            'workouts', [PYTHON, 'tools/data/generate_apple_watch_data.py',
-                         '--out-dir', generated, '--seed', '0'] + sizes)
+            'workouts',
+            [PYTHON, 'tools/data/apple_watch/generate_apple_watch_data.py',
+             '--out-dir', generated, '--seed', '0'] + sizes)
     pre_epochs, ft_epochs, stage1 = (2, 3, 1) if quick else (30, 60, 10)
 
     pre_cfg = 'configs/apple_watch/lstm_endomondo_pretrain.py'

@@ -23,7 +23,7 @@ def run_family(work_root: str, data_root: Optional[str],
     if data_root is None or not osp.isdir(osp.join(data_root, 'kaggle_fall')):
         data_root = osp.join('data', 'demo', 'pose')
         run('kaggle_pose 1/5: generate KTH-style and Kaggle-style poses', [
-            PYTHON, 'tools/data/generate_pose_data.py', '--out-dir',
+            PYTHON, 'tools/data/kaggle_pose/generate_pose_data.py', '--out-dir',
             data_root, '--kth-videos', '60', '--kaggle-per-class', '150',
             '--seed', '0'
         ])

@@ -1,9 +1,6 @@
-"""Generate realistic running workouts in the apple_watch family's format.
+"""Realistic running workouts in the apple_watch family's format.
 
-    python tools/data/generate_apple_watch_data.py [--out-dir data/apple_watch]
-        [--endomondo-workouts 800] [--endomondo-users 160]
-        [--apple-watch-workouts 100] [--apple-watch-users 2] [--seed 0]
-
+The command line is ``tools/data/apple_watch/generate_apple_watch_data.py``.
 Writes two datasets, each ``{train,val,test}.pt`` + ``scaler_params.json`` +
 ``metadata.json`` (see ``AppleWatchDataset``):
 
@@ -13,7 +10,7 @@ Writes two datasets, each ``{train,val,test}.pt`` + ``scaler_params.json`` +
   steps; split by user 70/15/15.
 - ``<out-dir>/apple_watch``: a fine-tuning set like one's own watch: a few
   fit users, optical heart rate (noisier, correlated errors), barometric
-  altitude, a 10 s grid (as ``convert_workouts.py`` writes), more interval and
+  altitude, a 10 s grid (as ``converters/workouts.py`` writes), more interval and
   tempo runs, fitness improving over the year; split by date 70/15/15.
 
 Heart rate follows the metabolic cost of running (ACSM: speed and uphill
@@ -23,18 +20,15 @@ tens of seconds), cardiac drift over the run, and sensor noise. Speed and
 altitude are z-scored with statistics of the training split's valid steps;
 heart rate stays in BPM.
 """
-import argparse
 import json
-import os
 import os.path as osp
-import time
 from typing import Dict, List
 
 import numpy as np
-import torch
+from mmengine.utils import ProgressBar
 
-SEQ_LEN = 500
-SPLIT_RATIOS = (0.7, 0.15, 0.15)
+from ..apple_watch_files import (SEQ_LEN, SPLIT_RATIOS, fit_scaler,
+                                 write_workout_splits)
 
 # What differs between the two sources (the domain shift).
 DOMAINS = {
@@ -169,13 +163,6 @@ def simulate_workout(person: dict, domain: dict, days_in: float,
                 timestamps=t)
 
 
-def pad_or_cut(x: np.ndarray, length: int = SEQ_LEN) -> np.ndarray:
-    """First ``length`` values, or all of them + the last one repeated."""
-    if len(x) >= length:
-        return x[:length]
-    return np.concatenate([x, np.full(length - len(x), x[-1])])
-
-
 def split_indices(workouts: List[dict], by: str,
                   rng: np.random.Generator) -> Dict[str, np.ndarray]:
     """70/15/15 split by user (shuffled) or by date (oldest first)."""
@@ -194,43 +181,6 @@ def split_indices(workouts: List[dict], by: str,
     return {k: np.flatnonzero(np.isin(uid, g)) for k, g in groups.items()}
 
 
-def to_tensors(workouts: List[dict], scaler: Dict[str, float]) -> dict:
-    """Pad/cut to 500 steps, z-score speed and altitude, stack."""
-    out = {k: [] for k in ('speed', 'altitude', 'heart_rate', 'timestamps')}
-    for w in workouts:
-        out['speed'].append(
-            (pad_or_cut(w['speed']) - scaler['speed_mean']) /
-            scaler['speed_std'])
-        out['altitude'].append(
-            (pad_or_cut(w['altitude']) - scaler['altitude_mean']) /
-            scaler['altitude_std'])
-        out['heart_rate'].append(pad_or_cut(w['heart_rate']))
-        out['timestamps'].append(pad_or_cut(w['timestamps']))
-    data = {k: torch.from_numpy(np.stack(v).astype(np.float32))[..., None]
-            for k, v in out.items()}
-    data['original_lengths'] = torch.tensor(
-        [[len(w['speed'])] for w in workouts], dtype=torch.int64)
-    data['userId'] = torch.tensor([[w['user_id']] for w in workouts],
-                                  dtype=torch.int64)
-    data['gender'] = torch.tensor([[w['gender']] for w in workouts],
-                                  dtype=torch.float32)
-    return data
-
-
-def fit_scaler(workouts: List[dict]) -> Dict[str, float]:
-    """Mean and std of speed and altitude over the steps the model sees."""
-    params = {}
-    for key in ('speed', 'altitude'):
-        values = np.concatenate([w[key][:SEQ_LEN] for w in workouts])
-        params[f'{key}_mean'] = float(values.mean())
-        params[f'{key}_std'] = float(max(values.std(), 1e-6))
-    hr = np.concatenate([w['heart_rate'][:SEQ_LEN] for w in workouts])
-    # for reference only: heart rate stays in BPM in the .pt files
-    params.update(heart_rate_mean=float(hr.mean()),
-                  heart_rate_std=float(hr.std()), sequence_length=SEQ_LEN)
-    return params
-
-
 def generate_domain(name: str, out_dir: str, num_workouts: int,
                     num_users: int, rng: np.random.Generator,
                     verbose: bool = True) -> Dict[str, int]:
@@ -241,7 +191,7 @@ def generate_domain(name: str, out_dir: str, num_workouts: int,
                          f'split, got {num_workouts}')
     people = make_people(num_users, domain, rng)
     workouts = []
-    report_every = max(num_workouts // 5, 1)
+    bar = ProgressBar(num_workouts) if verbose else None
     for i in range(num_workouts):
         # every user gets workouts; the rest are spread at random
         person = people[i] if i < num_users else people[rng.integers(
@@ -250,9 +200,8 @@ def generate_domain(name: str, out_dir: str, num_workouts: int,
         w = simulate_workout(person, domain, day, rng)
         w.update(user_id=person['user_id'], gender=person['gender'], day=day)
         workouts.append(w)
-        if verbose and ((i + 1) % report_every == 0 or i + 1 == num_workouts):
-            print(f'  {name}: {i + 1}/{num_workouts} workouts simulated',
-                  flush=True)
+        if bar:
+            bar.update()
     by = 'date' if name == 'apple_watch' else 'user'
     splits = split_indices(workouts, by, rng)
     empty = [k for k, v in splits.items() if len(v) == 0]
@@ -261,53 +210,13 @@ def generate_domain(name: str, out_dir: str, num_workouts: int,
                          f'workouts or users')
     scaler = fit_scaler([workouts[i] for i in splits['train']])
     target = osp.join(out_dir, name)
-    os.makedirs(target, exist_ok=True)
-    sizes = {}
-    for split, idx in splits.items():
-        data = to_tensors([workouts[i] for i in idx], scaler)
-        torch.save(data, osp.join(target, f'{split}.pt'))
-        sizes[split] = len(idx)
-    with open(osp.join(target, 'scaler_params.json'), 'w') as f:
-        json.dump(scaler, f, indent=2)
+    sizes = write_workout_splits(
+        target, {split: [workouts[i] for i in idx]
+                 for split, idx in splits.items()}, scaler)
     with open(osp.join(target, 'metadata.json'), 'w') as f:
         json.dump(dict(source=f'generated ({name}-like)', split_by=by,
                        users=num_users, sizes=sizes,
                        sequence_length=SEQ_LEN, domain=domain), f, indent=2)
     if verbose:
-        print(f'  {name}: {sizes} workouts -> {target}', flush=True)
+        print(f'\n  {name}: {sizes} workouts -> {target}', flush=True)
     return sizes
-
-
-def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--out-dir', default=osp.join('data', 'apple_watch'))
-    # about the seed's sizes: 974 Endomondo runs for pretraining, some 80
-    # Apple Watch runs with dense heart rate of one person
-    parser.add_argument('--endomondo-workouts', type=int, default=800)
-    parser.add_argument('--endomondo-users', type=int, default=160)
-    parser.add_argument('--apple-watch-workouts', type=int, default=100)
-    parser.add_argument('--apple-watch-users', type=int, default=2)
-    parser.add_argument('--seed', type=int, default=0)
-    parser.add_argument('--quiet', action='store_true')
-    return parser.parse_args()
-
-
-def main() -> None:
-    args = parse_args()
-    start = time.time()
-    rng = np.random.default_rng(args.seed)
-    for name, n, users in (
-            ('endomondo', args.endomondo_workouts, args.endomondo_users),
-            ('apple_watch', args.apple_watch_workouts,
-             args.apple_watch_users)):
-        if not args.quiet:
-            print(f'Generating {n} {name}-like workouts of {users} users',
-                  flush=True)
-        generate_domain(name, args.out_dir, n, users, rng,
-                        verbose=not args.quiet)
-    if not args.quiet:
-        print(f'done in {time.time() - start:.1f} s')
-
-
-if __name__ == '__main__':
-    main()

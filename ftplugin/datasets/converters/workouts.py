@@ -1,11 +1,9 @@
 """Convert FIT, TCX and GPX workouts with heart rate into the .pt format.
 
-    python tools/data/convert_workouts.py INPUT [INPUT ...] --out-dir DIR
-        [--step-seconds 10] [--seq-len 500] [--max-gap 60]
-        [--scaler-params PRETRAIN/scaler_params.json] [--user-id 0]
-        [--gender 1] [--fill-missing-altitude] [--skip-bad]
+The command line is ``tools/data/apple_watch/convert_workouts.py``; the
+format it writes is ``ftplugin.datasets.apple_watch_files``'s.
 
-INPUT: workout files or folders (searched recursively for *.fit, *.tcx,
+Inputs: workout files or folders (searched recursively for *.fit, *.tcx,
 *.gpx). Reading them needs the parsers of requirements/optional.txt
 (fitdecode, tcxreader, gpxpy): ``pip install -r requirements/optional.txt``.
 
@@ -14,7 +12,7 @@ Each workout is resampled onto a uniform time grid (one step every
 ``--max-gap`` seconds are shortened to one step), so one step means the same
 time in every workout. ``original_lengths`` is the number of grid steps; the
 first ``--seq-len`` are kept, shorter workouts are padded by repeating their
-last value (the seed's padding; the mask of AppleWatchDataset leaves it out).
+last value (the original project's padding; the mask of AppleWatchDataset leaves it out).
 Speed comes from the file's speed field, else from its distance, else from
 its positions, in km/h; altitude in metres; heart rate in BPM (zeros, i.e.
 no skin contact, count as missing); ``timestamps`` in seconds since the start.
@@ -28,23 +26,22 @@ lists every file with its start, split and length.
 A file that cannot be used stops the conversion with an error naming the file
 and the field; ``--skip-bad`` reports and skips it instead.
 """
-import argparse
 import glob
 import json
 import math
-import os
 import os.path as osp
 import sys
 from datetime import datetime, timezone
 from typing import Dict, List, Optional
 
 import numpy as np
-import torch
+from mmengine.utils import ProgressBar
+
+from ..apple_watch_files import (SCALER_KEYS, SPLIT_RATIOS, fit_scaler,
+                                 write_workout_splits)
 
 FORMATS = {'.fit': 'fit', '.tcx': 'tcx', '.gpx': 'gpx'}
 PARSERS = {'fit': 'fitdecode', 'tcx': 'tcxreader', 'gpx': 'gpxpy'}
-SPLIT_RATIOS = (0.7, 0.15, 0.15)
-SCALER_KEYS = ('speed_mean', 'speed_std', 'altitude_mean', 'altitude_std')
 
 
 class WorkoutError(ValueError):
@@ -284,40 +281,6 @@ def split_by_date(workouts: List[dict]) -> Dict[str, List[dict]]:
                 test=ordered[n_train + n_val:])
 
 
-def fit_scaler(workouts: List[dict], seq_len: int) -> Dict[str, float]:
-    """Mean and std of speed and altitude over the kept steps of train."""
-    params = {}
-    for key in ('speed', 'altitude', 'heart_rate'):
-        values = np.concatenate([w[key][:seq_len] for w in workouts])
-        params[f'{key}_mean'] = float(values.mean())
-        params[f'{key}_std'] = float(max(values.std(), 1e-6))
-    params['sequence_length'] = seq_len
-    return params
-
-
-def pad_or_cut(x: np.ndarray, length: int) -> np.ndarray:
-    if len(x) >= length:
-        return x[:length]
-    return np.concatenate([x, np.full(length - len(x), x[-1])])
-
-
-def to_tensors(workouts: List[dict], scaler: Dict[str, float], seq_len: int,
-               user_id: int, gender: Optional[float]) -> dict:
-    data = {}
-    for key in ('speed', 'altitude', 'heart_rate', 'timestamps'):
-        values = np.stack([pad_or_cut(w[key], seq_len) for w in workouts])
-        if key in ('speed', 'altitude'):
-            values = (values - scaler[f'{key}_mean']) / scaler[f'{key}_std']
-        data[key] = torch.from_numpy(values.astype(np.float32))[..., None]
-    data['original_lengths'] = torch.tensor(
-        [[len(w['speed'])] for w in workouts], dtype=torch.int64)
-    data['userId'] = torch.full((len(workouts), 1), user_id,
-                                dtype=torch.int64)
-    if gender is not None:
-        data['gender'] = torch.full((len(workouts), 1), float(gender))
-    return data
-
-
 def convert(inputs: List[str], out_dir: str, step: float = 10.0,
             seq_len: int = 500, max_gap: float = 60.0, min_points: int = 10,
             scaler_params: Optional[str] = None, user_id: int = 0,
@@ -328,7 +291,10 @@ def convert(inputs: List[str], out_dir: str, step: float = 10.0,
     if not files:
         raise WorkoutError(f'no .fit, .tcx or .gpx file in {inputs}')
     workouts, skipped = [], []
-    for i, path in enumerate(files, 1):
+    bar = ProgressBar(len(files)) if verbose else None
+    for path in files:
+        if bar:
+            bar.update()
         fmt = FORMATS[osp.splitext(path)[1].lower()]
         try:
             rows = READERS[fmt](path)
@@ -339,11 +305,10 @@ def convert(inputs: List[str], out_dir: str, step: float = 10.0,
                 raise
             skipped.append(str(err))
             continue
-        workout['format'] = fmt
+        workout.update(format=fmt, user_id=user_id, gender=gender)
         workouts.append(workout)
-        if verbose:
-            print(f'[{i}/{len(files)}] {path}: {len(workout["speed"])} steps'
-                  f' (speed from {workout["speed_source"]})', flush=True)
+    if verbose:
+        print()
     for reason in skipped:
         print(f'skipped: {reason}', file=sys.stderr)
     splits = split_by_date(workouts)
@@ -355,11 +320,9 @@ def convert(inputs: List[str], out_dir: str, step: float = 10.0,
             raise WorkoutError(f'{scaler_params}: missing field(s) {missing}')
     else:
         scaler = fit_scaler(splits['train'], seq_len)
-    os.makedirs(out_dir, exist_ok=True)
+    sizes = write_workout_splits(out_dir, splits, scaler, seq_len)
     index = []
     for split, group in splits.items():
-        torch.save(to_tensors(group, scaler, seq_len, user_id, gender),
-                   osp.join(out_dir, f'{split}.pt'))
         for w in group:
             index.append(dict(
                 file=w['file'], format=w['format'], split=split,
@@ -367,53 +330,10 @@ def convert(inputs: List[str], out_dir: str, step: float = 10.0,
                     w['start'], timezone.utc).isoformat(),
                 original_length=len(w['speed']),
                 speed_source=w['speed_source']))
-    with open(osp.join(out_dir, 'scaler_params.json'), 'w') as f:
-        json.dump(scaler, f, indent=2)
     with open(osp.join(out_dir, 'workouts.json'), 'w') as f:
         json.dump(dict(step_seconds=step, sequence_length=seq_len,
                        skipped=skipped, workouts=index), f, indent=2)
-    sizes = {k: len(v) for k, v in splits.items()}
     if verbose:
         print(f'{sum(sizes.values())} workouts -> {out_dir}: {sizes}'
               + (f', {len(skipped)} skipped' if skipped else ''))
     return sizes
-
-
-def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description=__doc__.split('\n')[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog='\n'.join(__doc__.split('\n')[1:]))
-    parser.add_argument('inputs', nargs='+', help='files or folders')
-    parser.add_argument('--out-dir', required=True)
-    parser.add_argument('--step-seconds', type=float, default=10.0)
-    parser.add_argument('--seq-len', type=int, default=500)
-    parser.add_argument('--max-gap', type=float, default=60.0,
-                        help='longer pauses (s) are shortened to one step')
-    parser.add_argument('--min-points', type=int, default=10,
-                        help='fewest heart-rate samples of a usable file')
-    parser.add_argument('--scaler-params',
-                        help='z-score with this scaler_params.json instead '
-                        'of fitting on the training split')
-    parser.add_argument('--user-id', type=int, default=0)
-    parser.add_argument('--gender', type=float,
-                        help='1 = male, 0 = female (stored as gender)')
-    parser.add_argument('--fill-missing-altitude', action='store_true')
-    parser.add_argument('--skip-bad', action='store_true',
-                        help='skip unusable files instead of stopping')
-    return parser.parse_args()
-
-
-def main() -> None:
-    args = parse_args()
-    try:
-        convert(args.inputs, args.out_dir, args.step_seconds, args.seq_len,
-                args.max_gap, args.min_points, args.scaler_params,
-                args.user_id, args.gender, args.fill_missing_altitude,
-                args.skip_bad)
-    except WorkoutError as err:
-        sys.exit(f'error: {err}')
-
-
-if __name__ == '__main__':
-    main()

@@ -1,4 +1,4 @@
-"""Generate synthetic pose sequences in the KTH-pose and Kaggle-fall formats.
+"""Synthetic pose sequences in the KTH-pose and Kaggle-fall formats.
 
 The demo and the tests need pose data laid out exactly like the real corpora
 when those are not available. This script animates a kinematic stick figure
@@ -11,29 +11,24 @@ virtual camera and corrupts it the way a 2D pose detector would. It writes:
   COCO-17 keypoints with confidences in a 1920x1080 frame at 30 fps, one row
   per (frame, keypoint); frames without a detected person are left out.
 
-Example::
+The command line is ``tools/data/kaggle_pose/generate_pose_data.py``::
 
-    python tools/data/generate_pose_data.py --out-dir data/synthetic --seed 0
+    python tools/data/kaggle_pose/generate_pose_data.py --out-dir data/synthetic
 """
-import argparse
-import json
 import os
 import os.path as osp
-import time
-import zipfile
 
 import numpy as np
-import pandas as pd
+from mmengine.utils import ProgressBar
 
-from ftplugin.datasets.pose_utils import COCO17_JOINTS as KAGGLE17
+from ..pose_files import (KAGGLE_CSV_COLUMNS, KTH_ACTIONS, save_kth_npz,
+                          write_kaggle_csv)
+from ..pose_utils import OPENPOSE18_SLOT_OF_COCO17
 
 # OpenPose-18 index of each Kaggle keypoint (the Kaggle layout has no neck).
-KAGGLE_FROM_OPENPOSE = np.array(
-    [0, 15, 14, 17, 16, 5, 2, 6, 3, 7, 4, 11, 8, 12, 9, 13, 10])
-CSV_HEADER = 'Frame,Keypoint,X,Y,Confidence'
+KAGGLE_FROM_OPENPOSE = np.array(OPENPOSE18_SLOT_OF_COCO17)
+CSV_HEADER = ','.join(KAGGLE_CSV_COLUMNS)
 
-KTH_ACTIONS = ('boxing', 'handclapping', 'handwaving', 'jogging', 'running',
-               'walking')
 KTH_SIZE, KTH_FPS = (160, 120), 25.0
 KAGGLE_SIZE, KAGGLE_FPS = (1920, 1080), 30.0
 
@@ -585,7 +580,7 @@ def _kaggle_clip(fall, num, rng):
 
 
 def _write_kaggle_csv(path, uv, conf, detected):
-    """Write one clip as ``Frame,Keypoint,X,Y,Confidence`` rows.
+    """Write one clip's detected frames, mapped onto COCO-17.
 
     Args:
         path (str): Output CSV path.
@@ -594,41 +589,8 @@ def _write_kaggle_csv(path, uv, conf, detected):
         detected (np.ndarray): Frames (T, ) to write; others are omitted.
     """
     frames = np.flatnonzero(detected)
-    coords = uv[frames][:, KAGGLE_FROM_OPENPOSE]
-    scores = conf[frames][:, KAGGLE_FROM_OPENPOSE]
-    table = pd.DataFrame(
-        dict(
-            Frame=np.repeat(frames + 1, len(KAGGLE17)),
-            Keypoint=np.tile(KAGGLE17, len(frames)),
-            X=coords[..., 0].ravel().round(2),
-            Y=coords[..., 1].ravel().round(2),
-            Confidence=scores.ravel().round(4)))
-    table.to_csv(path, index=False, lineterminator='\n')
-
-
-def _save_npz(path, **arrays):
-    """Save arrays like ``np.savez`` but with fixed zip timestamps.
-
-    ``np.savez`` stamps each member with the current time, so reruns with
-    the same seed would not be byte-identical.
-
-    Args:
-        path (str): Output ``.npz`` path.
-        **arrays: Arrays to store under their keyword names.
-    """
-    with zipfile.ZipFile(path, 'w', zipfile.ZIP_STORED) as archive:
-        for key, value in arrays.items():
-            info = zipfile.ZipInfo(
-                key + '.npy', date_time=(1980, 1, 1, 0, 0, 0))
-            with archive.open(info, 'w', force_zip64=True) as member:
-                np.lib.format.write_array(
-                    member, np.asanyarray(value), allow_pickle=False)
-
-
-def _progress(tag, done, total):
-    """Print a line whenever another tenth of ``total`` is done."""
-    if done * 10 // total > (done - 1) * 10 // total:
-        print(f'[{tag}] {done}/{total} ({100 * done // total}%)', flush=True)
+    write_kaggle_csv(path, frames + 1, uv[frames][:, KAGGLE_FROM_OPENPOSE],
+                     conf[frames][:, KAGGLE_FROM_OPENPOSE])
 
 
 def generate_kth(out_dir, num_videos, rng, verbose=True):
@@ -642,7 +604,7 @@ def generate_kth(out_dir, num_videos, rng, verbose=True):
         out_dir (str): Root output directory.
         num_videos (int): Number of ``.npz`` files to write.
         rng (np.random.Generator): Random generator.
-        verbose (bool): Whether to print progress.
+        verbose (bool): Whether to show a progress bar.
 
     Returns:
         list[str]: Paths of the written files.
@@ -650,6 +612,7 @@ def generate_kth(out_dir, num_videos, rng, verbose=True):
     folder = osp.join(out_dir, 'kth_poses')
     os.makedirs(folder, exist_ok=True)
     subjects, paths = {}, []
+    bar = ProgressBar(num_videos) if verbose else None
     for i in range(num_videos):
         action, k = KTH_ACTIONS[i % len(KTH_ACTIONS)], i // len(KTH_ACTIONS)
         number, scenario = k % 25 + 1 + 25 * (k // 100), k % 4 + 1
@@ -675,14 +638,11 @@ def generate_kth(out_dir, num_videos, rng, verbose=True):
             source=f'{action}/{video_id}_uncomp.avi',
             model='synthetic-stick-figure')
         path = osp.join(folder, f'{video_id}.npz')
-        _save_npz(
-            path,
-            poses=poses,
-            timestamps=(np.arange(num) / KTH_FPS).astype(np.float32),
-            meta=np.array(json.dumps(meta)))
+        save_kth_npz(path, poses,
+                     (np.arange(num) / KTH_FPS).astype(np.float32), meta)
         paths.append(path)
-        if verbose:
-            _progress('kth', i + 1, num_videos)
+        if bar:
+            bar.update()
     return paths
 
 
@@ -699,7 +659,7 @@ def generate_kaggle(out_dir, per_class, header_only, rng, verbose=True):
         per_class (int): Number of non-empty CSVs per class.
         header_only (int): Total number of header-only CSVs.
         rng (np.random.Generator): Random generator.
-        verbose (bool): Whether to print progress.
+        verbose (bool): Whether to show a progress bar.
 
     Returns:
         list[str]: Paths of the written files.
@@ -715,7 +675,8 @@ def generate_kaggle(out_dir, per_class, header_only, rng, verbose=True):
             for i in range(1, per_class + 1)]
     jobs += [(labels[i % 2], f'EMPTY_{i:03d}') for i in range(header_only)]
     paths = []
-    for done, (label, name) in enumerate(jobs, 1):
+    bar = ProgressBar(len(jobs)) if verbose else None
+    for label, name in jobs:
         path = osp.join(folders[label], f'{name}_keypoints.csv')
         if name.startswith('EMPTY'):
             with open(path, 'w', newline='') as f:
@@ -724,60 +685,6 @@ def generate_kaggle(out_dir, per_class, header_only, rng, verbose=True):
             num = int(np.clip(round(rng.lognormal(np.log(60), 0.55)), 16, 300))
             _write_kaggle_csv(path, *_kaggle_clip(label == 'Fall', num, rng))
         paths.append(path)
-        if verbose:
-            _progress('kaggle', done, len(jobs))
+        if bar:
+            bar.update()
     return paths
-
-
-def parse_args(argv=None):
-    """Parse command-line arguments.
-
-    Args:
-        argv (list[str], optional): Arguments; ``sys.argv[1:]`` if None.
-    """
-    parser = argparse.ArgumentParser(
-        description='Generate synthetic KTH-pose and Kaggle-fall data.')
-    parser.add_argument('--out-dir', required=True, help='output directory')
-    parser.add_argument(
-        '--kth-videos', type=int, default=60, help='number of KTH .npz files')
-    parser.add_argument(
-        '--kaggle-per-class',
-        type=int,
-        default=100,
-        help='number of Kaggle CSVs per class')
-    parser.add_argument(
-        '--header-only',
-        type=int,
-        default=2,
-        help='number of header-only Kaggle CSVs in total')
-    parser.add_argument('--seed', type=int, default=0, help='random seed')
-    args = parser.parse_args(argv)
-    for name in ('kth_videos', 'kaggle_per_class', 'header_only'):
-        if getattr(args, name) < 0:
-            parser.error(f'--{name.replace("_", "-")} must be >= 0')
-    return args
-
-
-def main(argv=None):
-    """Generate both data sets from the command line.
-
-    Args:
-        argv (list[str], optional): Arguments; ``sys.argv[1:]`` if None.
-    """
-    args = parse_args(argv)
-    # Separate streams so one data set does not change with the other's size.
-    kth_seed, kaggle_seed = np.random.SeedSequence(args.seed).spawn(2)
-    start = time.perf_counter()
-    kth = generate_kth(args.out_dir, args.kth_videos,
-                       np.random.default_rng(kth_seed))
-    kaggle = generate_kaggle(args.out_dir, args.kaggle_per_class,
-                             args.header_only,
-                             np.random.default_rng(kaggle_seed))
-    print(f'Wrote {len(kth)} KTH pose files to '
-          f'{osp.join(args.out_dir, "kth_poses")} and {len(kaggle)} Kaggle '
-          f'CSV files to {osp.join(args.out_dir, "kaggle_fall")} in '
-          f'{time.perf_counter() - start:.1f}s')
-
-
-if __name__ == '__main__':
-    main()
