@@ -1,6 +1,6 @@
 """Fixtures of the butppg family's tests.
 
-* ``gen``: ``tools/data/generate_butppg_data.py`` as a module.
+* ``gen``: the generator behind ``tools/data/butppg/``.
 * ``butppg_data`` / ``vitaldb_data``: small generated sets, written once per
   session (neurokit2's fast 'simple' ECG model; the realistic one is
   exercised by test_generate_butppg_data.py).
@@ -12,7 +12,6 @@ Training here runs on one thread (``ONE_THREAD`` for the tools): on the
 shared 2-core machine that is several times faster than two threads that
 wait for each other.
 """
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -32,12 +31,8 @@ def one_thread():
 
 @pytest.fixture(scope='session')
 def gen():
-    path = REPO_ROOT / 'tools' / 'data' / 'generate_butppg_data.py'
-    spec = importlib.util.spec_from_file_location('generate_butppg_data',
-                                                  path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    from ftplugin.datasets.synthetic import butppg
+    return butppg
 
 
 @pytest.fixture(scope='session')

@@ -1,5 +1,5 @@
-"""tools/data/generate_butppg_data.py: formats, determinism, and that the
-labels need the signal (not the accelerometer, not the variance)."""
+"""The butppg generator (tools/data/butppg/): formats, determinism, and that
+the labels need the signal (not the accelerometer, not the variance)."""
 import numpy as np
 import pytest
 from scipy.signal import welch

@@ -2,12 +2,10 @@
 
 * ``thermal_real``: ``../shared/data/thermal_action_dataset`` beside the
   checkout; tests that need it skip, saying so, only when it is absent.
-* ``thermal_gen``: a small dataset written once per session by
-  ``tools/data/generate_thermal_data.py``.
-* ``thermal_tool(name)``: a module of ``tools/`` (no package) by path.
+* ``thermal_gen``: a small dataset written once per session by the
+  generator behind ``tools/data/thermal/``.
 * ``build_thermal(root, ann, **kwargs)``: a dataset without pipeline.
 """
-import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -15,25 +13,6 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 REAL_ROOT = REPO_ROOT.parent / 'shared' / 'data' / 'thermal_action_dataset'
-
-_TOOLS = {}
-
-
-def load_tool(relpath: str):
-    """Import ``tools/<relpath>`` once, by path."""
-    if relpath not in _TOOLS:
-        path = REPO_ROOT / 'tools' / relpath
-        spec = importlib.util.spec_from_file_location(
-            'thermal_tool_' + path.stem, path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        _TOOLS[relpath] = module
-    return _TOOLS[relpath]
-
-
-@pytest.fixture(scope='session')
-def thermal_tool():
-    return load_tool
 
 
 @pytest.fixture(scope='session')
@@ -48,7 +27,8 @@ def thermal_real() -> Path:
 def thermal_gen(tmp_path_factory) -> Path:
     """6 recordings of ~150 frames, a keyframe every 6 frames."""
     root = tmp_path_factory.mktemp('thermal_gen') / 'thermal_action_dataset'
-    load_tool('data/generate_thermal_data.py').generate_thermal(
+    from ftplugin.datasets.synthetic.thermal import generate_thermal
+    generate_thermal(
         str(root), num_sensors=6, frames_per_sensor=150, keyframe_every=6,
         rng=np.random.default_rng(0), verbose=False)
     return root

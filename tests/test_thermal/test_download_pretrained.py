@@ -1,4 +1,5 @@
-"""tools/download_pretrained.py against a local HTTP server on 127.0.0.1.
+"""tools/download_pretrained.py (``ftplugin.utils.download.main``) against a
+local HTTP server on 127.0.0.1.
 
 The server serves a random 300 kB "checkpoint", honours ``Range`` (or not,
 per test) and can cut the first response short to simulate a dropped
@@ -11,6 +12,8 @@ import threading
 
 import numpy as np
 import pytest
+
+from ftplugin.utils.download import expected_hash, main
 
 PAYLOAD = np.random.default_rng(0).bytes(300_000)
 SHA = hashlib.sha256(PAYLOAD).hexdigest()
@@ -70,14 +73,21 @@ def server():
 
 
 @pytest.fixture
-def tool(thermal_tool):
-    return thermal_tool('download_pretrained.py')
+def tool(capsys):
+    """``tool(*args)``: exit status and stdout + stderr of the download
+    tool's ``main``, run in this process."""
+
+    def run(*args):
+        with pytest.raises(SystemExit) as info:
+            main([str(a) for a in args])
+        out = capsys.readouterr()
+        return info.value.code, out.out + out.err
+
+    return run
 
 
-def run(tool, *args):
-    with pytest.raises(SystemExit) as info:
-        tool.main([str(a) for a in args])
-    return info.value.code
+def run(tool, *args) -> int:
+    return tool(*args)[0]
 
 
 def test_downloads_and_verifies_the_name_hash(server, tool, tmp_path):
@@ -89,17 +99,17 @@ def test_downloads_and_verifies_the_name_hash(server, tool, tmp_path):
     assert len(Handler.requests) == 1
 
 
-def test_sha256_mismatch_is_refused(server, tool, tmp_path, capsys):
+def test_sha256_mismatch_is_refused(server, tool, tmp_path):
     wrong = ('0' if SHA[0] != '0' else '1') + SHA[1:]
-    code = run(tool, '--url', f'{server}/plain.pth', '--sha256', wrong,
-               '--out-dir', tmp_path)
+    code, out = tool('--url', f'{server}/plain.pth', '--sha256', wrong,
+                     '--out-dir', tmp_path)
     assert code == 1
-    assert 'does not match' in capsys.readouterr().err
+    assert 'does not match' in out
     assert not (tmp_path / 'plain.pth').exists()
     assert not (tmp_path / 'plain.pth.part').exists()
     # no hash known at all: refused too, before downloading anything
-    code = run(tool, '--url', f'{server}/plain.pth', '--out-dir', tmp_path)
-    assert code == 1 and 'no sha256 known' in capsys.readouterr().err
+    code, out = tool('--url', f'{server}/plain.pth', '--out-dir', tmp_path)
+    assert code == 1 and 'no sha256 known' in out
     assert len(Handler.requests) == 1
     # the full sha256 is accepted
     assert run(tool, '--url', f'{server}/plain.pth', '--sha256', SHA,
@@ -141,4 +151,4 @@ def test_downloads_what_a_config_names(server, tool, tmp_path, repo_root):
     assert real.pretrained_url.startswith('https://download.openmmlab.com/')
     assert real.load_from == 'checkpoints/' + real.pretrained_url.rsplit(
         '/', 1)[1]
-    assert tool.expected_hash(real.pretrained_url, None) == '701b0f6f'
+    assert expected_hash(real.pretrained_url, None) == '701b0f6f'

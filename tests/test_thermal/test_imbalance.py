@@ -56,15 +56,14 @@ def _real_counts(root):
     return np.bincount(labels, minlength=14)
 
 
-def test_class_weight_tool_on_real_annotations(thermal_real, thermal_tool,
-                                               tmp_path, capsys):
-    tool = thermal_tool('analysis/class_weights.py')
+def test_class_weight_tool_on_real_annotations(thermal_real, run_tool,
+                                               tmp_path):
     out = tmp_path / 'w.json'
-    tool.main([str(thermal_real / 'annotations/train.json'),
-               '--class-mapping',
-               str(thermal_real / 'annotations/class_mapping.json'),
-               '--frames-dir', str(thermal_real / 'frames'), '--out',
-               str(out)])
+    proc = run_tool(['tools/analysis/class_weights.py',
+                     thermal_real / 'annotations/train.json',
+                     '--class-mapping',
+                     thermal_real / 'annotations/class_mapping.json',
+                     '--frames-dir', thermal_real / 'frames', '--out', out])
     result = json.loads(out.read_text())
     counts = _real_counts(thermal_real)
     assert result['counts'] == counts.tolist()
@@ -73,7 +72,7 @@ def test_class_weight_tool_on_real_annotations(thermal_real, thermal_tool,
     expected = counts.sum() / (present.sum() * counts[present])
     np.testing.assert_allclose(np.array(result['class_weight'])[present],
                                expected, atol=1e-4)
-    printed = capsys.readouterr().out
+    printed = proc.stdout
     line = next(x for x in printed.splitlines() if x.startswith('--cfg'))
     assert line.startswith('--cfg-options "model.cls_head.loss_cls.'
                            'class_weight=[')

@@ -1,14 +1,15 @@
-"""tools/data/split_thermal_by_sensor.py: sensor-disjoint, seeded,
-stratified."""
+"""The sensor-disjoint split behind tools/data/thermal/: sensor-disjoint,
+seeded, stratified."""
 import json
 from collections import Counter, defaultdict
 
 import pytest
 
+from ftplugin.datasets.converters.thermal_sensor_split import split_by_sensor
 
-def split(tool, files, out, *extra):
-    tool.main([str(f) for f in files] + ['--out-dir', str(out)] +
-              [str(e) for e in extra])
+
+def split(files, out, **options):
+    split_by_sensor([str(f) for f in files], str(out), **options)
     return {s: json.loads((out / f'{s}.json').read_text())
             for s in ('train', 'val', 'split_report')}
 
@@ -37,14 +38,13 @@ def check_disjoint(result, pooled_images, group=lambda s: s):
 
 
 def test_generated_split_is_sensor_disjoint_and_seeded(
-        thermal_gen, thermal_tool, tmp_path, build_thermal):
-    tool = thermal_tool('data/split_thermal_by_sensor.py')
+        thermal_gen, tmp_path, build_thermal):
     files = [thermal_gen / 'annotations' / f'{s}.json'
              for s in ('train', 'val')]
     pooled = [i['id'] for f in files
               for i in json.loads(f.read_text())['images']]
-    a = split(tool, files, tmp_path / 'a', '--seed', 1)
-    b = split(tool, files, tmp_path / 'b', '--seed', 1)
+    a = split(files, tmp_path / 'a', seed=1)
+    b = split(files, tmp_path / 'b', seed=1)
     check_disjoint(a, pooled)
     assert a['val'] == b['val'] and a['train'] == b['train']
     assert a['split_report']['val_groups'] == sorted(
@@ -56,15 +56,14 @@ def test_generated_split_is_sensor_disjoint_and_seeded(
     ds = build_thermal(thermal_gen, ann=str(tmp_path / 'a' / 'val.json'))
     assert len(ds) == len(a['val']['images'])
     # with one random assignment tried, the seed decides it
-    seeds = {tuple(split(tool, files, tmp_path / f's{k}', '--seed', k,
-                         '--trials', 1)['split_report']['val_groups'])
+    seeds = {tuple(split(files, tmp_path / f's{k}', seed=k,
+                         trials=1)['split_report']['val_groups'])
              for k in range(6)}
     assert len(seeds) > 1
 
 
 def test_real_split_keeps_sensors_apart_and_classes_on_both_sides(
-        thermal_real, thermal_tool, tmp_path):
-    tool = thermal_tool('data/split_thermal_by_sensor.py')
+        thermal_real, tmp_path):
     files = [thermal_real / 'annotations' / f'{s}.json'
              for s in ('train', 'val')]
     pooled = {}
@@ -74,8 +73,8 @@ def test_real_split_keeps_sensors_apart_and_classes_on_both_sides(
             pooled[img['id']] = img['sensor_id']
     present = {i for i, s in pooled.items()
                if (thermal_real / 'frames' / f'{s}.h5').is_file()}
-    result = split(tool, files, tmp_path / 'out', '--frames-dir',
-                   thermal_real / 'frames', '--seed', 0)
+    result = split(files, tmp_path / 'out',
+                   frames_dir=str(thermal_real / 'frames'), seed=0)
     check_disjoint(result, present)
     assert sorted(result['split_report']['left_out_groups']) == [
         'SL06_R1', 'SL06_R2']
@@ -100,12 +99,12 @@ def test_real_split_keeps_sensors_apart_and_classes_on_both_sides(
     assert 0.15 < share < 0.25
 
 
-def test_location_grouping(thermal_real, thermal_tool, tmp_path):
-    tool = thermal_tool('data/split_thermal_by_sensor.py')
+def test_location_grouping(thermal_real, tmp_path):
     files = [thermal_real / 'annotations' / f'{s}.json'
              for s in ('train', 'val')]
-    result = split(tool, files, tmp_path / 'loc', '--frames-dir',
-                   thermal_real / 'frames', '--group-by', 'location')
+    result = split(files, tmp_path / 'loc',
+                   frames_dir=str(thermal_real / 'frames'),
+                   group_by='location')
     pooled = [i['id'] for f in files
               for i in json.loads(f.read_text())['images']
               if (thermal_real / 'frames' /
@@ -113,11 +112,9 @@ def test_location_grouping(thermal_real, thermal_tool, tmp_path):
     check_disjoint(result, pooled, group=lambda s: s.rsplit('_R', 1)[0])
 
 
-def test_split_refuses_bad_input(thermal_gen, thermal_tool, tmp_path):
-    tool = thermal_tool('data/split_thermal_by_sensor.py')
+def test_split_refuses_bad_input(thermal_gen, tmp_path):
     f = thermal_gen / 'annotations' / 'train.json'
-    with pytest.raises(SystemExit, match='also in'):
-        tool.main([str(f), str(f), '--out-dir', str(tmp_path)])
-    with pytest.raises(SystemExit, match='val-fraction'):
-        tool.main([str(f), '--out-dir', str(tmp_path), '--val-fraction',
-                   '1.5'])
+    with pytest.raises(ValueError, match='also in'):
+        split_by_sensor([str(f), str(f)], str(tmp_path))
+    with pytest.raises(ValueError, match='val-fraction'):
+        split_by_sensor([str(f)], str(tmp_path), val_fraction=1.5)

@@ -1,11 +1,9 @@
 """Split thermal annotations so that no sensor is on both sides.
 
-    python tools/data/split_thermal_by_sensor.py ANN_FILE [ANN_FILE ...] \
-        --out-dir DIR [--val-fraction 0.2] [--seed 0] \
-        [--group-by sensor|location] [--frames-dir FRAMES] [--trials 4000]
+The command line is ``tools/data/thermal/split_thermal_by_sensor.py``.
 
-The seed's ``train.json`` / ``val.json`` split each recording's keyframes at
-random, so windows one keyframe apart (they overlap by most of their 64
+The original project's ``train.json`` / ``val.json`` split each
+recording's keyframes at random, so windows one keyframe apart (they overlap by most of their 64
 frames) fall on both sides and validation measures memorisation. This tool
 pools the given annotation files and assigns whole groups of images to one
 side: ``--group-by sensor`` (default) groups by ``sensor_id`` (one
@@ -24,18 +22,15 @@ samples a ``skip_missing=True`` dataset would use); the others are listed.
 Writes ``DIR/train.json``, ``DIR/val.json`` (the input format, with the
 split recorded under ``info``) and ``DIR/split_report.json``.
 """
-import argparse
 import json
 import os
 import os.path as osp
-import sys
 from collections import Counter, defaultdict
-from typing import Dict, List, Sequence
+from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 
-from ftplugin.datasets.thermal_coco import (load_class_mapping,
-                                             load_thermal_coco)
+from ..thermal_coco import load_class_mapping, load_thermal_coco
 
 GROUPINGS = ('sensor', 'location')
 
@@ -140,44 +135,50 @@ def write_split(data: dict, val_sensors: set, out_dir: str, info: dict,
     return out
 
 
-def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('ann_files', nargs='+',
-                        help='annotation files to pool (e.g. train.json '
-                        'val.json)')
-    parser.add_argument('--out-dir', required=True)
-    parser.add_argument('--val-fraction', type=float, default=0.2)
-    parser.add_argument('--seed', type=int, default=0)
-    parser.add_argument('--group-by', choices=GROUPINGS, default='sensor')
-    parser.add_argument('--frames-dir',
-                        help='split only sensors whose <sensor_id>.h5 is '
-                        'here')
-    parser.add_argument('--class-mapping', help='class_mapping.json')
-    parser.add_argument('--trials', type=int, default=4000)
-    return parser.parse_args(argv)
+def split_by_sensor(ann_files: Sequence[str],
+                    out_dir: str,
+                    val_fraction: float = 0.2,
+                    seed: int = 0,
+                    group_by: str = 'sensor',
+                    frames_dir: Optional[str] = None,
+                    class_mapping: Optional[str] = None,
+                    trials: int = 4000) -> dict:
+    """Pool ``ann_files``, split them by group and write the result.
 
+    Args:
+        ann_files (Sequence[str]): Annotation files to pool.
+        out_dir (str): Receives ``train.json``, ``val.json`` and
+            ``split_report.json``.
+        val_fraction (float): Target share of samples in val, in (0, 1).
+        seed (int): Seed of the random assignments.
+        group_by (str): ``'sensor'`` or ``'location'``.
+        frames_dir (str, optional): Split only groups whose
+            ``<sensor_id>.h5`` files are all here.
+        class_mapping (str, optional): A ``class_mapping.json``.
+        trials (int): Random assignments to choose from.
 
-def main(argv=None) -> None:
-    args = parse_args(argv)
-    if not 0 < args.val_fraction < 1:
-        sys.exit(f'error: --val-fraction must be in (0, 1), got '
-                 f'{args.val_fraction}')
-    try:
-        classes = (load_class_mapping(args.class_mapping)
-                   if args.class_mapping else None)
-        data = pool(args.ann_files, classes)
-    except (FileNotFoundError, ValueError) as e:
-        sys.exit(f'error: {e}')
+    Returns:
+        dict: The report written to ``split_report.json``, plus
+        ``num_groups``.
+    """
+    if not 0 < val_fraction < 1:
+        raise ValueError(f'val_fraction (--val-fraction) must be in (0, 1), '
+                         f'got {val_fraction}')
+    if group_by not in GROUPINGS:
+        raise ValueError(f'group_by must be one of {GROUPINGS}, got '
+                         f'{group_by!r}')
+    classes = load_class_mapping(class_mapping) if class_mapping else None
+    data = pool(ann_files, classes)
     num_classes = len(data['classes'])
     sensors = sorted({str(img['sensor_id']) for img in data['images']})
     groups = defaultdict(set)
     for sensor in sensors:
-        groups[group_of(sensor, args.group_by)].add(sensor)
+        groups[group_of(sensor, group_by)].add(sensor)
     left_out = {}
-    if args.frames_dir:
+    if frames_dir:
         for group, members in list(groups.items()):
             missing = sorted(s for s in members if not osp.isfile(
-                osp.join(args.frames_dir, f'{s}.h5')))
+                osp.join(frames_dir, f'{s}.h5')))
             if missing:
                 left_out[group] = missing
                 del groups[group]
@@ -185,21 +186,17 @@ def main(argv=None) -> None:
     group_counts = {g: np.zeros(num_classes, dtype=np.int64) for g in groups}
     for s in data['samples']:
         if s['sensor_id'] in keep:
-            group_counts[group_of(s['sensor_id'], args.group_by)][
+            group_counts[group_of(s['sensor_id'], group_by)][
                 s['label']] += 1
-    try:
-        val_groups = choose_split(group_counts, args.val_fraction,
-                                  args.trials, args.seed)
-    except ValueError as e:
-        sys.exit(f'error: {e}')
+    val_groups = choose_split(group_counts, val_fraction, trials, seed)
     val_sensors = set().union(*(groups[g] for g in val_groups))
     info = dict(split=dict(
-        method='sensor-disjoint', group_by=args.group_by, seed=args.seed,
-        val_fraction=args.val_fraction,
-        sources=[osp.abspath(p) for p in args.ann_files],
+        method='sensor-disjoint', group_by=group_by, seed=seed,
+        val_fraction=val_fraction,
+        sources=[osp.abspath(p) for p in ann_files],
         val_groups=val_groups,
         train_groups=sorted(set(groups) - set(val_groups))))
-    write_split(data, val_sensors, args.out_dir, info, keep)
+    write_split(data, val_sensors, out_dir, info, keep)
 
     per_side = {side: Counter() for side in ('train', 'val')}
     for s in data['samples']:
@@ -219,20 +216,6 @@ def main(argv=None) -> None:
         classes_without_val=[data['classes'][c] for c in per_side['train']
                              if c not in per_side['val']],
         classes_in_one_group=single)
-    with open(osp.join(args.out_dir, 'split_report.json'), 'w') as f:
+    with open(osp.join(out_dir, 'split_report.json'), 'w') as f:
         json.dump(report, f, indent=2)
-    if left_out:
-        print('left out (sensor files missing): ' + ', '.join(
-            f'{g} ({", ".join(m)})' for g, m in sorted(left_out.items())))
-    print(f'{len(groups)} {args.group_by} groups: '
-          f'{report["samples"]["train"]} train / {report["samples"]["val"]}'
-          f' val samples; val groups: {", ".join(val_groups)}')
-    for key in ('classes_without_train', 'classes_without_val',
-                'classes_in_one_group'):
-        if report[key]:
-            print(f'{key.replace("_", " ")}: {", ".join(report[key])}')
-    print(f'written to {args.out_dir}/{{train,val,split_report}}.json')
-
-
-if __name__ == '__main__':
-    main()
+    return dict(report, num_groups=len(groups))

@@ -1,12 +1,9 @@
-"""Generate BUT-PPG-style and VitalDB-style signal windows (neurokit2).
+"""BUT-PPG-style and VitalDB-style signal windows (neurokit2).
 
-    python tools/data/generate_butppg_data.py butppg --out-dir data/butppg \
-        [--train 300 --val 200 --test 600 --good-fraction 0.5 --seed 0]
-    python tools/data/generate_butppg_data.py vitaldb --out-dir data/vitaldb \
-        [--train 3000 --val 300 --seed 1]
+The command line is ``tools/data/butppg/generate_butppg_data.py``.
 
-``butppg`` writes ``{train,val,test}.npz`` in the seed's format: ``signals``
-float32 [N, 5, 1250] (ACC_X, ACC_Y, ACC_Z, PPG, ECG; 10 s at 125 Hz) and
+``butppg`` writes ``{train,val,test}.npz`` in the original project's
+format: ``signals`` float32 [N, 5, 1250] (ACC_X, ACC_Y, ACC_Z, PPG, ECG; 10 s at 125 Hz) and
 ``labels`` int64 [N] (0 = poor quality, 1 = good). ``vitaldb`` writes
 ``{train,val}_windows.npz`` with ``data`` float32 [N, 2, 1250] (PPG, ECG),
 unlabelled, for self-supervised pretraining.
@@ -28,21 +25,21 @@ artefacts, weaker. The task therefore needs the signal itself:
   shifted by a random offset) after the artefacts are added, so neither
   the variance nor the level of any channel tells the classes apart.
 
-``tests/test_butppg/test_generate_butppg_data.py`` checks both claims.
+``tests/test_datasets/test_synthetic_butppg.py`` checks both claims.
 """
-import argparse
 import os
 import os.path as osp
-import sys
 import warnings
 from typing import Dict, Iterator, Tuple
 
 import numpy as np
+from mmengine.utils import ProgressBar
 from scipy.signal import butter, sosfiltfilt
+
+from ..butppg_dataset import BUTPPG_CHANNELS
 
 FS = 125
 WINDOW = 10 * FS
-BUTPPG_CHANNELS = ('ACC_X', 'ACC_Y', 'ACC_Z', 'PPG', 'ECG')
 VITALDB_CHANNELS = ('PPG', 'ECG')
 ARTEFACTS = ('motion', 'burst', 'wander', 'noise', 'clipping')
 # artefact-to-pulse power (dB) of good and of poor windows; the gap between
@@ -232,6 +229,9 @@ def generate_windows(num: int, channels: Tuple[str, ...], good_share: float,
     out = np.zeros((num, len(channels), WINDOW), np.float32)
     kinds = []
     ppg = ecg = None
+    if verbose:
+        print(f'{label}{num} windows', flush=True)
+    bar = ProgressBar(num) if verbose else None
     for i in range(num):
         k = i % windows_per_subject
         if k == 0:
@@ -259,8 +259,8 @@ def generate_windows(num: int, channels: Tuple[str, ...], good_share: float,
         values.update(ACC_X=acc[0], ACC_Y=acc[1], ACC_Z=acc[2])
         out[i] = np.stack([values[c] for c in channels])
         kinds.append(kind)
-        if verbose and (i + 1) % max(num // 10, 1) == 0:
-            print(f'  {label}{i + 1}/{num} windows', flush=True)
+        if bar:
+            bar.update()
     return dict(signals=out, labels=goods.astype(np.int64),
                 artefacts=np.array(kinds))
 
@@ -300,8 +300,8 @@ def generate_butppg(out_dir: str, sizes: Dict[str, int], good_share: float,
         written[split] = path
         if verbose:
             good = int(data['labels'].sum())
-            print(f'{path}: {num} windows, {good} good / {num - good} poor',
-                  flush=True)
+            print(f'\n{path}: {num} windows, {good} good / {num - good} '
+                  'poor', flush=True)
     return written
 
 
@@ -318,54 +318,5 @@ def generate_vitaldb(out_dir: str, sizes: Dict[str, int], seed: int,
         np.savez(path, data=data['signals'])
         written[split] = path
         if verbose:
-            print(f'{path}: {num} windows', flush=True)
+            print(f'\n{path}: {num} windows', flush=True)
     return written
-
-
-def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    sub = parser.add_subparsers(dest='format', required=True)
-    but = sub.add_parser('butppg', help='labelled 5-channel quality windows')
-    but.add_argument('--out-dir', default='data/butppg')
-    but.add_argument('--train', type=int, default=300)
-    but.add_argument('--val', type=int, default=200,
-                     help='0 writes no val.npz (the loader then falls back '
-                     'to test.npz)')
-    but.add_argument('--test', type=int, default=600)
-    but.add_argument('--good-fraction', type=float, default=0.5)
-    vit = sub.add_parser('vitaldb', help='unlabelled 2-channel windows')
-    vit.add_argument('--out-dir', default='data/vitaldb')
-    vit.add_argument('--train', type=int, default=3000)
-    vit.add_argument('--val', type=int, default=300)
-    vit.add_argument('--poor-fraction', type=float, default=0.2,
-                     help='share of windows with strong artefacts')
-    for p in (but, vit):
-        p.add_argument('--seed', type=int, default=0)
-        p.add_argument('--ecg-method', default='ecgsyn',
-                       choices=['ecgsyn', 'simple'],
-                       help="neurokit2's ECG model: 'ecgsyn' (realistic) or"
-                       " 'simple' (faster)")
-        p.add_argument('--quiet', action='store_true')
-    args = parser.parse_args(argv)
-    share = args.good_fraction if args.format == 'butppg' else \
-        args.poor_fraction
-    if not 0 <= share <= 1:
-        parser.error('the class fraction must lie in [0, 1]')
-    return args
-
-
-def main(argv=None) -> None:
-    args = parse_args(argv)
-    if args.format == 'butppg':
-        generate_butppg(args.out_dir, dict(train=args.train, val=args.val,
-                                           test=args.test),
-                        args.good_fraction, args.seed, args.ecg_method,
-                        verbose=not args.quiet)
-    else:
-        generate_vitaldb(args.out_dir, dict(train=args.train, val=args.val),
-                         args.seed, args.poor_fraction, args.ecg_method,
-                         verbose=not args.quiet)
-
-
-if __name__ == '__main__':
-    sys.exit(main())

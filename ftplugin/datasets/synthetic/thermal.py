@@ -1,4 +1,4 @@
-"""Generate a small thermal action dataset in the real (seed 003) format.
+"""A small synthetic thermal action dataset in the real files' format.
 
 The demo and the tests need thermal recordings laid out exactly like
 ``thermal_action_dataset/`` when the real files are not there. Each
@@ -15,22 +15,20 @@ It writes::
                                            attributes as the real files
     <out-dir>/frames/sensor_info.json
     <out-dir>/annotations/train.json       COCO-style, random 80/20 split
-    <out-dir>/annotations/val.json         within each recording (the seed's)
+    <out-dir>/annotations/val.json         within each recording (the
+                                           original project's)
     <out-dir>/annotations/class_mapping.json
     <out-dir>/dataset_info.json
 
-Example::
-
-    python tools/data/generate_thermal_data.py \
-        --out-dir data/demo/thermal/thermal_action_dataset --seed 0
+The command line is ``tools/data/thermal/generate_thermal_data.py``.
 """
-import argparse
 import datetime
 import json
 import os
 import os.path as osp
 
 import numpy as np
+from mmengine.utils import ProgressBar
 
 CLASSES = (
     'sitting', 'standing', 'walking', 'lying down-lying with risk',
@@ -194,9 +192,10 @@ def generate_thermal(out_dir, num_sensors=8, frames_per_sensor=400,
             first keyframe is near the start and the last near the end, so
             some windows run past the recording.
         val_fraction (float): Share of each recording's keyframes in
-            ``val.json`` (random within the recording, as the seed).
+            ``val.json`` (random within the recording, as the original
+            project did).
         rng (np.random.Generator, optional): Randomness.
-        verbose (bool): Print a line per recording.
+        verbose (bool): Show a progress bar over the recordings.
     """
     rng = rng if rng is not None else np.random.default_rng(0)
     frames_dir = osp.join(out_dir, 'frames')
@@ -210,6 +209,7 @@ def generate_thermal(out_dir, num_sensors=8, frames_per_sensor=400,
                                 year=2025)) for s in ('train', 'val')}
     sensor_info, ann_id = {}, 0
     start_ms = 1761591347312
+    bar = ProgressBar(num_sensors) if verbose else None
     for s in range(num_sensors):
         sensor_id = f'SL{90 + s // 3:02d}_R{s % 3 + 1}'
         num = int(frames_per_sensor * rng.uniform(0.9, 1.1))
@@ -241,8 +241,8 @@ def generate_thermal(out_dir, num_sensors=8, frames_per_sensor=400,
             annotation_count=len(keyframes),
             min_timestamp=int(timestamps[0]),
             max_timestamp=int(timestamps[-1]))
-        if verbose:
-            print(f'{sensor_id}: {num} frames, {len(keyframes)} keyframes')
+        if bar:
+            bar.update()
     for split, data in splits.items():
         with open(osp.join(ann_dir, f'{split}.json'), 'w') as f:
             json.dump(data, f)
@@ -256,36 +256,7 @@ def generate_thermal(out_dir, num_sensors=8, frames_per_sensor=400,
                    val=len(splits['val']['images']),
                    sensors=sorted(sensor_info))
     with open(osp.join(out_dir, 'dataset_info.json'), 'w') as f:
-        json.dump(dict(generator='tools/data/generate_thermal_data.py',
-                       **summary), f, indent=2)
+        json.dump(dict(
+            generator='tools/data/thermal/generate_thermal_data.py',
+            **summary), f, indent=2)
     return summary
-
-
-def parse_args(argv=None):
-    parser = argparse.ArgumentParser(
-        description='Generate a thermal action dataset in the real format')
-    parser.add_argument('--out-dir', required=True,
-                        help='dataset folder to write (frames/, '
-                        'annotations/)')
-    parser.add_argument('--sensors', type=int, default=8,
-                        help='recordings (HDF5 files)')
-    parser.add_argument('--frames', type=int, default=400,
-                        help='frames per recording (+-10%%)')
-    parser.add_argument('--keyframe-every', type=int, default=8,
-                        help='frames between annotated keyframes')
-    parser.add_argument('--val-fraction', type=float, default=0.2)
-    parser.add_argument('--seed', type=int, default=0, help='random seed')
-    return parser.parse_args(argv)
-
-
-def main(argv=None):
-    args = parse_args(argv)
-    summary = generate_thermal(
-        args.out_dir, args.sensors, args.frames, args.keyframe_every,
-        args.val_fraction, np.random.default_rng(args.seed))
-    print(f'{args.out_dir}: {summary["train"]} train and {summary["val"]} '
-          f'val samples from {len(summary["sensors"])} recordings')
-
-
-if __name__ == '__main__':
-    main()

@@ -1,4 +1,4 @@
-"""Helpers shared by the per-family demo steps in ``tools/demo/``."""
+"""Helpers shared by the per-family demo steps in ``ftplugin/demo/``."""
 import glob
 import json
 import os.path as osp

@@ -9,7 +9,7 @@ them.
 import os.path as osp
 from typing import List, Optional, Tuple
 
-from common import (PYTHON, REPO, best_checkpoint, data_root_options, run,
+from .common import (PYTHON, REPO, best_checkpoint, data_root_options, run,
                     test_and_export)
 
 SEED_CHECKPOINT = osp.join('checkpoints', 'fall_detection_study',
@@ -23,8 +23,8 @@ def run_family(work_root: str, data_root: Optional[str],
     if data_root is None or not osp.isdir(osp.join(data_root, 'kaggle_fall')):
         data_root = osp.join('data', 'demo', 'pose')
         run('kaggle_pose 1/5: generate KTH-style and Kaggle-style poses', [
-            PYTHON, 'tools/data/kaggle_pose/generate_pose_data.py', '--out-dir',
-            data_root, '--kth-videos', '60', '--kaggle-per-class', '150',
+            PYTHON, 'tools/data/kaggle_pose/generate_pose_data.py',
+            '--out-dir', data_root, '--kth-videos', '60', '--kaggle-per-class', '150',
             '--seed', '0'
         ])
         seed_ckpt = None

@@ -10,7 +10,7 @@ those files are used instead of generated ones.
 import os.path as osp
 from typing import List, Optional, Tuple
 
-from common import PYTHON, data_root_options, run, test_and_export
+from .common import PYTHON, data_root_options, run, test_and_export
 
 PRETRAIN_CFG = 'configs/butppg/ssl_vitaldb_2ch_pretrain.py'
 FINETUNE_CFG = 'configs/butppg/butppg_5ch_finetune.py'
@@ -20,7 +20,7 @@ def run_family(work_root: str, data_root: Optional[str],
                quick: bool) -> List[Tuple[str, str]]:
     """Run the family end to end; return (what, where) of its results."""
     work = osp.join(work_root, 'butppg')
-    gen = 'tools/data/generate_butppg_data.py'
+    gen = 'tools/data/butppg/generate_butppg_data.py'
     # quick: small sets and neurokit2's fast ECG model, for the tests
     sizes = (dict(vit=(256, 64), but=(96, 64, 128), ecg='simple') if quick
              else dict(vit=(3000, 300), but=(300, 200, 600), ecg='ecgsyn'))

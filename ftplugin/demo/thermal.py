@@ -12,7 +12,7 @@ import json
 import os.path as osp
 from typing import List, Optional, Tuple
 
-from common import PYTHON, REPO, best_checkpoint, data_root_options, run
+from .common import PYTHON, REPO, best_checkpoint, data_root_options, run
 
 CFG = 'configs/thermal/slowonly_r18_thermal_cpu.py'
 LOSS_KEY = 'model.cls_head.loss_cls.class_weight'
@@ -74,8 +74,8 @@ def run_family(work_root: str, data_root: Optional[str],
         data_root = osp.join('data', 'demo', 'thermal',
                              'thermal_action_dataset')
         run(f'thermal 1/{total}: generate thermal recordings and annotations',
-            [PYTHON, 'tools/data/generate_thermal_data.py', '--out-dir',
-             data_root, '--sensors', '6' if quick else '10', '--frames',
+            [PYTHON, 'tools/data/thermal/generate_thermal_data.py',
+             '--out-dir', data_root, '--sensors', '6' if quick else '10', '--frames',
              '240' if quick else '400', '--seed', '0'])
     epochs = 2 if quick else None
     step = 1 if real else 2
@@ -100,7 +100,7 @@ def run_family(work_root: str, data_root: Optional[str],
     if real:
         split_dir = osp.join(work, 'sensor_split')
         run(label('sensor-disjoint split of train + val'), [
-            PYTHON, 'tools/data/split_thermal_by_sensor.py',
+            PYTHON, 'tools/data/thermal/split_thermal_by_sensor.py',
             osp.join(data_root, 'annotations', 'train.json'),
             osp.join(data_root, 'annotations', 'val.json'), '--out-dir',
             split_dir, '--frames-dir', osp.join(data_root, 'frames'),

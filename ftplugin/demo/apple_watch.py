@@ -4,14 +4,14 @@ Generate Endomondo-like and Apple-Watch-like workouts -> pretrain the
 heart-rate LSTM -> two-stage fine-tuning in one run -> ``tools/test.py
 --dump`` -> ONNX export with onnxruntime parity (dynamic batch and length).
 With a data root holding ``apple_watch/`` (and optionally ``endomondo/``) in
-the .pt format (e.g. written by ``tools/data/apple_watch/convert_workouts.py``), those
-files are used instead of generated ones.
+the .pt format (e.g. written by
+``tools/data/apple_watch/convert_workouts.py``), those files are used instead of generated ones.
 """
 import os
 import os.path as osp
 from typing import List, Optional, Tuple
 
-from common import (PYTHON, REPO, best_checkpoint, data_root_options, run,
+from .common import (PYTHON, REPO, best_checkpoint, data_root_options, run,
                     test_and_export)
 
 SPLIT_FILES = ('train.pt', 'val.pt', 'test.pt', 'scaler_params.json')
