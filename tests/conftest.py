@@ -11,6 +11,10 @@
   ``config_dataset``: the dataset a config's dataloader builds.
 * ``trained_runs``: one KTH pretraining (1 epoch) and one Kaggle fine-tuning
   from it (2 epochs), shared by the tool, checkpoint and hook tests.
+
+The other families' data fixtures live in ``tests/data_fixtures/<family>.py``
+(registered below), so the unit tests that mirror the package and each
+family's end-to-end folder share one generated copy.
 """
 import os
 import os.path as osp
@@ -21,6 +25,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
+pytest_plugins = ['data_fixtures.apple_watch', 'data_fixtures.butppg',
+                  'data_fixtures.thermal']
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_ROOT = REPO_ROOT.parent / 'shared'

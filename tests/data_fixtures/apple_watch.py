@@ -1,4 +1,5 @@
-"""Fixtures of the apple_watch family's tests.
+"""Fixtures of the apple_watch family's tests (registered in
+tests/conftest.py).
 
 * ``aw_gen`` / ``aw_convert``: the generator and the workout converter
   behind ``tools/data/apple_watch/``.

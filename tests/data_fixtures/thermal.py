@@ -1,4 +1,5 @@
-"""Fixtures of the thermal family's tests.
+"""Fixtures of the thermal family's tests (registered in
+tests/conftest.py).
 
 * ``thermal_real``: ``../shared/data/thermal_action_dataset`` beside the
   checkout; tests that need it skip, saying so, only when it is absent.
@@ -7,6 +8,9 @@
 * ``build_thermal(root, ann, **kwargs)``: a dataset without pipeline.
 """
 from pathlib import Path
+
+import json
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -49,3 +53,19 @@ def build_thermal():
         return DATASETS.build(cfg)
 
     return build
+
+
+def real_label_counts(root: Path) -> np.ndarray:
+    """Samples per class of the real train annotations whose recording is
+    present, labelled as ThermalHDF5Dataset labels them (majority, ties to
+    the smallest id), computed here independently of ftplugin."""
+    data = json.loads((root / 'annotations/train.json').read_text())
+    cats = {}
+    for a in data['annotations']:
+        cats.setdefault(a['image_id'], []).append(a['category_id'])
+    labels = []
+    for img in data['images']:
+        if (root / 'frames' / f'{img["sensor_id"]}.h5').is_file():
+            top = Counter(cats[img['id']]).most_common()
+            labels.append(min(c for c, n in top if n == top[0][1]))
+    return np.bincount(labels, minlength=14)

@@ -7,9 +7,11 @@ from mmaction.registry import MODELS
 from mmengine.config import Config
 from mmengine.logging import MMLogger
 
+from data_fixtures.butppg import FINETUNE_CFG, PRETRAIN_CFG, REPO_ROOT
 from ftplugin.checkpoint import inflate_channels, load_pretrained
 
-from butppg_common import FINETUNE_CFG, PRETRAIN_CFG, REPO_ROOT
+# one torch thread: several times faster on the shared 2-core machine
+pytestmark = pytest.mark.usefixtures('one_thread')
 
 SRC = ['PPG', 'ECG']
 DST = ['ACC_X', 'ACC_Y', 'ACC_Z', 'PPG', 'ECG']

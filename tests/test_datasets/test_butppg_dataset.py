@@ -6,6 +6,9 @@ import pytest
 from mmaction.registry import DATASETS
 from mmengine.logging import MMLogger
 
+# one torch thread: several times faster on the shared 2-core machine
+pytestmark = pytest.mark.usefixtures('one_thread')
+
 CHANNELS = ('ACC_X', 'ACC_Y', 'ACC_Z', 'PPG', 'ECG')
 
 

@@ -7,7 +7,10 @@ from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
 from mmengine.config import Config
 
-from butppg_common import FINETUNE_CFG, PRETRAIN_CFG, REPO_ROOT
+from data_fixtures.butppg import FINETUNE_CFG, PRETRAIN_CFG, REPO_ROOT
+
+# one torch thread: several times faster on the shared 2-core machine
+pytestmark = pytest.mark.usefixtures('one_thread')
 
 
 def cfg_model(path):

@@ -11,9 +11,7 @@ virtual camera and corrupts it the way a 2D pose detector would. It writes:
   COCO-17 keypoints with confidences in a 1920x1080 frame at 30 fps, one row
   per (frame, keypoint); frames without a detected person are left out.
 
-The command line is ``tools/data/kaggle_pose/generate_pose_data.py``::
-
-    python tools/data/kaggle_pose/generate_pose_data.py --out-dir data/synthetic
+The command line is ``tools/data/kaggle_pose/generate_pose_data.py``.
 """
 import os
 import os.path as osp

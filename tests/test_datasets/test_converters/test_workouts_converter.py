@@ -4,7 +4,7 @@ import json
 import numpy as np
 import pytest
 import torch
-from workout_files import (make_run, start_date, write_fit, write_gpx,
+from data_fixtures.workout_files import (make_run, start_date, write_fit, write_gpx,
                            write_tcx)
 
 STEP = 10.0

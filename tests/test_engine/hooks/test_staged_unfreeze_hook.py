@@ -1,18 +1,24 @@
-"""Staged unfreezing on the butppg fine-tuning configs (in this process):
+"""StagedUnfreezeHook: on the butppg fine-tuning configs (in this process),
 trainable sets and lr per stage, resuming mid-stage, and the input
-normalisation fitted on the training split and kept with the checkpoints."""
+normalisation fitted on the training split and kept with the checkpoints;
+the stages of the apple_watch fine-tuning configs."""
 import glob
 import json
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 import torch
-from mmaction.registry import MODELS
+from mmaction.registry import HOOKS, MODELS
 from mmengine.config import Config
 from mmengine.hooks import Hook
 
-from butppg_common import FINETUNE_3STAGE_CFG, PRETRAIN_CFG, REPO_ROOT
+from data_fixtures.butppg import (FINETUNE_3STAGE_CFG, PRETRAIN_CFG,
+                                  REPO_ROOT)
 from ftplugin.checkpoint import load_pretrained
+
+# one torch thread: several times faster on the shared 2-core machine
+pytestmark = pytest.mark.usefixtures('one_thread')
 
 BASE_LR = 2e-5
 STAGE2 = ('cls_head', 'backbone.blocks.2', 'backbone.blocks.3',
@@ -221,3 +227,57 @@ def test_seed_named_outputs(staged_run):
     (best_file, ) = glob.glob(f'{work}/best_acc_top1_*.pth')
     source = torch.load(best_file, weights_only=False)
     assert best['meta']['epoch'] == source['meta']['epoch']
+
+
+@pytest.fixture
+def apple_watch_finetune_cfg():
+    return Config.fromfile(
+        str(REPO_ROOT / 'configs/apple_watch/lstm_applewatch_finetune.py'))
+
+
+def test_apple_watch_stages_freeze_layer_0_then_train_all(
+        apple_watch_finetune_cfg):
+    finetune_cfg = apple_watch_finetune_cfg
+    model = MODELS.build(finetune_cfg.model)
+    (hook_cfg, ) = [h for h in finetune_cfg.custom_hooks
+                    if h['type'] == 'StagedUnfreezeHook']
+    hook = HOOKS.build(hook_cfg)
+    runner = SimpleNamespace(model=model)
+    stage1 = hook.stages[hook.stage_index(0)]
+    trainable = set(hook.apply_trainable(runner, stage1['trainable']))
+    names = {n for n, _ in model.named_parameters()}
+    layer0 = {n for n in names if n.endswith('_l0')}
+    assert len(layer0) == 4
+    assert trainable == names - layer0
+    last = finetune_cfg.stage1_epochs - 1
+    assert hook.stage_index(last) == 0
+    stage2 = hook.stages[hook.stage_index(last + 1)]
+    assert set(hook.apply_trainable(runner, stage2['trainable'])) == names
+    assert stage2['lr_mult'] == pytest.approx(1e-4 / 5e-4)
+    # early stopping cannot end the run before stage 2 starts
+    (stop, ) = [h for h in finetune_cfg.custom_hooks
+                if h['type'] == 'EarlyStoppingHook']
+    assert stop['patience'] >= finetune_cfg.stage1_epochs
+    assert finetune_cfg.model_wrapper_cfg.find_unused_parameters
+
+
+def test_apple_watch_stage_configs_match_the_original_schedule():
+    base = 'configs/apple_watch/lstm_applewatch_'
+    s1 = Config.fromfile(str(REPO_ROOT / f'{base}stage1.py'))
+    s2 = Config.fromfile(str(REPO_ROOT / f'{base}stage2.py'))
+    assert s1.optim_wrapper.optimizer.lr == 5e-4
+    assert s1.optim_wrapper.optimizer.weight_decay == 1e-4
+    assert s1.optim_wrapper.clip_grad.max_norm == 1.0
+    assert s2.optim_wrapper.optimizer.lr == 1e-4
+    assert tuple(s1.model.backbone.frozen_layers) == (0, )
+    assert tuple(s2.model.backbone.frozen_layers) == ()
+    for cfg in (s1, s2):
+        (plateau, ) = cfg.param_scheduler
+        assert plateau.type == 'ReduceOnPlateauLR'
+        assert plateau.monitor == 'hr/mse'
+        (stop, ) = [h for h in cfg.custom_hooks
+                    if h['type'] == 'EarlyStoppingHook']
+        assert stop['patience'] == 10 and stop['monitor'] == 'hr/mse'
+        # far below mmengine's default 0.1 BPM^2
+        assert 0 < stop['min_delta'] < 0.1
+        assert cfg.default_hooks.checkpoint.save_best == 'hr/mse'
