@@ -6,7 +6,7 @@ import re
 import pytest
 import torch
 
-from ftplugin.compat import safe_torch_load
+from ftplugin.checkpoint import safe_torch_load
 
 
 def fix_last_checkpoint(work):

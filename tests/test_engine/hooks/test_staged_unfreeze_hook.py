@@ -70,10 +70,7 @@ def staged_options(pretrained, **extra):
         'load_from': str(pretrained),
         'train_cfg.max_epochs': 6,
         'default_hooks.checkpoint.max_keep_ckpts': -1,
-        'custom_hooks': [dict(type='TrainingHistoryHook'),
-                         dict(type='FitNormalizationHook'),
-                         dict(type='StagedUnfreezeHook', stages=stages),
-                         dict(type='SeedOutputsHook')]}
+        'default_hooks.unfreeze.stages': stages}
     options.update(extra)
     return options
 
@@ -213,7 +210,7 @@ def test_normalisation_is_fitted_on_the_training_split(staged_run,
         assert torch.equal(fresh.onnx_outputs(x)[0], model.onnx_outputs(x)[0])
 
 
-def test_seed_named_outputs(staged_run):
+def test_original_named_outputs(staged_run):
     runner, _, _ = staged_run
     work = runner.work_dir
     config = json.load(open(f'{work}/training_config.json'))
@@ -239,8 +236,8 @@ def test_apple_watch_stages_freeze_layer_0_then_train_all(
         apple_watch_finetune_cfg):
     finetune_cfg = apple_watch_finetune_cfg
     model = MODELS.build(finetune_cfg.model)
-    (hook_cfg, ) = [h for h in finetune_cfg.custom_hooks
-                    if h['type'] == 'StagedUnfreezeHook']
+    hook_cfg = finetune_cfg.default_hooks['unfreeze']
+    assert hook_cfg['type'] == 'StagedUnfreezeHook'
     hook = HOOKS.build(hook_cfg)
     runner = SimpleNamespace(model=model)
     stage1 = hook.stages[hook.stage_index(0)]
@@ -255,8 +252,7 @@ def test_apple_watch_stages_freeze_layer_0_then_train_all(
     assert set(hook.apply_trainable(runner, stage2['trainable'])) == names
     assert stage2['lr_mult'] == pytest.approx(1e-4 / 5e-4)
     # early stopping cannot end the run before stage 2 starts
-    (stop, ) = [h for h in finetune_cfg.custom_hooks
-                if h['type'] == 'EarlyStoppingHook']
+    stop = finetune_cfg.default_hooks['early_stopping']
     assert stop['patience'] >= finetune_cfg.stage1_epochs
     assert finetune_cfg.model_wrapper_cfg.find_unused_parameters
 
@@ -275,8 +271,8 @@ def test_apple_watch_stage_configs_match_the_original_schedule():
         (plateau, ) = cfg.param_scheduler
         assert plateau.type == 'ReduceOnPlateauLR'
         assert plateau.monitor == 'hr/mse'
-        (stop, ) = [h for h in cfg.custom_hooks
-                    if h['type'] == 'EarlyStoppingHook']
+        stop = cfg.default_hooks['early_stopping']
+        assert stop['type'] == 'EarlyStoppingHook'
         assert stop['patience'] == 10 and stop['monitor'] == 'hr/mse'
         # far below mmengine's default 0.1 BPM^2
         assert 0 < stop['min_delta'] < 0.1
