@@ -5,7 +5,8 @@ heart-rate LSTM -> two-stage fine-tuning in one run -> ``tools/test.py
 --dump`` -> ONNX export with onnxruntime parity (dynamic batch and length).
 With a data root holding ``apple_watch/`` (and optionally ``endomondo/``) in
 the .pt format (e.g. written by
-``tools/data/apple_watch/convert_workouts.py``), those files are used instead of generated ones.
+``tools/data/apple_watch/convert_workouts.py``), those files are used
+instead of generated ones.
 """
 import os
 import os.path as osp

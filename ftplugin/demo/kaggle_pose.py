@@ -3,8 +3,8 @@
 KTH pretraining -> Kaggle fine-tuning -> ``tools/test.py --dump`` -> ONNX
 export with onnxruntime parity, on generated data or, with a data root that
 holds ``kth_poses/`` and ``kaggle_fall/`` (e.g. ``../shared/data``), on the
-real files, fine-tuning from the seed's KTH checkpoint when it lies beside
-them.
+real files, fine-tuning from the original project's KTH checkpoint when it
+lies beside them.
 """
 import os.path as osp
 from typing import List, Optional, Tuple
@@ -13,7 +13,7 @@ from .common import (PYTHON, REPO, best_checkpoint, data_root_options, run,
                     test_and_export)
 
 ORIGINAL_CHECKPOINT = osp.join('checkpoints', 'fall_detection_study',
-                           'pose_autoencoder.pt')
+                               'pose_autoencoder.pt')
 
 
 def run_family(work_root: str, data_root: Optional[str],
@@ -24,13 +24,13 @@ def run_family(work_root: str, data_root: Optional[str],
         data_root = osp.join('data', 'demo', 'pose')
         run('kaggle_pose 1/5: generate KTH-style and Kaggle-style poses', [
             PYTHON, 'tools/data/kaggle_pose/generate_pose_data.py',
-            '--out-dir', data_root, '--kth-videos', '60', '--kaggle-per-class', '150',
-            '--seed', '0'
+            '--out-dir', data_root, '--kth-videos', '60',
+            '--kaggle-per-class', '150', '--seed', '0'
         ])
         original_ckpt = None
     else:
         print(f'kaggle_pose: using the pose files under {data_root}')
-        # ../shared keeps the seed's weights beside its data folder
+        # ../shared keeps the original project's weights beside its data folder
         original_ckpt = osp.join(data_root, '..', ORIGINAL_CHECKPOINT)
     pre_epochs, ft_epochs = (3, 4) if quick else (20, 30)
 

@@ -75,8 +75,8 @@ def run_family(work_root: str, data_root: Optional[str],
                              'thermal_action_dataset')
         run(f'thermal 1/{total}: generate thermal recordings and annotations',
             [PYTHON, 'tools/data/thermal/generate_thermal_data.py',
-             '--out-dir', data_root, '--sensors', '6' if quick else '10', '--frames',
-             '240' if quick else '400', '--seed', '0'])
+             '--out-dir', data_root, '--sensors', '6' if quick else '10',
+             '--frames', '240' if quick else '400', '--seed', '0'])
     epochs = 2 if quick else None
     step = 1 if real else 2
 

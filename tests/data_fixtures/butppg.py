@@ -49,8 +49,8 @@ def butppg_gen():
 @pytest.fixture(scope='session')
 def butppg_data(tmp_path_factory, butppg_gen) -> Path:
     root = tmp_path_factory.mktemp('butppg')
-    butppg_gen.generate_butppg(str(root), SIZES, 0.5, seed=0, ecg_method='simple',
-                        verbose=False)
+    butppg_gen.generate_butppg(str(root), SIZES, 0.5, seed=0,
+                               ecg_method='simple', verbose=False)
     return root
 
 
@@ -58,7 +58,7 @@ def butppg_data(tmp_path_factory, butppg_gen) -> Path:
 def vitaldb_data(tmp_path_factory, butppg_gen) -> Path:
     root = tmp_path_factory.mktemp('vitaldb')
     butppg_gen.generate_vitaldb(str(root), VITAL_SIZES, seed=1,
-                         ecg_method='simple', verbose=False)
+                                ecg_method='simple', verbose=False)
     return root
 
 

@@ -11,8 +11,9 @@ import pytest
 import torch
 from mmaction.registry import MODELS
 from mmengine.config import Config
-from data_fixtures.workout_files import (make_run, start_date, write_fit, write_gpx,
-                           write_tcx)
+
+from data_fixtures.workout_files import (make_run, start_date, write_fit,
+                                         write_gpx, write_tcx)
 
 from ftplugin.checkpoint import load_pretrained
 from ftplugin.datasets import AppleWatchDataset

@@ -3,8 +3,9 @@
 The command line is ``tools/data/thermal/split_thermal_by_sensor.py``.
 
 The original project's ``train.json`` / ``val.json`` split each
-recording's keyframes at random, so windows one keyframe apart (they overlap by most of their 64
-frames) fall on both sides and validation measures memorisation. This tool
+recording's keyframes at random, so windows one keyframe apart (they overlap
+by most of their 64 frames) fall on both sides and validation measures
+memorisation. This tool
 pools the given annotation files and assigns whole groups of images to one
 side: ``--group-by sensor`` (default) groups by ``sensor_id`` (one
 recording, one HDF5 file); ``location`` groups by the part before the last

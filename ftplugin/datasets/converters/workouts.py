@@ -12,7 +12,8 @@ Each workout is resampled onto a uniform time grid (one step every
 ``--max-gap`` seconds are shortened to one step), so one step means the same
 time in every workout. ``original_lengths`` is the number of grid steps; the
 first ``--seq-len`` are kept, shorter workouts are padded by repeating their
-last value (the original project's padding; the mask of AppleWatchDataset leaves it out).
+last value (the original project's padding; the mask of AppleWatchDataset
+leaves it out).
 Speed comes from the file's speed field, else from its distance, else from
 its positions, in km/h; altitude in metres; heart rate in BPM (zeros, i.e.
 no skin contact, count as missing); ``timestamps`` in seconds since the start.

@@ -4,14 +4,15 @@ The command line is ``tools/data/apple_watch/generate_apple_watch_data.py``.
 Writes two datasets, each ``{train,val,test}.pt`` + ``scaler_params.json`` +
 ``metadata.json`` (see ``AppleWatchDataset``):
 
-- ``<out-dir>/endomondo``: a pretraining set like the seed's Endomondo data:
-  many users of mixed fitness, chest-strap heart rate, GPS altitude, samples
-  every 5-15 s (irregular), padded by repeating the last value or cut to 500
-  steps; split by user 70/15/15.
+- ``<out-dir>/endomondo``: a pretraining set like the original project's
+  Endomondo data: many users of mixed fitness, chest-strap heart rate, GPS
+  altitude, samples every 5-15 s (irregular), padded by repeating the last
+  value or cut to 500 steps; split by user 70/15/15.
 - ``<out-dir>/apple_watch``: a fine-tuning set like one's own watch: a few
   fit users, optical heart rate (noisier, correlated errors), barometric
-  altitude, a 10 s grid (as ``converters/workouts.py`` writes), more interval and
-  tempo runs, fitness improving over the year; split by date 70/15/15.
+  altitude, a 10 s grid (as ``converters/workouts.py`` writes), more
+  interval and tempo runs, fitness improving over the year; split by date
+  70/15/15.
 
 Heart rate follows the metabolic cost of running (ACSM: speed and uphill
 grade) relative to each person's VO2max, between their resting and maximal
@@ -157,7 +158,7 @@ def simulate_workout(person: dict, domain: dict, days_in: float,
         noise[i] += ar * noise[i - 1]
     hr_meas = np.clip(np.round(hr + noise), 35, 230)
     speed = np.clip(v * 0.06 + rng.normal(0, domain['speed_noise'], n), 0,
-                    None)  # km/h, as the seed's data
+                    None)  # km/h, as the original data
     alt_meas = alt + rng.normal(0, domain['alt_noise'], n)
     return dict(speed=speed, altitude=alt_meas, heart_rate=hr_meas,
                 timestamps=t)

@@ -3,10 +3,10 @@
 The command line is ``tools/data/butppg/generate_butppg_data.py``.
 
 ``butppg`` writes ``{train,val,test}.npz`` in the original project's
-format: ``signals`` float32 [N, 5, 1250] (ACC_X, ACC_Y, ACC_Z, PPG, ECG; 10 s at 125 Hz) and
-``labels`` int64 [N] (0 = poor quality, 1 = good). ``vitaldb`` writes
-``{train,val}_windows.npz`` with ``data`` float32 [N, 2, 1250] (PPG, ECG),
-unlabelled, for self-supervised pretraining.
+format: ``signals`` float32 [N, 5, 1250] (ACC_X, ACC_Y, ACC_Z, PPG, ECG;
+10 s at 125 Hz) and ``labels`` int64 [N] (0 = poor quality, 1 = good).
+``vitaldb`` writes ``{train,val}_windows.npz`` with ``data`` float32
+[N, 2, 1250] (PPG, ECG), unlabelled, for self-supervised pretraining.
 
 PPG and ECG come from neurokit2's simulators (``ppg_simulate``,
 ``ecg_simulate``) at heart rates of 50-110 bpm, one simulated recording per

@@ -1,11 +1,12 @@
-"""tools/data/apple_watch/convert_workouts.py on GPX, TCX and FIT files made here."""
+"""The workout converter (tools/data/apple_watch/convert_workouts.py) on GPX,
+TCX and FIT files made here."""
 import json
 
 import numpy as np
 import pytest
 import torch
-from data_fixtures.workout_files import (make_run, start_date, write_fit, write_gpx,
-                           write_tcx)
+from data_fixtures.workout_files import (make_run, start_date, write_fit,
+                                         write_gpx, write_tcx)
 
 STEP = 10.0
 WRITERS = dict(gpx=write_gpx, tcx=write_tcx, fit=write_fit)

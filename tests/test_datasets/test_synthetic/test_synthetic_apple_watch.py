@@ -1,4 +1,5 @@
-"""tools/data/apple_watch/generate_apple_watch_data.py: format, splits, physiology."""
+"""The apple_watch generator (tools/data/apple_watch/): format, splits,
+physiology."""
 import json
 
 import numpy as np

@@ -8,14 +8,16 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from ftplugin.datasets.synthetic import butppg as gen
+
 # one torch thread: several times faster on the shared 2-core machine
 pytestmark = pytest.mark.usefixtures('one_thread')
 
 
 @pytest.fixture(scope='module')
-def task(tmp_path_factory, butppg_gen):
+def task(tmp_path_factory):
     root = tmp_path_factory.mktemp('task')
-    butppg_gen.generate_butppg(str(root), dict(train=400, test=400), 0.5, seed=7,
+    gen.generate_butppg(str(root), dict(train=400, test=400), 0.5, seed=7,
                         ecg_method='simple', verbose=False)
     return np.load(root / 'train.npz'), np.load(root / 'test.npz')
 
@@ -38,26 +40,26 @@ def test_vitaldb_format(vitaldb_data):
         assert data['data'].shape == (num, 2, 1250)
 
 
-def test_seeded_and_split_disjoint(butppg_gen, tmp_path):
-    a = butppg_gen.generate_windows(8, butppg_gen.BUTPPG_CHANNELS, 0.5,
+def test_seeded_and_split_disjoint(tmp_path):
+    a = gen.generate_windows(8, gen.BUTPPG_CHANNELS, 0.5,
                              np.random.default_rng([3, 0]), 'simple',
                              verbose=False)
-    b = butppg_gen.generate_windows(8, butppg_gen.BUTPPG_CHANNELS, 0.5,
+    b = gen.generate_windows(8, gen.BUTPPG_CHANNELS, 0.5,
                              np.random.default_rng([3, 0]), 'simple',
                              verbose=False)
     np.testing.assert_array_equal(a['signals'], b['signals'])
-    butppg_gen.generate_butppg(str(tmp_path), dict(train=6, test=6), 0.5, seed=3,
+    gen.generate_butppg(str(tmp_path), dict(train=6, test=6), 0.5, seed=3,
                         ecg_method='simple', verbose=False)
     train = np.load(tmp_path / 'train.npz')['signals']
     test = np.load(tmp_path / 'test.npz')['signals']
     assert not np.allclose(train[:, 4], test[:, 4])  # other subjects
 
 
-def test_realistic_ecg_model_and_heart_rate(butppg_gen):
+def test_realistic_ecg_model_and_heart_rate():
     """neurokit2's ECGSYN model: one R peak per beat at 50-110 bpm."""
     import neurokit2 as nk
     rng = np.random.default_rng(0)
-    out = butppg_gen.generate_windows(6, butppg_gen.VITALDB_CHANNELS, 1.0, rng, 'ecgsyn',
+    out = gen.generate_windows(6, gen.VITALDB_CHANNELS, 1.0, rng, 'ecgsyn',
                                verbose=False)
     for window in out['signals']:
         _, info = nk.ecg_peaks(window[1], sampling_rate=125)
@@ -69,15 +71,15 @@ def test_realistic_ecg_model_and_heart_rate(butppg_gen):
         assert abs(60 * f[band][p[band].argmax()] - rate) < 12
 
 
-def test_acc_motion_enters_poor_ppg(butppg_gen):
+def test_acc_motion_enters_poor_ppg():
     """Poor windows with a motion artefact: a linear fit of the ACC axes
     explains most of the PPG; in good windows the pulse dominates."""
     pulse = np.sin(2 * np.pi * 1.2 * np.arange(1250) / 125)
 
     def explained(good, seed):
         rng = np.random.default_rng(seed)
-        acc = butppg_gen.motion(rng)
-        x, kind = butppg_gen.make_ppg(pulse, good, rng, acc, True)
+        acc = gen.motion(rng)
+        x, kind = gen.make_ppg(pulse, good, rng, acc, True)
         # the artefact is a band-passed, delayed projection: fit on lagged
         # copies of the three axes
         basis = np.concatenate([np.roll(acc, k, axis=1) for k in

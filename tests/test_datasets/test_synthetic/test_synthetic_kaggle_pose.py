@@ -1,4 +1,5 @@
-"""The pose generator (tools/data/kaggle_pose/) writes the real corpora's formats."""
+"""The pose generator (tools/data/kaggle_pose/) writes the real corpora's
+formats."""
 import json
 
 import numpy as np

@@ -6,7 +6,7 @@ and ``<out-dir>/kaggle_fall/{Fall,No_Fall}/Keypoints_CSV/<name>_keypoints.csv``
 
 Example::
 
-    python tools/data/kaggle_pose/generate_pose_data.py --out-dir data/synthetic
+    python tools/data/kaggle_pose/generate_pose_data.py --out-dir data/pose
 """
 import argparse
 import os.path as osp
