@@ -278,23 +278,22 @@ def list_clips(clips_dir: str, video: str) -> List[int]:
 def read_clip(path: str) -> np.ndarray:
     """All frames of a video file, uint8 (T, H, W, 3) RGB.
 
-    Decodes with decord where it is installed, else with OpenCV; a file that
-    is absent or yields no frame is an error naming it.
+    Decodes with decord where it is installed and copes (it fails on some
+    frame widths), else with OpenCV; a file that is absent or yields no
+    frame is an error naming it.
     """
     if not osp.isfile(path):
         raise FileNotFoundError(f'{path}: clip not found')
+    frames, error = None, None
     try:
         import decord
+        reader = decord.VideoReader(path, num_threads=1)
+        frames = reader.get_batch(list(range(len(reader)))).asnumpy()
     except ImportError:
-        decord = None
-    frames = None
-    if decord is not None:
-        try:
-            reader = decord.VideoReader(path, num_threads=1)
-            frames = reader.get_batch(list(range(len(reader)))).asnumpy()
-        except Exception as e:  # decord raises its own DECORDError
-            raise IOError(f'{path}: cannot be decoded ({e})') from e
-    else:
+        pass
+    except Exception as e:  # decord's own DECORDError; OpenCV may cope
+        error = e
+    if frames is None:
         import cv2
         cap = cv2.VideoCapture(path)
         out = []
@@ -306,7 +305,8 @@ def read_clip(path: str) -> np.ndarray:
         cap.release()
         frames = np.stack(out) if out else None
     if frames is None or len(frames) == 0:
-        raise IOError(f'{path}: cannot be decoded (no frame)')
+        raise IOError(f'{path}: cannot be decoded (no frame'
+                      + (f'; decord: {error}' if error else '') + ')')
     return frames
 
 

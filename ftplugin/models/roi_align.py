@@ -63,7 +63,9 @@ def _roi_align_grid(features: Tensor, rois: Tensor, out_h: int, out_w: int,
     wy = _axis_weights(y1, roi_h / out_h, out_h, grid_h, height)
     wx = _axis_weights(x1, roi_w / out_w, out_w, grid_w, width)
     per_roi = features[rois[:, 0].long()]  # (R, C, H, W)
-    samples = torch.einsum('rah,rchw,rbw->rcab', wy, per_roi, wx)
+    # (R, 1, A, H) @ (R, C, H, W) @ (R, 1, W, B): two batched products
+    samples = torch.matmul(torch.matmul(wy[:, None], per_roi),
+                           wx.transpose(1, 2)[:, None])
     samples = samples.reshape(num_rois, channels, out_h, grid_h, out_w,
                               grid_w)
     return samples.mean(dim=(3, 5))

@@ -44,7 +44,7 @@ class RoIActionDetector(BaseRecognizer):
         aligned (bool): RoIAlign pixel-centre model. Defaults to True.
         data_preprocessor (dict, optional): Defaults to mmaction2's
             ``ActionDataPreprocessor``.
-        train_cfg, test_cfg, init_cfg: Of :class:`BaseRecognizer`.
+        train_cfg, test_cfg: Of :class:`BaseRecognizer`.
     """
 
     def __init__(self,
@@ -55,12 +55,11 @@ class RoIActionDetector(BaseRecognizer):
                  aligned: bool = True,
                  data_preprocessor: dict = None,
                  train_cfg: dict = None,
-                 test_cfg: dict = None,
-                 init_cfg: dict = None) -> None:
+                 test_cfg: dict = None) -> None:
         super().__init__(
             backbone=backbone, cls_head=cls_head,
             data_preprocessor=data_preprocessor, train_cfg=train_cfg,
-            test_cfg=test_cfg, init_cfg=init_cfg)
+            test_cfg=test_cfg)
         self.roi_align = RoIAlign(roi_size, sampling_ratio=sampling_ratio,
                                   aligned=aligned)
 
