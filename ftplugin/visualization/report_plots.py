@@ -1,11 +1,19 @@
 """Report plots shared by every family: training curves, confusion matrix."""
 from typing import Dict, List, Optional, Sequence
 
-import matplotlib
+import numpy as np
 
-matplotlib.use('Agg')  # files only; no display on training machines
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+
+def _figure(figsize, ncols=1):
+    """A figure drawn by the Agg canvas, whatever pyplot's backend is:
+    plots are written to files only, and importing ftplugin must not switch
+    the user's matplotlib backend."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    fig = Figure(figsize=figsize)
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(1, ncols)
+    return fig, axes
 
 
 def plot_training_curves(history: List[Dict], out_file: str) -> str:
@@ -20,7 +28,7 @@ def plot_training_curves(history: List[Dict], out_file: str) -> str:
         str: ``out_file``.
     """
     epochs = [h['epoch'] for h in history]
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4))
+    fig, axes = _figure((15, 4), ncols=3)
 
     def curve(ax, split, key, label):
         ax.plot(epochs, [h.get(split, {}).get(key, np.nan) for h in history],
@@ -45,7 +53,6 @@ def plot_training_curves(history: List[Dict], out_file: str) -> str:
         ax.grid(alpha=0.3)
     fig.tight_layout()
     fig.savefig(out_file, dpi=100)
-    plt.close(fig)
     return out_file
 
 
@@ -73,14 +80,13 @@ def plot_confusion_matrix(matrix: Sequence[Sequence[int]],
     size = max(4, 0.6 * len(names) + 2)
     # room for the tick labels: long class names would squash the matrix
     margin = 0.075 * max(len(str(n)) for n in names)
-    fig, ax = plt.subplots(figsize=(size + 1 + margin, size + margin))
+    fig, ax = _figure((size + 1 + margin, size + margin))
     sns.heatmap(matrix / rows, annot=labels, fmt='', cmap='Blues', vmin=0,
                 vmax=1, xticklabels=names, yticklabels=names, ax=ax,
                 cbar_kws=dict(label='fraction of true class'))
     ax.set(xlabel='predicted', ylabel='true', title=title)
     fig.tight_layout()
     fig.savefig(out_file, dpi=100)
-    plt.close(fig)
     return out_file
 
 
