@@ -39,9 +39,13 @@ model = dict(
         std=[58.395, 57.12, 57.375],
         format_shape='NCTHW'))
 
+# tools/deployment/export_onnx.py: normalised clips (N, C, T, H, W) and M
+# person boxes per clip (N, M, 4, input pixels) in, scores (N, M, K) out.
 onnx_cfg = dict(
     input_shape=[(1, 3, 4, 40, 60), (1, 3, 4)],
     input_names=['clips', 'boxes'],
     output_names=['scores'],
     dynamic_axes=dict(clips={0: 'batch'}, boxes={0: 'batch', 1: 'boxes'},
-                      scores={0: 'batch', 1: 'boxes'}))
+                      scores={0: 'batch', 1: 'boxes'}),
+    # another number of boxes per clip than the export's 3
+    verify_shapes=[[(2, 3, 4, 40, 60), (2, 7, 4)]])
