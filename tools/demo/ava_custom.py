@@ -43,8 +43,11 @@ def run_family(work_root: str, data_root: Optional[str],
         'RoI head)', [PYTHON, 'tools/train.py', CFG, '--work-dir', work,
                       '--seed', '0', '--cfg-options'] + options)
     best = best_checkpoint(work)
+    # the config as trained (mmengine writes it to the work dir): the
+    # export then has the generated label set's class count too
+    trained_cfg = osp.join(work, osp.basename(CFG))
     dump, onnx_file, metrics = test_and_export(
-        CFG, best, work, options,
+        trained_cfg, best, work, options,
         'ava_custom 3/4: test the best checkpoint (dump + predictions CSV)',
         'ava_custom 4/4: export to ONNX, compare onnxruntime with torch')
     return [

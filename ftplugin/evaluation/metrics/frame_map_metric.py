@@ -115,6 +115,9 @@ class FrameMAPMetric(BaseMetric):
         prefix (str, optional): Metric name prefix. Defaults to None.
     """
 
+    # the names carry their own 'mAP/' prefix
+    default_prefix = ''
+
     def __init__(self,
                  iou_thr: float = 0.5,
                  csv_file: Optional[str] = None,
