@@ -9,14 +9,14 @@ SRC is the thermal dataset (``frames/*.h5``, ``annotations/``); OUT gets
 ``--train-json/--val-json`` take another split of the same annotations
 (e.g. from ``tools/data/thermal/split_thermal_by_sensor.py``). Missing recordings
 are reported and skipped. The logic is
-:func:`ftplugin.datasets.ava_custom_convert.convert_thermal`.
+:func:`ftplugin.datasets.converters.thermal_to_ava.convert_thermal`.
 """
 import argparse
 import json
 import os.path as osp
 import sys
 
-from ftplugin.datasets.ava_custom_convert import convert_thermal
+from ftplugin.datasets.converters.thermal_to_ava import convert_thermal
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -15,7 +15,7 @@ from typing import Dict, List
 import numpy as np
 from mmengine.utils import track_iter_progress
 
-from .ava_custom_format import (clip_path, dump_json, keyframe_path,
+from ..ava_custom_format import (clip_path, dump_json, keyframe_path,
                                 write_clip, write_keyframe)
 
 CATEGORIES = [dict(id=1, name='walk'), dict(id=2, name='stand'),

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from ftplugin.datasets import AVACustomDataset
-from ftplugin.datasets.ava_custom_convert import (convert_thermal,
+from ftplugin.datasets.converters.thermal_to_ava import (convert_thermal,
                                                   resample_seconds)
 from ftplugin.datasets.ava_custom_format import load_ava_annotations
 

@@ -31,9 +31,9 @@ import numpy as np
 from mmengine.logging import print_log
 from mmengine.utils import track_iter_progress
 
-from .ava_custom_format import (clip_path, dump_json, keyframe_path,
+from ..ava_custom_format import (clip_path, dump_json, keyframe_path,
                                 load_json, write_clip, write_keyframe)
-from .thermal_hdf5_dataset import render_uint8
+from ..thermal_hdf5_dataset import render_uint8
 
 
 def resample_seconds(timestamps_ms: np.ndarray, fps: int) -> np.ndarray:
