@@ -236,10 +236,12 @@ def load_person_boxes(box_file: str, image_ids: Iterable,
     found: Dict[object, List[Tuple[List[float], float]]] = {}
     for i, det in enumerate(data):
         where = f'{box_file}: [{i}]'
-        if not isinstance(det, dict) or det.get('image_id') not in known:
+        if not isinstance(det, dict):
+            raise ValueError(f'{where} must be an object, got {det!r}')
+        if det.get('image_id') not in known:
             raise ValueError(f'{where} field "image_id" '
-                             f'{det.get("image_id") if isinstance(det, dict) else det!r}'  # noqa: E501
-                             f' is not an image of the annotation file')
+                             f'{det.get("image_id")!r} is not an image of '
+                             f'the annotation file')
         score = det.get('score', 1.0)
         if isinstance(score, bool) or not isinstance(score, (int, float)):
             raise ValueError(f'{where} field "score" must be a number, got '

@@ -33,8 +33,8 @@ def run_family(work_root: str, data_root: Optional[str],
     else:
         run('ava_custom 1/4: generate AVA-style clips, annotations, boxes', [
             PYTHON, 'tools/data/ava_custom/generate_ava_data.py',
-            '--out-dir', root, '--videos', '6' if quick else '10',
-            '--seconds', '6' if quick else '10', '--seed', '0'])
+            '--out-dir', root, '--videos', '4' if quick else '10',
+            '--seconds', '4' if quick else '10', '--seed', '0'])
         # the generated label set: walk, stand, wave, hot
         options.append('model.cls_head.num_classes=4')
     if quick:

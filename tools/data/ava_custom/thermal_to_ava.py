@@ -7,8 +7,8 @@ SRC is the thermal dataset (``frames/*.h5``, ``annotations/``); OUT gets
 ``clips/``, ``keyframes/``, ``annotations/{train,val}.json``,
 ``boxes/{train,val}_person_bbox.json`` and ``conversion_report.json``.
 ``--train-json/--val-json`` take another split of the same annotations
-(e.g. from ``tools/data/thermal/split_thermal_by_sensor.py``). Missing recordings
-are reported and skipped. The logic is
+(e.g. from ``tools/data/thermal/split_thermal_by_sensor.py``). Missing
+recordings are reported and skipped. The logic is
 :func:`ftplugin.datasets.converters.thermal_to_ava.convert_thermal`.
 """
 import argparse
