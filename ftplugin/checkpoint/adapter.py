@@ -39,6 +39,7 @@ class LoadReport:
     missing: List[str] = field(default_factory=list)
     unexpected: List[str] = field(default_factory=list)
     inflated: Dict[str, str] = field(default_factory=dict)
+    skipped: List[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """A multi-line, human-readable account."""
@@ -49,6 +50,9 @@ class LoadReport:
             lines.append(f'remapped {len(self.remapped)} key(s), e.g. ' +
                          ', '.join(f'{k} -> {v}' for k, v in list(
                              self.remapped.items())[:3]))
+        if self.skipped:
+            lines.append(f'skipped on request: {len(self.skipped)}, e.g. ' +
+                         ', '.join(self.skipped[:3]))
         for name, keys in (('shape-skipped', self.shape_skipped),
                            ('missing (left as initialised)', self.missing),
                            ('unexpected (ignored)', self.unexpected)):
@@ -125,7 +129,8 @@ def load_pretrained(model: nn.Module,
                     key_map: Optional[KeyMap] = None,
                     logger: Optional[MMLogger] = None,
                     inflate: Optional[dict] = None,
-                    required: Sequence[str] = ()) -> LoadReport:
+                    required: Sequence[str] = (),
+                    skip: Sequence[str] = ()) -> LoadReport:
     """Load pretrained weights into ``model`` and report what happened.
 
     Args:
@@ -143,6 +148,9 @@ def load_pretrained(model: nn.Module,
         required (Sequence[str]): Module-name patterns (``fnmatch``, e.g.
             ``'backbone'``) whose every tensor must load; otherwise a
             ``RuntimeError`` names what did not, before the model changes.
+        skip (Sequence[str]): Module-name patterns (e.g. ``'cls_head'``)
+            never loaded, whatever their shapes (AlphAction's
+            ``--no-head``); they keep their initial weights.
 
     Returns:
         LoadReport: The per-key account.
@@ -156,6 +164,9 @@ def load_pretrained(model: nn.Module,
     own = model.state_dict()
     state, renamed = remap_keys(source, list(own), key_map)
     report = LoadReport(remapped=renamed)
+    if skip:
+        report.skipped = sorted(k for k in state if in_modules(k, skip))
+        state = {k: v for k, v in state.items() if k not in report.skipped}
     inflations = inflate_channels(
         state, own, logger=logger, **inflate) if inflate else {}
     report.inflated = {k: v.description for k, v in inflations.items()}

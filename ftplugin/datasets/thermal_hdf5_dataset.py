@@ -12,6 +12,21 @@ from mmengine.logging import print_log
 from .thermal_coco import load_class_mapping, load_thermal_coco
 
 
+def render_uint8(frames: np.ndarray,
+                 temp_range: Sequence[float] = (5.0, 45.0)) -> np.ndarray:
+    """Temperatures (T, H, W) -> uint8 grey (T, H, W, 3).
+
+    Clipped to ``temp_range``, scaled to 0-255 and rounded; shared with the
+    ``ava_custom`` converter so both see the same pixels.
+    """
+    low, high = (float(t) for t in temp_range)
+    # NaN (a corrupt pixel) counts as the coldest value
+    scaled = (np.clip(np.nan_to_num(frames, nan=low), low, high) -
+              low) * (255.0 / (high - low))
+    gray = np.rint(scaled).astype(np.uint8)
+    return np.repeat(gray[..., None], 3, axis=-1)
+
+
 @DATASETS.register_module()
 class ThermalHDF5Dataset(BaseActionDataset):
     """Thermal action clips from per-sensor HDF5 recordings
@@ -223,12 +238,7 @@ class ThermalHDF5Dataset(BaseActionDataset):
             # the window runs past the recording: repeat its edge frames
             frames = np.pad(frames, ((lo - start, end - hi), (0, 0), (0, 0)),
                             mode='edge')
-        low, high = self.temp_range
-        # NaN (a corrupt pixel) counts as the coldest value
-        scaled = (np.clip(np.nan_to_num(frames, nan=low), low, high) -
-                  low) * (255.0 / (high - low))
-        gray = np.rint(scaled).astype(np.uint8)
-        return np.repeat(gray[..., None], 3, axis=-1)
+        return render_uint8(frames, self.temp_range)
 
     def prepare_data(self, idx: int) -> dict:
         info = self.get_data_info(idx)

@@ -3,7 +3,7 @@ from mmengine.runner import Runner
 
 from ..checkpoint import load_pretrained
 
-LOAD_CFG_KEYS = ('key_map', 'inflate', 'required')
+LOAD_CFG_KEYS = ('key_map', 'inflate', 'required', 'skip')
 # the default hooks mmengine itself knows; it accepts None only for these
 MMENGINE_DEFAULT_HOOKS = ('runtime_info', 'timer', 'sampler_seed', 'logger',
                           'param_scheduler', 'checkpoint')
@@ -30,7 +30,9 @@ class FineTuneRunner(Runner):
       fewer channels (:func:`~ftplugin.checkpoint.inflate_channels`);
     - ``required=['backbone']``: these modules must load completely, and
       a run of such a config without ``load_from`` is refused, so that a
-      fine-tuning config never trains from scratch by mistake.
+      fine-tuning config never trains from scratch by mistake;
+    - ``skip=['cls_head']``: never load these modules (a new head even
+      when the class count matches; AlphAction's ``--no-head``).
     """
 
     def register_default_hooks(self, hooks=None) -> None:
@@ -60,5 +62,6 @@ class FineTuneRunner(Runner):
             self.model, self._load_from,
             key_map=load_cfg.get('key_map'), logger=self.logger,
             inflate=load_cfg.get('inflate'),
-            required=load_cfg.get('required') or ())
+            required=load_cfg.get('required') or (),
+            skip=load_cfg.get('skip') or ())
         self._has_loaded = True
