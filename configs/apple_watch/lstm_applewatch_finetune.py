@@ -30,7 +30,7 @@ custom_hooks = [
         dict(begin=stage1_epochs, trainable=['*'], lr_mult=0.2),
     ]),
     dict(type='TrainingHistoryHook'),
-    dict(type='EarlyStoppingHook', monitor='hr/mse', rule='less',
+    dict(type='ResumableEarlyStoppingHook', monitor='hr/mse', rule='less',
          min_delta=0.01, patience=10)
 ]
 # parameters change between trainable and frozen after DDP wraps the model

@@ -21,7 +21,7 @@ default_hooks = dict(
 custom_hooks = [
     dict(type='TrainingHistoryHook'),
     # min_delta in BPM^2 (mmengine's default 0.1 is too coarse here)
-    dict(type='EarlyStoppingHook', monitor='hr/mse', rule='less',
+    dict(type='ResumableEarlyStoppingHook', monitor='hr/mse', rule='less',
          min_delta=0.01, patience=10)
 ]
 

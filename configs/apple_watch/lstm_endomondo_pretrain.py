@@ -22,6 +22,6 @@ custom_hooks = [
     dict(type='TrainingHistoryHook'),
     # min_delta in BPM^2; mmengine's default of 0.1 would stop runs that
     # still gain a few hundredths of a BPM^2 per epoch
-    dict(type='EarlyStoppingHook', monitor='hr/mse', rule='less',
+    dict(type='ResumableEarlyStoppingHook', monitor='hr/mse', rule='less',
          min_delta=0.01, patience=10)
 ]

@@ -82,7 +82,7 @@ def test_finetune_stages_freeze_layer_0_then_train_all(finetune_cfg):
     assert stage2['lr_mult'] == pytest.approx(1e-4 / 5e-4)
     # early stopping cannot end the run before stage 2 starts
     (stop, ) = [h for h in finetune_cfg.custom_hooks
-                if h['type'] == 'EarlyStoppingHook']
+                if h['type'] == 'ResumableEarlyStoppingHook']
     assert stop['patience'] >= finetune_cfg.stage1_epochs
     assert finetune_cfg.model_wrapper_cfg.find_unused_parameters
 
@@ -102,7 +102,7 @@ def test_stage_configs_match_the_seed_schedule():
         assert plateau.type == 'ReduceOnPlateauLR'
         assert plateau.monitor == 'hr/mse'
         (stop, ) = [h for h in cfg.custom_hooks
-                    if h['type'] == 'EarlyStoppingHook']
+                    if h['type'] == 'ResumableEarlyStoppingHook']
         assert stop['patience'] == 10 and stop['monitor'] == 'hr/mse'
         # far below mmengine's default 0.1 BPM^2
         assert 0 < stop['min_delta'] < 0.1
