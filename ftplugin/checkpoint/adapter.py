@@ -125,7 +125,8 @@ def load_pretrained(model: nn.Module,
                     key_map: Optional[KeyMap] = None,
                     logger: Optional[MMLogger] = None,
                     inflate: Optional[dict] = None,
-                    required: Sequence[str] = ()) -> LoadReport:
+                    required: Sequence[str] = (),
+                    strict: bool = False) -> LoadReport:
     """Load pretrained weights into ``model`` and report what happened.
 
     Args:
@@ -143,6 +144,9 @@ def load_pretrained(model: nn.Module,
         required (Sequence[str]): Module-name patterns (``fnmatch``, e.g.
             ``'backbone'``) whose every tensor must load; otherwise a
             ``RuntimeError`` names what did not, before the model changes.
+        strict (bool): Any skipped, inflated, missing or unexpected tensor
+            is an error (naming every one of them), raised before the model
+            changes. Defaults to False (they are reported and logged).
 
     Returns:
         LoadReport: The per-key account.
@@ -177,6 +181,14 @@ def load_pretrained(model: nn.Module,
             f'{not_loaded or "the model has none"}; shape-skipped '
             f'{list(report.shape_skipped)[:5]}, checkpoint keys e.g. '
             f'{sorted(source)[:5]}. Check the key map / inflate settings.')
+    if strict:
+        report.loaded = sorted(compatible)
+        report.missing = sorted(k for k in own if k not in compatible)
+        if (report.shape_skipped or report.missing or report.unexpected
+                or report.inflated):
+            raise RuntimeError(
+                f'{filename} does not match the model exactly and '
+                f'load_cfg.strict=True:\n{report.summary()}')
     model.load_state_dict(compatible, strict=False)
     loaded = model.state_dict()
     for key, inflation in inflations.items():
