@@ -19,6 +19,7 @@ from mmengine.registry import init_default_scope
 import ftplugin  # noqa: F401  (compat patches + registrations)
 from ftplugin.datasets.validate import (SPLITS, format_reports,
                                         validate_config)
+from ftplugin.utils import set_data_root
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -39,9 +40,7 @@ def main(argv=None) -> int:
         cfg.merge_from_dict(args.cfg_options)
     splits = SPLITS if args.split == 'all' else (args.split, )
     if args.data_root:
-        for split in splits:
-            if cfg.get(f'{split}_dataloader'):
-                cfg[f'{split}_dataloader'].dataset.data_root = args.data_root
+        set_data_root(cfg, args.data_root)
     init_default_scope(cfg.get('default_scope', 'mmaction'))
     reports = validate_config(cfg, splits)
     print(format_reports(reports))

@@ -22,8 +22,14 @@ default_hooks = dict(
     # random state saved with each checkpoint, restored by --resume
     random_state=dict(type='RandomStateHook'),
     sampler_seed=dict(type='DistSamplerSeedHook'),
-    sync_buffers=dict(type='SyncBuffersHook'))
-custom_hooks = [dict(type='TrainingHistoryHook')]
+    sync_buffers=dict(type='SyncBuffersHook'),
+    # ftplugin's optional hooks are keyed here too, never listed in
+    # custom_hooks: mmengine merges this dict by key, so a config or
+    # --cfg-options changes one of them (default_hooks.unfreeze.stages.1.
+    # begin=10) or removes it (default_hooks.history=None) without repeating
+    # the others.
+    history=dict(type='TrainingHistoryHook'))
+custom_hooks = []
 
 env_cfg = dict(
     cudnn_benchmark=False,

@@ -68,7 +68,8 @@ def inflate_channels(state_dict: Dict[str, torch.Tensor],
     the model are initialised by ``init``:
 
     - ``'mean'``: the mean of the pretrained channels plus Gaussian noise of
-      std ``noise_std``, which makes the new channels differ (the seed's);
+      std ``noise_std``, which makes the new channels differ (the original
+      project's);
     - ``'zeros'``: zero, so the new channels change nothing until trained;
     - ``'random'``: Gaussian with the std of the pretrained tensor.
 

@@ -8,12 +8,19 @@ from mmengine.runner import Runner
 from ..checkpoint import load_pretrained
 
 LOAD_CFG_KEYS = ('key_map', 'inflate', 'required', 'strict')
+# the default hooks mmengine itself knows; it accepts None only for these
+MMENGINE_DEFAULT_HOOKS = ('runtime_info', 'timer', 'sampler_seed', 'logger',
+                          'param_scheduler', 'checkpoint')
 
 
 @RUNNERS.register_module()
 class FineTuneRunner(Runner):
     """mmengine's ``Runner`` whose ``load_from`` goes through ftplugin's
     checkpoint adapter (foreign layouts, head skipping, a load report).
+
+    Optional hooks are keyed in ``default_hooks`` (``history``, ``unfreeze``,
+    ``early_stopping``, ...) so that configs and ``--cfg-options`` change or
+    remove one by name; ``None`` removes it.
 
     Checkpoints are written atomically (a temporary file, fsynced, then
     renamed), so a kill during a save never leaves a truncated file under a
@@ -34,6 +41,15 @@ class FineTuneRunner(Runner):
     - ``strict=True``: every skipped, inflated, missing or unexpected
       tensor is an error (the load report names them all).
     """
+
+    def register_default_hooks(self, hooks=None) -> None:
+        """mmengine's, where ``None`` also switches off ftplugin's optional
+        hooks keyed in ``default_hooks`` (``unfreeze=None``), not only
+        mmengine's own."""
+        if hooks is not None:
+            hooks = {name: hook for name, hook in hooks.items()
+                     if hook is not None or name in MMENGINE_DEFAULT_HOOKS}
+        super().register_default_hooks(hooks)
 
     def load_or_resume(self) -> None:
         load_cfg = self.cfg.get('load_cfg', None) or {}

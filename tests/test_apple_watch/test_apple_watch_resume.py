@@ -7,14 +7,11 @@ from exact_resume import check_exact_resume
 # early stopping that can no longer improve after the 1st validation
 BODY = '''
 load_cfg = dict(required=[])  # from scratch: the test has no pretraining
-custom_hooks = [
-    dict(type='StagedUnfreezeHook', stages=[
+default_hooks = dict(
+    unfreeze=dict(stages=[
         dict(begin=0, trainable=['backbone.lstm.*_l1', 'head']),
         dict(begin=1, trainable=['*'], lr_mult=0.2)]),
-    dict(type='TrainingHistoryHook'),
-    dict(type='ResumableEarlyStoppingHook', monitor='hr/mse', rule='less',
-         min_delta=1e9, patience=2),
-]
+    early_stopping=dict(min_delta=1e9, patience=2))
 '''
 
 

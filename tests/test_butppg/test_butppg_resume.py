@@ -6,16 +6,14 @@ from exact_resume import check_exact_resume
 
 BODY = '''
 load_cfg = None  # from scratch: the test has no pretraining
-custom_hooks = [
-    dict(type='TrainingHistoryHook'),
-    dict(type='FitNormalizationHook'),
-    dict(type='StagedUnfreezeHook', stages=[
+default_hooks = dict(
+    unfreeze=dict(stages=[
         dict(begin=0, trainable=['cls_head']),
         dict(begin=1, trainable=['cls_head', 'backbone.blocks.3']),
         dict(begin=2, trainable=['*'], lr_mult=0.5)]),
-    dict(type='ResumableEarlyStoppingHook', monitor='acc/top1',
-         rule='greater', min_delta=10.0, patience=2),
-]
+    early_stopping=dict(type='ResumableEarlyStoppingHook',
+                        monitor='acc/top1', rule='greater', min_delta=10.0,
+                        patience=2))
 '''
 
 

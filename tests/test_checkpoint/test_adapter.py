@@ -7,9 +7,9 @@ from ftplugin.checkpoint import (extract_state_dict, load_pretrained,
                                  remap_keys, safe_torch_load)
 
 # ------------------------------------ Fall-detection-study files
-def test_seed_autoencoder_loads_bit_identical(seed_checkpoints,
-                                              classifier_cfg, build):
-    path = seed_checkpoints / 'pose_autoencoder.pt'
+def test_original_autoencoder_loads_bit_identical(original_checkpoints,
+                                                  classifier_cfg, build):
+    path = original_checkpoints / 'pose_autoencoder.pt'
     source = torch.load(path, weights_only=True, map_location='cpu')[
         'state_dict']
     model = build(classifier_cfg)
@@ -26,13 +26,13 @@ def test_seed_autoencoder_loads_bit_identical(seed_checkpoints,
         target = own['backbone.' + key]
         assert target.dtype == value.dtype, key
         assert torch.equal(target, value), key
-    # remapped report names the seed keys
+    # remapped report names the original project's keys
     assert report.remapped['encoder.0.weight'] == 'backbone.encoder.0.weight'
 
 
-def test_seed_finetuned_loads_completely(seed_checkpoints, classifier_cfg,
-                                         build):
-    path = seed_checkpoints / 'pose_autoencoder_kaggle_finetuned.pt'
+def test_original_finetuned_loads_completely(original_checkpoints,
+                                             classifier_cfg, build):
+    path = original_checkpoints / 'pose_autoencoder_kaggle_finetuned.pt'
     source = torch.load(path, weights_only=True, map_location='cpu')[
         'model_state_dict']
     model = build(classifier_cfg)
@@ -52,9 +52,9 @@ def test_seed_finetuned_loads_completely(seed_checkpoints, classifier_cfg,
                 own['backbone.' + key[len('autoencoder.'):]], value), key
 
 
-def test_seed_finetuned_with_three_classes_skips_last_layer(
-        seed_checkpoints, classifier_cfg, build):
-    path = seed_checkpoints / 'pose_autoencoder_kaggle_finetuned.pt'
+def test_original_finetuned_with_three_classes_skips_last_layer(
+        original_checkpoints, classifier_cfg, build):
+    path = original_checkpoints / 'pose_autoencoder_kaggle_finetuned.pt'
     source = torch.load(path, weights_only=True, map_location='cpu')[
         'model_state_dict']
     model = build(classifier_cfg, num_classes=3)
@@ -75,10 +75,10 @@ def test_seed_finetuned_with_three_classes_skips_last_layer(
     assert 'shape-skipped' in report.summary()
 
 
-def test_seed_files_are_plain_weights(seed_checkpoints):
+def test_original_files_are_plain_weights(original_checkpoints):
     for name in ('pose_autoencoder.pt',
                  'pose_autoencoder_kaggle_finetuned.pt'):
-        loaded = safe_torch_load(str(seed_checkpoints / name))
+        loaded = safe_torch_load(str(original_checkpoints / name))
         state = extract_state_dict(loaded, name)
         assert state and all(isinstance(v, torch.Tensor)
                              for v in state.values())

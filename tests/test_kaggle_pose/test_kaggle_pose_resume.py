@@ -7,14 +7,13 @@ from exact_resume import check_exact_resume
 # ever improve after the 1st validation, so early stopping ends the run
 # after the 3rd epoch only if its counter survives the kill
 HOOKS = '''
-custom_hooks = [
-    dict(type='TrainingHistoryHook'),
-    dict(type='StagedUnfreezeHook', stages=[
+default_hooks = dict(
+    unfreeze=dict(type='StagedUnfreezeHook', stages=[
         dict(begin=0, trainable=['cls_head']),
         dict(begin=1, trainable=['*'], lr_mult=0.5)]),
-    dict(type='ResumableEarlyStoppingHook', monitor='acc/top1',
-         rule='greater', min_delta=10.0, patience=2),
-]
+    early_stopping=dict(type='ResumableEarlyStoppingHook',
+                        monitor='acc/top1', rule='greater', min_delta=10.0,
+                        patience=2))
 '''
 
 

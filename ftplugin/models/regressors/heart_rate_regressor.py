@@ -2,23 +2,24 @@ from typing import Dict, List, Optional, Sequence, Union
 
 import torch
 from mmaction.registry import MODELS
-from mmengine.model import BaseModel
 from mmengine.structures import BaseDataElement
+
+from ..base_task_model import BaseTaskModel
 
 # Features a dataset may feed, see AppleWatchDataset; the heart-rate ones are
 # given in BPM and scaled inside the model by ``hr_norm``.
 HR_FEATURES = ('heart_rate_prev', 'heart_rate')
 
-# The seed project's HeartRateLSTM keeps ``lstm.*`` and ``fc.*`` at the top
+# SUB_3H_42KM_DL's HeartRateLSTM keeps ``lstm.*`` and ``fc.*`` at the top
 # level; here they live in the backbone and the head.
-SEED_HEART_RATE_LSTM_KEY_MAP = [
+ORIGINAL_HEART_RATE_LSTM_KEY_MAP = [
     (r'^lstm\.', 'backbone.lstm.'),
     (r'^fc\.', 'head.fc.'),
 ]
 
 
 @MODELS.register_module()
-class HeartRateRegressor(BaseModel):
+class HeartRateRegressor(BaseTaskModel):
     """Sequence-to-sequence heart-rate regression: backbone + per-step head.
 
     Inputs are (N, T, C) workout features named by ``input_features`` (the
@@ -28,10 +29,11 @@ class HeartRateRegressor(BaseModel):
     order 1 while inputs, outputs, the loss (BPM squared) and the metrics stay
     in BPM; the ONNX export includes both scalings.
 
-    The seed project's checkpoints (``{'model_state_dict': {'lstm.*',
+    The original project's checkpoints (``{'model_state_dict': {'lstm.*',
     'fc.*'}}``) load through ``pretrained_key_map``. They were trained on raw
-    BPM with the same-step heart rate as third input: to run them as the seed
-    did, use ``hr_norm=None`` and a dataset with ``hr_input='same'``.
+    BPM with the same-step heart rate as third input: to run them as the
+    original project did, use ``hr_norm=None`` and a dataset with
+    ``hr_input='same'``.
 
     Args:
         backbone (dict): The sequence model, e.g. ``HeartRateLSTM``; its
@@ -43,13 +45,14 @@ class HeartRateRegressor(BaseModel):
             Defaults to ``('speed', 'altitude', 'heart_rate_prev')``.
         hr_norm (Sequence[float], optional): ``(mean, std)`` in BPM: heart-rate
             inputs become ``(hr - mean) / std`` and outputs ``out * std +
-            mean``. None uses raw BPM (the seed). Defaults to (140.0, 20.0).
+            mean``. None uses raw BPM (the original project). Defaults to
+            (140.0, 20.0).
         data_preprocessor (dict, optional): Defaults to mmengine's
             ``BaseDataPreprocessor`` (moves the batch to the device).
         init_cfg (dict, optional): Initialisation config. Defaults to None.
     """
 
-    pretrained_key_map = SEED_HEART_RATE_LSTM_KEY_MAP
+    pretrained_key_map = ORIGINAL_HEART_RATE_LSTM_KEY_MAP
 
     def __init__(self,
                  backbone: dict,
@@ -79,8 +82,8 @@ class HeartRateRegressor(BaseModel):
                 raise ValueError(f'hr_norm std must be > 0, got {hr_norm}')
             hr_norm = (mean, std)
         self.hr_norm = hr_norm
-        # per-channel shift and scale: plain floats, not buffers, so the
-        # state dict holds exactly the seed's tensors
+        # per-channel shift and scale: plain floats, not buffers, so the state
+        # dict holds exactly the original project's tensors
         is_hr = [f in HR_FEATURES for f in self.input_features]
         mean, std = hr_norm or (0.0, 1.0)
         self._in_shift = [mean if h else 0.0 for h in is_hr]
@@ -114,25 +117,34 @@ class HeartRateRegressor(BaseModel):
                     f'model.input_features (and the dataset\'s hr_input) so '
                     f'that they agree')
 
-    def forward(self,
-                inputs: Union[torch.Tensor, List[torch.Tensor]],
-                data_samples: Optional[List[BaseDataElement]] = None,
-                mode: str = 'tensor'
-                ) -> Union[Dict, List[BaseDataElement], torch.Tensor]:
-        """``'tensor'``: (N, T, 1) BPM; ``'loss'``: ``loss_hr`` (BPM squared
-        over valid steps); ``'predict'``: samples with ``pred_hr``."""
+    @staticmethod
+    def _batch(inputs: Union[torch.Tensor, List[torch.Tensor]]
+               ) -> torch.Tensor:
+        # mmengine's BaseDataPreprocessor leaves a list of (T, C) tensors
         if isinstance(inputs, (list, tuple)):
-            inputs = torch.stack(inputs)
-        if mode == 'tensor':
-            return self.predict_hr(inputs)
-        if mode not in ('loss', 'predict'):
-            raise RuntimeError(f'Invalid mode "{mode}".')
+            return torch.stack(inputs)
+        return inputs
+
+    def _forward(self, inputs: Union[torch.Tensor, List[torch.Tensor]],
+                 **kwargs) -> torch.Tensor:
+        """(N, T, 1) heart rate in BPM."""
+        return self.predict_hr(self._batch(inputs))
+
+    def loss(self, inputs: Union[torch.Tensor, List[torch.Tensor]],
+             data_samples: List[BaseDataElement],
+             **kwargs) -> Dict[str, torch.Tensor]:
+        """``loss_hr``: BPM squared over the valid steps."""
         self.check_features(data_samples)
-        pred = self.predict_hr(inputs)
-        if mode == 'loss':
-            target = torch.stack([s.gt_hr for s in data_samples])
-            mask = torch.stack([s.mask for s in data_samples])
-            return self.head.loss(pred, target, mask)
-        for sample, hr in zip(data_samples, pred.detach()):
+        pred = self._forward(inputs)
+        target = torch.stack([s.gt_hr for s in data_samples])
+        mask = torch.stack([s.mask for s in data_samples])
+        return self.head.loss(pred, target, mask)
+
+    def predict(self, inputs: Union[torch.Tensor, List[torch.Tensor]],
+                data_samples: List[BaseDataElement],
+                **kwargs) -> List[BaseDataElement]:
+        """Data samples with ``pred_hr`` (T, 1) in BPM."""
+        self.check_features(data_samples)
+        for sample, hr in zip(data_samples, self._forward(inputs).detach()):
             sample.pred_hr = hr
         return data_samples
