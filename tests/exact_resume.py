@@ -39,6 +39,34 @@ class KillAtIterHook(Hook):
 '''
 
 
+def plugin_config(repo_root: Path, tmp_path: Path, base_config: str,
+                  plugin: str, plugin_text: str, body: str = '') -> Path:
+    """A config inheriting ``base_config`` that imports the test-only module
+    ``plugin`` (written to ``tmp_path/plugin``, which must go on the
+    subprocess's PYTHONPATH): custom_imports are read when the config file
+    loads, not from --cfg-options."""
+    folder = tmp_path / 'plugin'
+    folder.mkdir(exist_ok=True)
+    (folder / f'{plugin}.py').write_text(plugin_text)
+    cfg = tmp_path / f'{plugin}_cfg.py'
+    cfg.write_text(f'_base_ = [{str(repo_root / base_config)!r}]\n'
+                   f"custom_imports = dict(imports=['ftplugin', {plugin!r}])"
+                   f'\n{body}')
+    return cfg
+
+
+def keyed_hooks(stages: str, monitor: str, rule: str,
+                min_delta: float) -> str:
+    """Config text: ``default_hooks.unfreeze`` with ``stages`` (a Python
+    list literal) and an early stopping (patience 2) that ``min_delta``
+    keeps from ever seeing an improvement after the first validation."""
+    return (f'default_hooks = dict(\n'
+            f"    unfreeze=dict(type='StagedUnfreezeHook', stages={stages}),"
+            f"\n    early_stopping=dict(type='ResumableEarlyStoppingHook', "
+            f'monitor={monitor!r}, rule={rule!r}, min_delta={min_delta}, '
+            f'patience=2))\n')
+
+
 def _env(repo_root: Path, plugin_dir: Path, extra: dict = None) -> dict:
     env = dict(os.environ)
     env['PYTHONPATH'] = os.pathsep.join(
@@ -75,14 +103,9 @@ def kill_and_resume(repo_root: Path, tmp_path: Path, base_config: str,
         ``resumed`` final checkpoints,
         their ``*_history`` and the resumed run's ``log``.
     """
+    cfg = plugin_config(repo_root, tmp_path, base_config, 'kill_at_iter',
+                        KILL_PLUGIN, config_body)
     plugin = tmp_path / 'plugin'
-    plugin.mkdir()
-    (plugin / 'kill_at_iter.py').write_text(KILL_PLUGIN)
-    cfg = tmp_path / 'resume_cfg.py'
-    cfg.write_text(
-        f'_base_ = [{str(repo_root / base_config)!r}]\n'
-        "custom_imports = dict(imports=['ftplugin', 'kill_at_iter'],\n"
-        '                      allow_failed_imports=False)\n' + config_body)
     draw = random.SystemRandom()
     at_iter = dict(epoch=draw.randint(*kill_epochs),
                    batch=draw.randint(0, 99))

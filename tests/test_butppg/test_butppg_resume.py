@@ -2,19 +2,13 @@
 uninterrupted run (CPU, --deterministic, transformer dropout on, the
 three-stage unfreezing schedule, normalisation fitted once, early
 stopping counting)."""
-from exact_resume import check_exact_resume
+from exact_resume import check_exact_resume, keyed_hooks
 
-BODY = '''
-load_cfg = None  # from scratch: the test has no pretraining
-default_hooks = dict(
-    unfreeze=dict(stages=[
-        dict(begin=0, trainable=['cls_head']),
-        dict(begin=1, trainable=['cls_head', 'backbone.blocks.3']),
-        dict(begin=2, trainable=['*'], lr_mult=0.5)]),
-    early_stopping=dict(type='ResumableEarlyStoppingHook',
-                        monitor='acc/top1', rule='greater', min_delta=10.0,
-                        patience=2))
-'''
+# from scratch: the test has no pretraining
+BODY = 'load_cfg = None\n' + keyed_hooks(
+    "[dict(begin=0, trainable=['cls_head']), "
+    "dict(begin=1, trainable=['cls_head', 'backbone.blocks.3']), "
+    "dict(begin=2, trainable=['*'], lr_mult=0.5)]", 'acc/top1', 'greater', 10)
 
 
 def test_kill_and_resume_is_bit_identical(repo_root, butppg_data, tmp_path):

@@ -3,6 +3,8 @@ save leaves every complete checkpoint and last_checkpoint on one; the run
 resumes from it."""
 import os
 
+from exact_resume import plugin_config
+
 from ftplugin.checkpoint import safe_torch_load
 
 # writes half of the epoch-2 checkpoint, then SIGKILLs its own process
@@ -31,15 +33,10 @@ LocalBackend.put = put
 
 def test_kill_during_save_then_resume(repo_root, generated_data, run_tool,
                                       tmp_path):
+    cfg = plugin_config(repo_root, tmp_path,
+                        'configs/kaggle_pose/pose_ae_kaggle_finetune.py',
+                        'kill_during_save', KILL_DURING_SAVE)
     plugin = tmp_path / 'plugin'
-    plugin.mkdir()
-    (plugin / 'kill_during_save.py').write_text(KILL_DURING_SAVE)
-    # custom_imports are read when the config file loads, not from options
-    cfg = tmp_path / 'cfg.py'
-    base = repo_root / 'configs/kaggle_pose/pose_ae_kaggle_finetune.py'
-    cfg.write_text(f'_base_ = [{str(base)!r}]\n'
-                   "custom_imports = dict(imports=['ftplugin', "
-                   "'kill_during_save'])\n")
     data = generated_data / 'kaggle_fall'
     work = tmp_path / 'work'
     command = [
