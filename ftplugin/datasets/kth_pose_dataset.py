@@ -8,9 +8,7 @@ from mmaction.registry import DATASETS
 
 from .base_pose_dataset import BasePoseDataset
 from .data_checks import per_item, read_npz
-
-KTH_ACTIONS = ('boxing', 'handclapping', 'handwaving', 'jogging', 'running',
-               'walking')
+from .pose_files import KTH_ACTIONS
 
 
 @DATASETS.register_module()

@@ -1,0 +1,132 @@
+"""Bad files give an error naming the file and the field."""
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from ftplugin.datasets import AppleWatchDataset
+
+
+def build(root, **kwargs):
+    return AppleWatchDataset(data_root=str(root), split='train', **kwargs)
+
+
+def expect_error(root, *fragments, exc=ValueError, **kwargs):
+    with pytest.raises(exc) as info:
+        build(root, **kwargs)
+    message = str(info.value)
+    for fragment in fragments:
+        assert fragment in message, message
+    return message
+
+
+def test_missing_file(tmp_path):
+    expect_error(tmp_path, 'train.pt', exc=FileNotFoundError,
+                 scaler_file=None)
+
+
+def test_missing_field(write_split):
+    root, _ = write_split(heart_rate=None)
+    expect_error(root, 'train.pt', 'heart_rate')
+
+
+def test_not_a_dict(write_split, tmp_path):
+    root, _ = write_split()
+    torch.save([torch.zeros(3)], root / 'train.pt')
+    expect_error(root, 'train.pt', 'dict')
+
+
+def test_not_a_tensor_file(write_split):
+    root, _ = write_split()
+    (root / 'train.pt').write_text('speed,altitude\n1,2\n')
+    expect_error(root, 'train.pt', 'not a readable tensor file')
+
+
+def test_field_not_a_tensor(write_split):
+    root, _ = write_split(altitude=[[0.0] * 8] * 3)
+    expect_error(root, 'train.pt', "'altitude'", 'tensor')
+
+
+def test_shapes_disagree(write_split):
+    root, _ = write_split(heart_rate=torch.full((3, 7, 1), 120.0))
+    expect_error(root, 'train.pt', "'heart_rate'", '(3, 7, 1)')
+
+
+def test_speed_without_feature_axis(write_split):
+    root, _ = write_split(speed=torch.zeros(3, 8))
+    expect_error(root, 'train.pt', "'speed'", '(N, T, 1)')
+
+
+def test_float_lengths(write_split):
+    root, _ = write_split(original_lengths=torch.tensor([[8.0], [5.0],
+                                                         [3.0]]))
+    expect_error(root, 'train.pt', "'original_lengths'", 'int')
+
+
+def test_zero_length(write_split):
+    root, _ = write_split(original_lengths=torch.tensor([[8], [0], [3]]))
+    expect_error(root, 'train.pt', "'original_lengths'", 'workout 1')
+
+
+def test_nan_in_a_valid_step(write_split):
+    speed = torch.zeros(3, 8, 1)
+    speed[2, 1, 0] = float('nan')
+    root, _ = write_split(speed=speed)
+    expect_error(root, 'train.pt', "'speed'", 'workout 2', 'step 1')
+
+
+def test_nan_in_padding_is_filled_with_the_last_valid_value(write_split):
+    hr = torch.full((3, 8, 1), 130.0)
+    hr[1, 4, 0] = 150.0  # workout 1 has 5 valid steps
+    hr[1, 5:, 0] = float('nan')
+    root, _ = write_split(heart_rate=hr)
+    info = build(root).get_data_info(1)
+    np.testing.assert_array_equal(info['heart_rate'][5:, 0], 150.0)
+    assert np.isfinite(info['inputs']).all()
+
+
+def test_scaled_heart_rate_is_refused(write_split):
+    hr = torch.from_numpy(np.random.default_rng(0).normal(
+        0, 1, (3, 8, 1))).float()
+    root, _ = write_split(heart_rate=hr)
+    expect_error(root, 'train.pt', "'heart_rate'", 'BPM')
+
+
+def test_raw_speed_is_refused(write_split):
+    root, _ = write_split(speed=torch.full((3, 8, 1), 11.5))
+    expect_error(root, 'train.pt', "'speed'", 'z-scored')
+    # the check can be turned off for data that is meant to be so
+    assert len(build(root, max_abs_mean=None)) == 3
+
+
+def test_missing_scaler_file(write_split):
+    root, _ = write_split(scaler=None)
+    expect_error(root, 'scaler_params.json', exc=FileNotFoundError)
+    assert len(build(root, scaler_file=None)) == 3
+
+
+def test_bad_scaler_field(write_split):
+    root, _ = write_split(scaler=dict(speed_mean=1.0, speed_std=0.0,
+                                      altitude_mean=0.0, altitude_std=1.0))
+    expect_error(root, 'scaler_params.json', "'speed_std'")
+    (root / 'scaler_params.json').write_text(json.dumps(
+        dict(speed_mean=1.0, speed_std=1.0, altitude_mean='x',
+             altitude_std=1.0)))
+    expect_error(root, 'scaler_params.json', "'altitude_mean'")
+
+
+# a missing scaler file does not hide the split's own defects
+def test_missing_scaler_does_not_hide_field_errors(write_split):
+    root, _ = write_split(scaler=None, heart_rate=torch.zeros(3, 8))
+    with pytest.raises(ValueError) as err:
+        AppleWatchDataset(data_root=str(root), split='train')
+    message = str(err.value)
+    assert 'scaler_params.json' in message
+    assert "field 'heart_rate'" in message and 'train.pt' in message
+
+
+def test_missing_scaler_alone_is_named(write_split):
+    root, _ = write_split(scaler=None)
+    with pytest.raises(FileNotFoundError, match='scaler_params.json'):
+        AppleWatchDataset(data_root=str(root), split='train')
