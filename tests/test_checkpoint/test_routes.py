@@ -1,7 +1,7 @@
 """Every route a checkpoint takes into ftplugin refuses a file whose
 unpickling would run code, whatever its path, and the code never runs:
 load_from, init_cfg, --resume (a named file, and the one last_checkpoint
-names inside the work dir), the adapter (export), tools/test.py."""
+names inside the work dir), the adapter, the ONNX export, tools/test.py."""
 import os
 import shlex
 
@@ -81,13 +81,19 @@ def test_runner_routes_refuse_a_payload(route, runner_of, tmp_path):
     assert_refused(excinfo, evil, marker)
 
 
-def test_adapter_refuses_a_payload(runner_of, tmp_path):
-    """The adapter is what load_from and the ONNX export call."""
+def test_adapter_and_export_refuse_a_payload(runner_of, repo_root,
+                                             tmp_path):
+    """The adapter (what load_from calls) and the ONNX export's loader."""
+    from ftplugin.deployment.onnx_export import build_model
     marker = tmp_path / 'pwned_adapter'
     evil = plant(tmp_path / 'evil.pth', marker)
     model = runner_of('adapter').model
     with pytest.raises(UnsafeCheckpointError) as excinfo:
         load_pretrained(model, str(evil))
+    assert_refused(excinfo, evil, marker)
+    with pytest.raises(UnsafeCheckpointError) as excinfo:
+        build_model(Config.fromfile(str(repo_root / FINETUNE_CFG)),
+                    str(evil))
     assert_refused(excinfo, evil, marker)
 
 
