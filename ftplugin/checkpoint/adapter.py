@@ -130,7 +130,8 @@ def load_pretrained(model: nn.Module,
                     logger: Optional[MMLogger] = None,
                     inflate: Optional[dict] = None,
                     required: Sequence[str] = (),
-                    skip: Sequence[str] = ()) -> LoadReport:
+                    skip: Sequence[str] = (),
+                    strict: bool = False) -> LoadReport:
     """Load pretrained weights into ``model`` and report what happened.
 
     Args:
@@ -151,6 +152,10 @@ def load_pretrained(model: nn.Module,
         skip (Sequence[str]): Module-name patterns (e.g. ``'cls_head'``)
             never loaded, whatever their shapes (AlphAction's
             ``--no-head``); they keep their initial weights.
+        strict (bool): Any shape-skipped, inflated, missing or unexpected
+            tensor is an error (naming every one of them), raised before the
+            model changes; tensors of ``skip`` are skipped on purpose and
+            allowed. Defaults to False (they are reported and logged).
 
     Returns:
         LoadReport: The per-key account.
@@ -188,6 +193,16 @@ def load_pretrained(model: nn.Module,
             f'{not_loaded or "the model has none"}; shape-skipped '
             f'{list(report.shape_skipped)[:5]}, checkpoint keys e.g. '
             f'{sorted(source)[:5]}. Check the key map / inflate settings.')
+    if strict:
+        report.loaded = sorted(compatible)
+        # the modules of ``skip`` start afresh on purpose
+        report.missing = sorted(k for k in own if k not in compatible
+                                and not (skip and in_modules(k, skip)))
+        if (report.shape_skipped or report.missing or report.unexpected
+                or report.inflated):
+            raise RuntimeError(
+                f'{filename} does not match the model exactly and '
+                f'load_cfg.strict=True:\n{report.summary()}')
     model.load_state_dict(compatible, strict=False)
     loaded = model.state_dict()
     for key, inflation in inflations.items():

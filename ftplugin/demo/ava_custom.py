@@ -11,8 +11,7 @@ instead.
 import os.path as osp
 from typing import List, Optional, Tuple
 
-from .common import (PYTHON, best_checkpoint, data_root_options, run,
-                     test_and_export)
+from .common import PYTHON, best_checkpoint, run, test_and_export
 
 CFG = 'configs/ava_custom/slowonly_r18_ava_custom_thermal_cpu.py'
 
@@ -25,7 +24,7 @@ def run_family(work_root: str, data_root: Optional[str],
         osp.join(data_root, 'thermal_action_dataset')))
     root = osp.join('data', 'demo', 'ava_custom',
                     'thermal' if real else 'generated')
-    options = data_root_options(root)
+    options = []
     if real:
         run('ava_custom 1/4: convert the thermal recordings to the AVA '
             'layout', [PYTHON, 'tools/data/ava_custom/thermal_to_ava.py',
@@ -41,15 +40,17 @@ def run_family(work_root: str, data_root: Optional[str],
         options.append('train_cfg.max_epochs=1')
     run('ava_custom 2/4: train the CPU detector (SlowOnly + RoIAlign + '
         'RoI head)', [PYTHON, 'tools/train.py', CFG, '--work-dir', work,
-                      '--seed', '0', '--cfg-options'] + options)
+                      '--seed', '0', '--data-root', root] +
+        (['--cfg-options', *options] if options else []))
     best = best_checkpoint(work)
     # the config as trained (mmengine writes it to the work dir): the
     # export then has the generated label set's class count too
     trained_cfg = osp.join(work, osp.basename(CFG))
     dump, onnx_file, metrics = test_and_export(
-        trained_cfg, best, work, options,
+        trained_cfg, best, work, root,
         'ava_custom 3/4: test the best checkpoint (dump + predictions CSV)',
-        'ava_custom 4/4: export to ONNX, compare onnxruntime with torch')
+        'ava_custom 4/4: export to ONNX, compare onnxruntime with torch',
+        options)
     return [
         ('val mAP/overall', f'{metrics["mAP/overall"]:.4f} (constant-score '
          f'baseline {metrics["mAP/constant_baseline"]:.4f})'),
