@@ -1,11 +1,10 @@
-import logging
 from abc import abstractmethod
 from typing import Callable, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 from mmengine.dataset import BaseDataset
-from mmengine.logging import print_log
 
+from .data_checks import per_item, warn_or_record
 from .file_split import check_split_args, split_files
 from .pose_annotations import skeleton_annotation
 from .pose_utils import (clip_starts, normalize_pose_sequence,
@@ -211,10 +210,14 @@ class BasePoseDataset(BaseDataset):
         data_list, empty = [], []
         self._sequences = []
         for path, label in files:
-            if self.output == 'skeleton':
-                keypoint, score = self.read_skeleton(path)
-            else:
-                keypoint, score = self.read_file(path)
+            keypoint = None
+            with per_item(path):
+                if self.output == 'skeleton':
+                    keypoint, score = self.read_skeleton(path)
+                else:
+                    keypoint, score = self.read_file(path)
+            if keypoint is None:
+                continue  # a validation pass recorded why
             if len(keypoint) == 0:
                 empty.append(path)
                 continue
@@ -236,8 +239,8 @@ class BasePoseDataset(BaseDataset):
                        f'pose (header only): ' + ', '.join(empty))
             if self.on_empty == 'error':
                 raise ValueError(message)
-            print_log(message + ' -- skipped (on_empty="error" makes this '
-                      'an error).', logger="current", level=logging.WARNING)
+            warn_or_record(message + ' -- skipped (on_empty="error" makes '
+                           'this an error).')
         if not data_list:
             raise ValueError(f'No samples for split {self.split!r} under '
                              f'{self.data_root}')
