@@ -10,7 +10,8 @@ and ``kfold.png`` and prints the mean ± std over folds and seeds and the
 pooled accuracy. Default work dir: ``work_dirs/kfold_<config name>``.
 ``--test-variant clips5_max sampling=clips num_clips=5 average_clips=max``
 also tests each fold's checkpoint with those test-dataset options (and head
-aggregation), without training again.
+aggregation; a variant without ``average_clips`` keeps the config's), without
+training again.
 """
 import argparse
 import os.path as osp
