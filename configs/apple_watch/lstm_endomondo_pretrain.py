@@ -20,5 +20,6 @@ default_hooks = dict(
     checkpoint=dict(save_best='hr/mse', rule='less'),
     # min_delta in BPM^2; mmengine's default of 0.1 would stop runs that
     # still gain a few hundredths of a BPM^2 per epoch
-    early_stopping=dict(type='EarlyStoppingHook', monitor='hr/mse',
-                        rule='less', min_delta=0.01, patience=10))
+    early_stopping=dict(type='ResumableEarlyStoppingHook',
+                        monitor='hr/mse', rule='less', min_delta=0.01,
+                        patience=10))
