@@ -12,8 +12,8 @@ import os
 import os.path as osp
 from typing import List, Optional, Tuple
 
-from .common import (PYTHON, REPO, best_checkpoint, run,
-                    test_and_export)
+from .common import (PYTHON, REPO, best_checkpoint, result_rows, run,
+                     test_and_export)
 
 SPLIT_FILES = ('train.pt', 'val.pt', 'test.pt', 'scaler_params.json')
 
@@ -87,12 +87,8 @@ def _run(work_root: str, data_root: Optional[str],
         ft_cfg, best, ft_dir, watch,
         'apple_watch 4/5: test the best checkpoint on the newest workouts',
         'apple_watch 5/5: export to ONNX, compare onnxruntime with torch')
-    return [
+    return result_rows(
         ('test MAE', f'{metrics["hr/mae"]:.2f} BPM (RMSE '
-         f'{metrics["hr/rmse"]:.2f} BPM)'),
-        ('pretraining run', pre_dir), ('fine-tuning run', ft_dir),
-        ('best checkpoint', best),
-        ('training curves', osp.join(ft_dir, 'training_curves.png')),
-        ('test metrics', osp.join(ft_dir, 'test_metrics.json')),
-        ('test predictions', dump), ('ONNX model', onnx_file)
-    ]
+         f'{metrics["hr/rmse"]:.2f} BPM)'), pre_dir, ft_dir, best, dump,
+        onnx_file, [('training curves', 'training_curves.png'),
+                    ('test metrics', 'test_metrics.json')])
