@@ -20,6 +20,11 @@ custom_hooks = [dict(type='TrainingHistoryHook')]
 
 env_cfg = dict(
     cudnn_benchmark=False,
+    # torch intra-op threads (ftplugin): 'auto' = $OMP_NUM_THREADS when set,
+    # else the cores left by the training dataloader's workers, shared by
+    # the processes of the machine; an int fixes it; None keeps torch's
+    # default (one per physical core)
+    torch_num_threads='auto',
     mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
     # ftplugin.compat switches to gloo on machines without CUDA
     dist_cfg=dict(backend='nccl'))
