@@ -87,6 +87,12 @@ def build_cfg(name: str, validate: bool, epochs: int):
     if spec.get('val_samples'):
         cfg.val_dataloader.dataset.indices = spec['val_samples']
     cfg.train_cfg.max_epochs = epochs
+    # schedulers of later stages (e.g. the LSTM's stage 2) never start
+    schedulers = cfg.get('param_scheduler') or []
+    if isinstance(schedulers, dict):
+        schedulers = [schedulers]
+    cfg.param_scheduler = [s for s in schedulers
+                           if s.get('begin', 0) < epochs]
     cfg.train_cfg.val_interval = 1
     if not validate:
         cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
