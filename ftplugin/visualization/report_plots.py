@@ -18,12 +18,14 @@ def _is_number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _scale(values: np.ndarray) -> str:
-    """'fraction' (all in [0, 1]), 'percent' (0-100) or 'value'."""
+def _scale(key: str, values: np.ndarray) -> str:
+    """'fraction' (all in [0, 1]), 'percent' (the original projects' flat
+    accuracy names, 0-100) or 'value' (anything else, e.g. BPM)."""
     finite = values[np.isfinite(values)]
     if finite.size and finite.min() >= 0 and finite.max() <= 1:
         return 'fraction'
-    if finite.size and finite.min() >= 0 and finite.max() <= 100:
+    if '/' not in key and 'acc' in key and finite.size and \
+            finite.min() >= 0 and finite.max() <= 100:
         return 'percent'
     return 'value'
 
@@ -66,7 +68,7 @@ def metric_panels(history: List[Dict]) -> Dict[str, List[tuple]]:
     panels: Dict[str, List[tuple]] = {}
     overall = ('top', 'mean', 'overall')
     for split, key, values in kept:
-        scale = _scale(values)
+        scale = _scale(key, values)
         if 'loss' in key:
             title = 'loss'
         else:
