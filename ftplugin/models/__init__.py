@@ -2,4 +2,6 @@ from .backbones import *  # noqa: F401,F403
 from .data_preprocessors import *  # noqa: F401,F403
 from .heads import *  # noqa: F401,F403
 from .losses import *  # noqa: F401,F403
+from .pretrainers import *  # noqa: F401,F403
 from .recognizers import *  # noqa: F401,F403
+from .regressors import *  # noqa: F401,F403

@@ -109,8 +109,9 @@ def test_classifier_modes_and_onnx_outputs():
     samples = [ActionDataSample().set_gt_label(i) for i in (0, 1)]
     normed = model.data_preprocessor(dict(inputs=list(x),
                                           data_samples=samples))
-    logits = model(normed['inputs'])
+    logits = model(normed['inputs'], stage='head')
     assert logits.shape == (2, 2)
+    assert model(normed['inputs']).shape == (2, model.backbone.embed_dims)
     probs = model.onnx_outputs(x)[0]  # raw windows in
     assert torch.allclose(probs, logits.softmax(-1), atol=1e-6)
     preds = model(normed['inputs'], normed['data_samples'], mode='predict')

@@ -63,8 +63,12 @@ def test_predict_and_tensor_modes():
     model = build().eval()
     x = torch.randn(5, 2, 64, 18)
     with torch.no_grad():
-        logits = model(x, mode='tensor')
+        # mmaction2's convention: 'tensor' stops at the backbone unless a
+        # stage is named
+        latent = model(x, mode='tensor')
+        logits = model(x, mode='tensor', stage='head')
         preds = model(x, samples([0, 1, 0, 1, 1]), mode='predict')
+    assert latent.shape == (5, 128)
     assert logits.shape == (5, 2)
     assert len(preds) == 5
     expected = logits.softmax(-1)
@@ -166,3 +170,19 @@ def test_family_configs_train_the_documented_parts(repo_root, config,
     x = torch.randn(16, 2, 64, 18)
     losses = model(x, samples([0, 1] * 8), mode='loss')
     assert ('loss_recon' in losses) == (cfg.model.loss_recon is not None)
+
+
+def test_multi_clip_predict_averages_clip_probabilities():
+    # (N, clips, C, T, J) at test time: one prediction per sample, the mean
+    # of its clips' probabilities (average_clips='prob')
+    model = build(cls_head=dict(type='MLPHead', num_classes=2,
+                                in_channels=128,
+                                average_clips='prob')).eval()
+    x = torch.randn(3, 4, 2, 64, 18)
+    with torch.no_grad():
+        preds = model(x, samples([0, 1, 0]), mode='predict')
+        per_clip = model(x.flatten(0, 1), mode='tensor',
+                         stage='head').softmax(-1).view(3, 4, 2)
+    assert len(preds) == 3
+    for i, pred in enumerate(preds):
+        torch.testing.assert_close(pred.pred_score, per_clip[i].mean(0))

@@ -12,7 +12,7 @@ from ..utils import freeze_modules, keep_frozen_in_eval
 # Key layouts of the Fall-detection-study seed, for the checkpoint adapter:
 # its bare autoencoder (``encoder.*``, ...) and its FallClassifier wrapper
 # (``autoencoder.*``), both onto a task model holding this as ``backbone``.
-SEED_AUTOENCODER_KEY_MAP = [
+ORIGINAL_AUTOENCODER_KEY_MAP = [
     (r'^(encoder|latent_head|decoder_head|decoder)\.', r'backbone.\1.'),
     (r'^autoencoder\.', 'backbone.'),
 ]

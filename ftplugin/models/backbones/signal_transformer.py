@@ -10,7 +10,7 @@ from torch import nn
 # for the checkpoint adapter: its SSL checkpoints hold the bare encoder in
 # ``encoder_state_dict`` (keys without a prefix), its fine-tuned models keep
 # the encoder under ``encoder.``; both go under ``backbone.`` here.
-SEED_ENCODER_KEY_MAP = [
+ORIGINAL_ENCODER_KEY_MAP = [
     (r'^encoder\.', 'backbone.'),
     (r'^', 'backbone.'),
 ]

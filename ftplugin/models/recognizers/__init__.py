@@ -1,8 +1,4 @@
-from .heart_rate_regressor import HeartRateRegressor
-from .masked_signal_pretrainer import MaskedSignalPretrainer
 from .pose_ae_classifier import PoseAEClassifier
-from .pose_ae_pretrainer import PoseAEPretrainer
 from .signal_classifier import SignalClassifier
 
-__all__ = ['HeartRateRegressor', 'PoseAEClassifier', 'PoseAEPretrainer',
-           'MaskedSignalPretrainer', 'SignalClassifier']
+__all__ = ['PoseAEClassifier', 'SignalClassifier']

@@ -1,14 +1,15 @@
-from typing import Dict, List, Optional, Union
+import copy
+from typing import List, Optional, Tuple
 
 import torch
+from mmaction.models.recognizers import BaseRecognizer
 from mmaction.registry import MODELS
-from mmaction.utils import SampleList
 
-from .base_signal_model import BaseSignalModel
+from ..signal_model_mixin import SignalModelMixin
 
 
 @MODELS.register_module()
-class SignalClassifier(BaseSignalModel):
+class SignalClassifier(SignalModelMixin, BaseRecognizer):
     """Classifier of multi-channel signal windows: backbone feature -> head.
 
     Inputs are normalised by the model's :class:`SignalDataPreprocessor`,
@@ -29,27 +30,28 @@ class SignalClassifier(BaseSignalModel):
                  cls_head: dict,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
-        super().__init__(backbone, data_preprocessor, init_cfg)
-        self.cls_head = MODELS.build(cls_head)
+        super().__init__(
+            backbone=backbone, cls_head=cls_head,
+            data_preprocessor=self.signal_preprocessor(
+                backbone, data_preprocessor))
+        # mmaction2's BaseRecognizer takes no init_cfg
+        self.init_cfg = copy.deepcopy(init_cfg)
+        self.check_signal_channels()
 
-    def forward(self,
-                inputs: torch.Tensor,
-                data_samples: Optional[SampleList] = None,
-                mode: str = 'tensor') -> Union[Dict, SampleList, torch.Tensor]:
-        """``'tensor'``: class logits; ``'loss'``: losses (and the batch's
-        ``top1_acc``); ``'predict'``: data samples with ``pred_score``
-        (probabilities) and ``pred_label``."""
+    def extract_feat(self,
+                     inputs: torch.Tensor,
+                     stage: str = 'backbone',
+                     **kwargs) -> Tuple[torch.Tensor, dict]:
+        """Backbone features (``stage='backbone'``) or class logits
+        (``stage='head'``), and no keyword arguments for the head."""
         feats = self.backbone(inputs)
-        if mode == 'tensor':
-            return self.cls_head(feats)
-        if mode == 'loss':
-            return self.cls_head.loss(feats, data_samples)
-        if mode == 'predict':
-            return self.cls_head.predict(feats, data_samples)
-        raise RuntimeError(f'Invalid mode "{mode}".')
+        if stage == 'head':
+            return self.cls_head(feats), dict()
+        return feats, dict()
 
     def onnx_outputs(self, inputs: torch.Tensor) -> List[torch.Tensor]:
         """Raw ``(N, C, T)`` windows -> class probabilities, normalised with
         the stored training statistics (``pred_score`` of tools/test.py)."""
         x = self.data_preprocessor.normalize(inputs)
-        return [self(x).softmax(dim=-1)]
+        logits, _ = self.extract_feat(x, stage='head')
+        return [logits.softmax(dim=-1)]

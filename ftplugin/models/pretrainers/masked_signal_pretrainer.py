@@ -1,15 +1,16 @@
-from typing import Dict, Optional, Union
+from typing import Dict, Optional
 
 import torch
 from mmaction.registry import MODELS
 from mmaction.utils import SampleList
 from torch import nn
 
-from .base_signal_model import BaseSignalModel
+from ..base_task_model import BaseTaskModel
+from ..signal_model_mixin import SignalModelMixin
 
 
 @MODELS.register_module()
-class MaskedSignalPretrainer(BaseSignalModel):
+class MaskedSignalPretrainer(SignalModelMixin, BaseTaskModel):
     """Masked-signal modelling: reconstruct hidden patches of a window.
 
     A fixed share (``mask_ratio``, 0.4 in the seed) of each window's patch
@@ -44,7 +45,12 @@ class MaskedSignalPretrainer(BaseSignalModel):
                      type='MultiResolutionSTFTLoss', loss_weight=0.3),
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
-        super().__init__(backbone, data_preprocessor, init_cfg)
+        super().__init__(
+            data_preprocessor=self.signal_preprocessor(
+                backbone, data_preprocessor),
+            init_cfg=init_cfg)
+        self.backbone = MODELS.build(backbone)
+        self.check_signal_channels()
         patches = self.backbone.num_patches
         self.num_masked = int(round(mask_ratio * patches))
         if not 0 < self.num_masked < patches:
@@ -87,36 +93,42 @@ class MaskedSignalPretrainer(BaseSignalModel):
         return mask.repeat_interleave(self.backbone.patch_size, dim=1)[:,
                                                                        None]
 
-    def forward(self,
-                inputs: torch.Tensor,
-                data_samples: Optional[SampleList] = None,
-                mode: str = 'tensor') -> Union[Dict, SampleList, torch.Tensor]:
-        """``'tensor'``: reconstruction (of ``backbone.scale(inputs)``);
-        ``'loss'``: ``loss_recon`` (and ``loss_stft``); ``'predict'``: data
-        samples with ``recon_error``, the MSE on the masked patches (the
-        same masks every evaluation)."""
+    @staticmethod
+    def _mask_generator(training: bool) -> Optional[torch.Generator]:
         # evaluation masks come from a fixed seed, so that validation scores
         # of different epochs compare
-        generator = None if mode == 'loss' else torch.Generator(
-        ).manual_seed(0)
-        mask = self.sample_mask(inputs.shape[0], generator)
+        return None if training else torch.Generator().manual_seed(0)
+
+    def _forward(self, inputs: torch.Tensor, **kwargs) -> torch.Tensor:
+        """Reconstruction (of ``backbone.scale(inputs)``) under the fixed
+        evaluation masks."""
+        mask = self.sample_mask(inputs.shape[0], self._mask_generator(False))
+        return self.reconstruct(inputs, mask)
+
+    def loss(self, inputs: torch.Tensor, data_samples: SampleList,
+             **kwargs) -> Dict[str, torch.Tensor]:
+        """``loss_recon`` (and ``loss_stft``) under fresh random masks."""
+        mask = self.sample_mask(inputs.shape[0], self._mask_generator(True))
         recon = self.reconstruct(inputs, mask)
-        if mode == 'tensor':
-            return recon
         # with the backbone's window_norm, the model sees (and rebuilds)
         # each window standardised
         inputs = self.backbone.scale(inputs)
-        weights = self.sample_weights(mask)
-        if mode == 'loss':
-            losses = dict(loss_recon=self.loss_recon(recon, inputs, weights))
-            if self.loss_stft is not None:
-                losses['loss_stft'] = self.loss_stft(recon, inputs)
-            return losses
-        if mode == 'predict':
-            weights = weights.expand_as(recon).float()
-            errors = (((recon.float() - inputs.float())**2 * weights).sum(
-                (1, 2)) / weights.sum((1, 2)))
-            for sample, error in zip(data_samples, errors):
-                sample.set_field(error.detach(), 'recon_error')
-            return data_samples
-        raise RuntimeError(f'Invalid mode "{mode}".')
+        losses = dict(loss_recon=self.loss_recon(recon, inputs,
+                                                 self.sample_weights(mask)))
+        if self.loss_stft is not None:
+            losses['loss_stft'] = self.loss_stft(recon, inputs)
+        return losses
+
+    def predict(self, inputs: torch.Tensor, data_samples: SampleList,
+                **kwargs) -> SampleList:
+        """Data samples with ``recon_error``, the MSE on the masked patches
+        (the same masks every evaluation)."""
+        mask = self.sample_mask(inputs.shape[0], self._mask_generator(False))
+        recon = self.reconstruct(inputs, mask)
+        inputs = self.backbone.scale(inputs)
+        weights = self.sample_weights(mask).expand_as(recon).float()
+        errors = (((recon.float() - inputs.float())**2 * weights).sum(
+            (1, 2)) / weights.sum((1, 2)))
+        for sample, error in zip(data_samples, errors):
+            sample.set_field(error.detach(), 'recon_error')
+        return data_samples

@@ -1,15 +1,15 @@
-from typing import Dict, List, Optional, Union
+from typing import Dict, List, Optional
 
 import torch
 from mmaction.registry import MODELS
 from mmaction.utils import SampleList
-from mmengine.model import BaseModel
 
-from ..backbones.pose_autoencoder import SEED_AUTOENCODER_KEY_MAP
+from ..backbones.pose_autoencoder import ORIGINAL_AUTOENCODER_KEY_MAP
+from ..base_task_model import BaseTaskModel
 
 
 @MODELS.register_module()
-class PoseAEPretrainer(BaseModel):
+class PoseAEPretrainer(BaseTaskModel):
     """Self-supervised pretraining of a pose autoencoder: reconstruction only.
 
     Its checkpoints load into :class:`PoseAEClassifier` unchanged (both keep
@@ -24,7 +24,7 @@ class PoseAEPretrainer(BaseModel):
         init_cfg (dict, optional): Initialisation config. Defaults to None.
     """
 
-    pretrained_key_map = SEED_AUTOENCODER_KEY_MAP
+    pretrained_key_map = ORIGINAL_AUTOENCODER_KEY_MAP
 
     def __init__(self,
                  backbone: dict,
@@ -37,23 +37,22 @@ class PoseAEPretrainer(BaseModel):
         self.backbone = MODELS.build(backbone)
         self.loss_recon = MODELS.build(loss_recon)
 
-    def forward(self,
-                inputs: torch.Tensor,
-                data_samples: Optional[SampleList] = None,
-                mode: str = 'tensor') -> Union[Dict, SampleList, torch.Tensor]:
-        """``'tensor'``: reconstruction; ``'loss'``: ``loss_recon``;
-        ``'predict'``: data samples with ``recon_error`` (per-sample MSE)."""
-        _, recon = self.backbone(inputs)
-        if mode == 'tensor':
-            return recon
-        if mode == 'loss':
-            return dict(loss_recon=self.loss_recon(recon, inputs))
-        if mode == 'predict':
-            errors = ((recon - inputs) ** 2).flatten(1).mean(1)
-            for sample, error in zip(data_samples, errors):
-                sample.set_field(error.detach(), 'recon_error')
-            return data_samples
-        raise RuntimeError(f'Invalid mode "{mode}".')
+    def _forward(self, inputs: torch.Tensor, **kwargs) -> torch.Tensor:
+        """The reconstruction of ``inputs``."""
+        return self.backbone(inputs)[1]
+
+    def loss(self, inputs: torch.Tensor, data_samples: SampleList,
+             **kwargs) -> Dict[str, torch.Tensor]:
+        """``loss_recon``."""
+        return dict(loss_recon=self.loss_recon(self._forward(inputs), inputs))
+
+    def predict(self, inputs: torch.Tensor, data_samples: SampleList,
+                **kwargs) -> SampleList:
+        """Data samples with ``recon_error``, the per-sample MSE."""
+        errors = ((self._forward(inputs) - inputs)**2).flatten(1).mean(1)
+        for sample, error in zip(data_samples, errors):
+            sample.set_field(error.detach(), 'recon_error')
+        return data_samples
 
     def onnx_outputs(self, inputs: torch.Tensor) -> List[torch.Tensor]:
         """The latent vector (the pretrained feature) and reconstruction."""

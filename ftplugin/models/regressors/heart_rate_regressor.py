@@ -2,23 +2,24 @@ from typing import Dict, List, Optional, Sequence, Union
 
 import torch
 from mmaction.registry import MODELS
-from mmengine.model import BaseModel
 from mmengine.structures import BaseDataElement
+
+from ..base_task_model import BaseTaskModel
 
 # Features a dataset may feed, see AppleWatchDataset; the heart-rate ones are
 # given in BPM and scaled inside the model by ``hr_norm``.
 HR_FEATURES = ('heart_rate_prev', 'heart_rate')
 
-# The seed project's HeartRateLSTM keeps ``lstm.*`` and ``fc.*`` at the top
+# SUB_3H_42KM_DL's HeartRateLSTM keeps ``lstm.*`` and ``fc.*`` at the top
 # level; here they live in the backbone and the head.
-SEED_HEART_RATE_LSTM_KEY_MAP = [
+ORIGINAL_HEART_RATE_LSTM_KEY_MAP = [
     (r'^lstm\.', 'backbone.lstm.'),
     (r'^fc\.', 'head.fc.'),
 ]
 
 
 @MODELS.register_module()
-class HeartRateRegressor(BaseModel):
+class HeartRateRegressor(BaseTaskModel):
     """Sequence-to-sequence heart-rate regression: backbone + per-step head.
 
     Inputs are (N, T, C) workout features named by ``input_features`` (the
@@ -49,7 +50,7 @@ class HeartRateRegressor(BaseModel):
         init_cfg (dict, optional): Initialisation config. Defaults to None.
     """
 
-    pretrained_key_map = SEED_HEART_RATE_LSTM_KEY_MAP
+    pretrained_key_map = ORIGINAL_HEART_RATE_LSTM_KEY_MAP
 
     def __init__(self,
                  backbone: dict,
@@ -114,25 +115,34 @@ class HeartRateRegressor(BaseModel):
                     f'model.input_features (and the dataset\'s hr_input) so '
                     f'that they agree')
 
-    def forward(self,
-                inputs: Union[torch.Tensor, List[torch.Tensor]],
-                data_samples: Optional[List[BaseDataElement]] = None,
-                mode: str = 'tensor'
-                ) -> Union[Dict, List[BaseDataElement], torch.Tensor]:
-        """``'tensor'``: (N, T, 1) BPM; ``'loss'``: ``loss_hr`` (BPM squared
-        over valid steps); ``'predict'``: samples with ``pred_hr``."""
+    @staticmethod
+    def _batch(inputs: Union[torch.Tensor, List[torch.Tensor]]
+               ) -> torch.Tensor:
+        # mmengine's BaseDataPreprocessor leaves a list of (T, C) tensors
         if isinstance(inputs, (list, tuple)):
-            inputs = torch.stack(inputs)
-        if mode == 'tensor':
-            return self.predict_hr(inputs)
-        if mode not in ('loss', 'predict'):
-            raise RuntimeError(f'Invalid mode "{mode}".')
+            return torch.stack(inputs)
+        return inputs
+
+    def _forward(self, inputs: Union[torch.Tensor, List[torch.Tensor]],
+                 **kwargs) -> torch.Tensor:
+        """(N, T, 1) heart rate in BPM."""
+        return self.predict_hr(self._batch(inputs))
+
+    def loss(self, inputs: Union[torch.Tensor, List[torch.Tensor]],
+             data_samples: List[BaseDataElement],
+             **kwargs) -> Dict[str, torch.Tensor]:
+        """``loss_hr``: BPM squared over the valid steps."""
         self.check_features(data_samples)
-        pred = self.predict_hr(inputs)
-        if mode == 'loss':
-            target = torch.stack([s.gt_hr for s in data_samples])
-            mask = torch.stack([s.mask for s in data_samples])
-            return self.head.loss(pred, target, mask)
-        for sample, hr in zip(data_samples, pred.detach()):
+        pred = self._forward(inputs)
+        target = torch.stack([s.gt_hr for s in data_samples])
+        mask = torch.stack([s.mask for s in data_samples])
+        return self.head.loss(pred, target, mask)
+
+    def predict(self, inputs: Union[torch.Tensor, List[torch.Tensor]],
+                data_samples: List[BaseDataElement],
+                **kwargs) -> List[BaseDataElement]:
+        """Data samples with ``pred_hr`` (T, 1) in BPM."""
+        self.check_features(data_samples)
+        for sample, hr in zip(data_samples, self._forward(inputs).detach()):
             sample.pred_hr = hr
         return data_samples

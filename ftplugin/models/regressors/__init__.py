@@ -1,0 +1,3 @@
+from .heart_rate_regressor import HeartRateRegressor
+
+__all__ = ['HeartRateRegressor']
