@@ -12,6 +12,11 @@ from mmengine.logging import print_log
 from .thermal_coco import load_class_mapping, load_thermal_coco
 
 
+def _three_channels(gray: np.ndarray) -> np.ndarray:
+    """(..., H, W) -> (..., H, W, 3) (np.stack: 3x faster than repeat)."""
+    return np.stack([gray, gray, gray], axis=-1)
+
+
 @DATASETS.register_module()
 class ThermalHDF5Dataset(BaseActionDataset):
     """Thermal action clips from per-sensor HDF5 recordings (seed 003).
@@ -56,11 +61,17 @@ class ThermalHDF5Dataset(BaseActionDataset):
             many samples it holds; True drops those samples with one
             warning. Defaults to False.
         in_memory (bool): Read every recording once, when the dataset is
-            built, and keep it in memory as uint8 (after the temperature
-            scaling: a quarter of the float32 size; the real recordings
-            take a few MB); dataloader workers forked afterwards share it.
-            The clips are identical to the ones read from the files.
-            Defaults to False.
+            built, and keep it in memory as the 3-channel uint8 frames the
+            clips are cut from (3 bytes per pixel: 78 MB for the real
+            recordings); dataloader workers forked afterwards share it.
+            A clip is then one copy of a slice. The clips are identical to
+            the ones read from the files. Defaults to False.
+        chunk_cache_mb (float): HDF5 chunk cache of each open file, in
+            MB. Windows overlap and straddle the files' compressed chunks
+            (64 frames, 0.6 MB decompressed in the real files): with
+            h5py's default 1 MB cache every window decompressed two chunks
+            again; 8 MB holds a whole 800-frame recording, so each chunk is
+            decompressed once per process. Defaults to 8.
         test_mode (bool): Passed to :class:`BaseActionDataset`.
         **kwargs: ``data_root``, ``metainfo``, ``indices``, ... of
             :class:`mmengine.dataset.BaseDataset`.
@@ -75,6 +86,7 @@ class ThermalHDF5Dataset(BaseActionDataset):
                  temp_range: Sequence[float] = (5.0, 45.0),
                  skip_missing: bool = False,
                  in_memory: bool = False,
+                 chunk_cache_mb: float = 8.0,
                  test_mode: bool = False,
                  **kwargs) -> None:
         low, high = (float(t) for t in temp_range)
@@ -87,10 +99,12 @@ class ThermalHDF5Dataset(BaseActionDataset):
         self.clip_len = int(clip_len)
         self.skip_missing = skip_missing
         self.in_memory = in_memory
+        self.chunk_cache_mb = chunk_cache_mb
         self._memory: Dict[str, np.ndarray] = {}
         self.class_mapping = class_mapping
         self.missing: Dict[str, int] = {}
         self._handles: Dict[str, object] = {}
+        self._datasets: Dict[str, object] = {}
         self._handles_pid: Optional[int] = None
         super().__init__(
             ann_file,
@@ -169,8 +183,8 @@ class ThermalHDF5Dataset(BaseActionDataset):
             import h5py
             for path in lengths:
                 with h5py.File(path, 'r') as f:
-                    self._memory[path] = self._to_uint8(
-                        np.asarray(f['frames'], dtype=np.float32))
+                    self._memory[path] = _three_channels(self._to_uint8(
+                        np.asarray(f['frames'], dtype=np.float32)))
         return data_list
 
     @staticmethod
@@ -209,17 +223,24 @@ class ThermalHDF5Dataset(BaseActionDataset):
                         dtype=np.int64)
 
     # ------------------------------------------------------------ frames
-    def _file(self, path: str):
+    def _frames(self, path: str):
+        """The open ``frames`` dataset of a recording (this process's).
+
+        The dataset object is kept, not only the file: h5py's chunk cache
+        belongs to the open dataset and goes with it.
+        """
         import h5py
         pid = os.getpid()
         if self._handles_pid != pid:
             # handles inherited through a fork belong to the parent process
-            self._handles = {}
+            self._handles, self._datasets = {}, {}
             self._handles_pid = pid
-        handle = self._handles.get(path)
-        if handle is None:
-            handle = self._handles[path] = h5py.File(path, 'r')
-        return handle
+        frames = self._datasets.get(path)
+        if frames is None:
+            handle = self._handles[path] = h5py.File(
+                path, 'r', rdcc_nbytes=int(self.chunk_cache_mb * 2**20))
+            frames = self._datasets[path] = handle['frames']
+        return frames
 
     def load_clip(self, info: dict) -> np.ndarray:
         """The uint8 (clip_len, H, W, 3) clip of a sample.
@@ -234,16 +255,16 @@ class ThermalHDF5Dataset(BaseActionDataset):
         lo, hi = max(start, 0), min(end, num_frames)
         recording = self._memory.get(info['filename'])
         if recording is not None:
-            gray = recording[lo:hi]
+            # a copy: the pipeline may change its frames in place
+            clip = recording[lo:hi].copy()
         else:
-            gray = self._to_uint8(np.asarray(
-                self._file(info['filename'])['frames'][lo:hi],
-                dtype=np.float32))
+            clip = _three_channels(self._to_uint8(np.asarray(
+                self._frames(info['filename'])[lo:hi], dtype=np.float32)))
         if (lo, hi) != (start, end):
             # the window runs past the recording: repeat its edge frames
-            gray = np.pad(gray, ((lo - start, end - hi), (0, 0), (0, 0)),
-                          mode='edge')
-        return np.repeat(gray[..., None], 3, axis=-1)
+            clip = np.pad(clip, ((lo - start, end - hi), (0, 0), (0, 0),
+                                 (0, 0)), mode='edge')
+        return clip
 
     def _to_uint8(self, frames: np.ndarray) -> np.ndarray:
         """Temperatures -> 0-255 over ``temp_range`` (per pixel)."""
@@ -268,11 +289,12 @@ class ThermalHDF5Dataset(BaseActionDataset):
         if self._handles_pid == os.getpid():
             for handle in self._handles.values():
                 handle.close()
-        self._handles = {}
+        self._handles, self._datasets = {}, {}
 
     def __getstate__(self) -> dict:
         # spawned workers and deep copies open their own handles
         state = self.__dict__.copy()
         state['_handles'] = {}
+        state['_datasets'] = {}
         state['_handles_pid'] = None
         return state
