@@ -57,6 +57,10 @@ def main() -> None:
         cfg = Config.fromfile(osp.join(REPO, config))
         model = MODELS.build(cfg.model)
         model.init_weights()
+        pre = getattr(model, 'data_preprocessor', None)
+        if hasattr(pre, 'set_statistics'):  # as a trained model has them
+            n = pre.mean.numel()
+            pre.set_statistics([0.0] * n, [1.0] * n)
         wrapper = ExportWrapper(model.eval()).eval()
         path = osp.join(OUT_DIR, 'onnx', name.replace(' ', '_') + '.onnx')
         export_onnx(wrapper, cfg.onnx_cfg, path)
