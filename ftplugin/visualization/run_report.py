@@ -238,3 +238,19 @@ def write_report(work_dir: str, dump: Optional[str] = None,
     with open(report, 'w') as f:
         f.write('\n'.join(lines))
     return report
+
+
+def write_reports(root: str) -> List[str]:
+    """:func:`write_report` for every training run under ``root``.
+
+    A training run is a folder holding ``training_history.json``.
+
+    Args:
+        root (str): A folder of work dirs (e.g. a demo's family folder).
+
+    Returns:
+        list[str]: The ``report.md`` files written.
+    """
+    runs = sorted(osp.dirname(p) for p in glob.glob(
+        osp.join(root, '**', 'training_history.json'), recursive=True))
+    return [write_report(run) for run in runs]

@@ -6,8 +6,6 @@
   once per session by the generator.
 * ``write_split``: writes a ``.pt`` split (+ scaler_params.json) from numpy
   arrays, for hand-made good and bad files.
-* ``aw_env``: environment for tool subprocesses (one OpenMP thread: this
-  small LSTM is several times faster that way on a shared 2-core machine).
 """
 import importlib.util
 import json
@@ -38,11 +36,6 @@ def aw_gen():
 @pytest.fixture(scope='session')
 def aw_convert():
     return _load_tool('convert_workouts')
-
-
-@pytest.fixture(scope='session')
-def aw_env() -> dict:
-    return {'OMP_NUM_THREADS': '1'}
 
 
 @pytest.fixture(scope='session')
