@@ -43,7 +43,9 @@ EPOCHS = 30
 def original_normalise(poses: np.ndarray, length: int = 64) -> np.ndarray:
     """The original's per-file normalisation and pad/trim to 64 frames."""
     padded = np.zeros((len(poses), 18, 2), np.float32)
-    padded[:, :17] = poses
+    # the original padded its 17 COCO joints to 18 (ftplugin's reader,
+    # which fills the untimed files, gives 18 already)
+    padded[:, :poses.shape[1]] = poses
     centre = padded[:, 1:2]
     scale = np.median(np.linalg.norm(padded[:, 2] - padded[:, 5], axis=-1))
     padded = (padded - centre) / max(float(scale), 1e-6)
@@ -132,7 +134,7 @@ class OriginalLoop:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--original-epochs', type=int, default=4)
-    parser.add_argument('--original-files', type=int, default=60)
+    parser.add_argument('--original-files', type=int, default=20)
     parser.add_argument('--full', action='store_true')
     args = parser.parse_args()
     root = osp.join(SHARED_DATA, 'kaggle_fall')

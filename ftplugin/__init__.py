@@ -1,7 +1,10 @@
 """ftplugin: fine-tuning workflows as mmengine / mmaction2 configs."""
-# compat first: it patches the stack before anything below imports it
-from . import compat  # noqa: F401,I001
-from . import datasets, engine, evaluation, models  # noqa: F401
-from .version import __version__
+from . import compat
+
+# the patches first: registering below imports mmaction.models
+compat.apply()
+
+from . import datasets, engine, evaluation, models  # noqa: E402,F401,I001
+from .version import __version__  # noqa: E402
 
 __all__ = ['__version__']

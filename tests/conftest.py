@@ -1,7 +1,7 @@
 """Shared fixtures of the ftplugin test suite.
 
 * ``repo_root``: the checkout under test (subprocesses run there).
-* ``shared_data`` / ``seed_checkpoints``: the real files of ``../shared``
+* ``shared_data`` / ``original_checkpoints``: the real files of ``../shared``
   beside the checkout; tests that need them skip, naming the reason, only
   when that folder is absent.
 * ``generated_data``: small KTH-style and Kaggle-style corpora written once
@@ -89,7 +89,7 @@ def shared_data() -> Path:
 
 
 @pytest.fixture(scope='session')
-def seed_checkpoints(shared_data) -> Path:
+def original_checkpoints(shared_data) -> Path:
     folder = SHARED_ROOT / 'checkpoints' / 'fall_detection_study'
     if not folder.is_dir():
         pytest.skip('../shared/checkpoints/fall_detection_study absent: the '
@@ -205,16 +205,17 @@ def trained_runs(tmp_path_factory, generated_data, run_tool) -> TrainedRuns:
     kth = generated_data / 'kth_poses'
     kaggle = generated_data / 'kaggle_fall'
     pre_dir = root / 'pretrain'
+    # --data-root here, the three --cfg-options elsewhere: both routes run
     run_tool(['tools/train.py', PRETRAIN_CFG, '--work-dir', pre_dir,
-              '--seed', '0', '--cfg-options', 'train_cfg.max_epochs=1',
-              'param_scheduler.0.T_max=1'] + data_root_options(kth))
+              '--data-root', kth, '--seed', '0', '--cfg-options',
+              'train_cfg.max_epochs=1', 'param_scheduler.0.T_max=1'])
     best = sorted(pre_dir.glob('best_recon_mse_epoch_*.pth'))
     assert len(best) == 1, f'pretraining left {best} in {pre_dir}'
     ft_dir = root / 'finetune'
     proc = run_tool(['tools/train.py', FINETUNE_CFG, '--work-dir', ft_dir,
-                     '--seed', '0', '--cfg-options', f'load_from={best[0]}',
-                     'train_cfg.max_epochs=2'] + BATCH_OPTIONS +
-                    data_root_options(kaggle))
+                     '--data-root', kaggle, '--seed', '0', '--cfg-options',
+                     f'load_from={best[0]}', 'train_cfg.max_epochs=2'] +
+                    BATCH_OPTIONS)
     return TrainedRuns(generated_data, pre_dir, best[0], ft_dir, proc.stdout)
 
 

@@ -1,7 +1,8 @@
 """Test a checkpoint with an ftplugin (or any mmaction2) config.
 
-    python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--dump out.pkl]
-        [--cfg-options k=v ...] [--launcher none|pytorch|slurm|mpi]
+    python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--data-root DIR]
+        [--dump out.pkl] [--cfg-options k=v ...] [--launcher
+        none|pytorch|slurm|mpi]
 
 ``--dump`` writes the per-sample predictions (a list of dicts with
 ``pred_score``, ``pred_label``, ``gt_label``, ...) as a pickle; the metrics go
@@ -12,7 +13,8 @@ import argparse
 from mmengine.config import Config
 
 import ftplugin  # noqa: F401  (compat patches + registrations)
-from ftplugin.utils import add_runner_args, build_runner, set_work_dir
+from ftplugin.utils import (add_runner_args, build_runner, set_data_root,
+                            set_work_dir)
 
 
 def parse_args() -> argparse.Namespace:
@@ -29,6 +31,8 @@ def parse_args() -> argparse.Namespace:
 def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
     """Apply the command-line flags to the config."""
     set_work_dir(cfg, args)
+    if args.data_root is not None:
+        set_data_root(cfg, args.data_root)
     if args.dump is not None:
         if not args.dump.endswith(('.pkl', '.pickle')):
             raise ValueError('--dump must be a .pkl or .pickle file')

@@ -1,15 +1,17 @@
 """Train with an ftplugin (or any mmaction2) config; mmaction2's flags.
 
-    python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]] [--amp]
-        [--auto-scale-lr] [--seed N] [--deterministic]
-        [--cfg-options k=v ...] [--launcher none|pytorch|slurm|mpi]
+    python tools/train.py CONFIG [--work-dir DIR] [--data-root DIR]
+        [--resume [CKPT]] [--amp] [--auto-scale-lr] [--seed N]
+        [--deterministic] [--cfg-options k=v ...] [--launcher
+        none|pytorch|slurm|mpi]
 """
 import argparse
 
 from mmengine.config import Config
 
 import ftplugin  # noqa: F401  (compat patches + registrations)
-from ftplugin.utils import add_runner_args, build_runner, set_work_dir
+from ftplugin.utils import (add_runner_args, build_runner, set_data_root,
+                            set_work_dir)
 
 
 def parse_args() -> argparse.Namespace:
@@ -44,6 +46,8 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
     if args.no_validate:
         cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
     set_work_dir(cfg, args)
+    if args.data_root is not None:
+        set_data_root(cfg, args.data_root)
     if args.amp:
         wrapper = cfg.optim_wrapper.get('type', 'OptimWrapper')
         if wrapper not in ('OptimWrapper', 'AmpOptimWrapper'):

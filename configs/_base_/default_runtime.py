@@ -15,8 +15,14 @@ default_hooks = dict(
         type='CheckpointHook', interval=1, max_keep_ckpts=2,
         save_best='auto'),
     sampler_seed=dict(type='DistSamplerSeedHook'),
-    sync_buffers=dict(type='SyncBuffersHook'))
-custom_hooks = [dict(type='TrainingHistoryHook')]
+    sync_buffers=dict(type='SyncBuffersHook'),
+    # ftplugin's optional hooks are keyed here too, never listed in
+    # custom_hooks: mmengine merges this dict by key, so a config or
+    # --cfg-options changes one of them (default_hooks.unfreeze.stages.1.
+    # begin=10) or removes it (default_hooks.history=None) without repeating
+    # the others.
+    history=dict(type='TrainingHistoryHook'))
+custom_hooks = []
 
 env_cfg = dict(
     cudnn_benchmark=False,
@@ -26,7 +32,7 @@ env_cfg = dict(
     # default (one per physical core)
     torch_num_threads='auto',
     mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
-    # ftplugin.compat switches to gloo on machines without CUDA
+    # ftplugin.compat.cpu_distributed switches to gloo on machines without CUDA
     dist_cfg=dict(backend='nccl'))
 
 log_processor = dict(type='LogProcessor', window_size=20, by_epoch=True)

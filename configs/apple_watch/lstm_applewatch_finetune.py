@@ -6,10 +6,10 @@
 # so early stopping can end the run only once stage 2 has started.
 #   python tools/train.py configs/apple_watch/lstm_applewatch_finetune.py \
 #     --cfg-options load_from=PRETRAINED
-# PRETRAINED: work_dirs/lstm_endomondo_pretrain/best_hr_mse_epoch_N.pth or
-# the seed project's {'model_state_dict': ...} file.
-# Unlike the seed's two runs, stage 2 continues from the last stage-1 weights
-# (not the best) with the optimizer state kept.
+# PRETRAINED: work_dirs/lstm_endomondo_pretrain/best_hr_mse_epoch_N.pth or the
+# original project's {'model_state_dict': ...} file. Unlike the original
+# project's two runs, stage 2 continues from the last stage-1 weights (not the
+# best) with the optimizer state kept.
 _base_ = ['./lstm_applewatch_stage1.py']
 
 stage1_epochs = 10
@@ -24,15 +24,11 @@ param_scheduler = [
          factor=0.5, patience=3, threshold=0.01, threshold_rule='abs',
          min_value=1e-7, by_epoch=True, begin=stage1_epochs),
 ]
-custom_hooks = [
-    dict(type='StagedUnfreezeHook', stages=[
+default_hooks = dict(
+    unfreeze=dict(type='StagedUnfreezeHook', stages=[
         dict(begin=0, trainable=['backbone.lstm.*_l1', 'head']),
         dict(begin=stage1_epochs, trainable=['*'], lr_mult=0.2),
-    ]),
-    dict(type='TrainingHistoryHook'),
-    dict(type='EarlyStoppingHook', monitor='hr/mse', rule='less',
-         min_delta=0.01, patience=10)
-]
+    ]))
 # parameters change between trainable and frozen after DDP wraps the model
 model_wrapper_cfg = dict(
     type='MMDistributedDataParallel', find_unused_parameters=True)

@@ -1,12 +1,13 @@
-# Stage 1 of the seed's two-stage fine-tuning on Apple-Watch workouts: LSTM
-# layer 0 frozen, layer 1 and the output layer train; Adam 5e-4, weight decay
-# 1e-4, clipping 1.0, plateau lr, early stopping (patience 10), 50 epochs.
+# Stage 1 of the original project's two-stage fine-tuning on Apple-Watch
+# workouts: LSTM layer 0 frozen, layer 1 and the output layer train; Adam 5e-4,
+# weight decay 1e-4, clipping 1.0, plateau lr, early stopping (patience 10), 50
+# epochs.
 #   python tools/train.py configs/apple_watch/lstm_applewatch_stage1.py \
 #     --cfg-options load_from=PRETRAINED
-# PRETRAINED: work_dirs/lstm_endomondo_pretrain/best_hr_mse_epoch_N.pth or
-# the seed project's {'model_state_dict': ...} file.
-# Then lstm_applewatch_stage2.py from this run's best checkpoint; or run
-# both stages at once with lstm_applewatch_finetune.py.
+# PRETRAINED: work_dirs/lstm_endomondo_pretrain/best_hr_mse_epoch_N.pth or the
+# original project's {'model_state_dict': ...} file. Then
+# lstm_applewatch_stage2.py from this run's best checkpoint; or run both stages
+# at once with lstm_applewatch_finetune.py.
 _base_ = [
     '../_base_/models/heart_rate_lstm.py', '../_base_/datasets/apple_watch.py',
     '../_base_/schedules/adam_plateau_early_stop_50e.py',
@@ -17,13 +18,11 @@ model = dict(backbone=dict(frozen_layers=(0, )))
 
 default_hooks = dict(
     logger=dict(interval=10),
-    checkpoint=dict(save_best='hr/mse', rule='less'))
-custom_hooks = [
-    dict(type='TrainingHistoryHook'),
-    # min_delta in BPM^2 (mmengine's default 0.1 is too coarse here)
-    dict(type='EarlyStoppingHook', monitor='hr/mse', rule='less',
-         min_delta=0.01, patience=10)
-]
+    checkpoint=dict(save_best='hr/mse', rule='less'),
+    # min_delta in BPM^2; mmengine's default of 0.1 would stop runs that still
+    # gain a few hundredths of a BPM^2 per epoch
+    early_stopping=dict(type='EarlyStoppingHook', monitor='hr/mse',
+                        rule='less', min_delta=0.01, patience=10))
 
 # Fine-tuning needs pretrained weights: without load_from the run is
 # refused (FineTuneRunner), and the LSTM and the output layer must load

@@ -1,5 +1,5 @@
-# Stage 2 of the seed's fine-tuning: every layer trains, Adam 1e-4 (plateau
-# down to 1e-7), starting from stage 1's best checkpoint:
+# Stage 2 of the original project's fine-tuning: every layer trains, Adam 1e-4
+# (plateau down to 1e-7), starting from stage 1's best checkpoint:
 #   python tools/train.py configs/apple_watch/lstm_applewatch_stage2.py \
 #     --cfg-options load_from=STAGE1_BEST
 # STAGE1_BEST: work_dirs/lstm_applewatch_stage1/best_hr_mse_epoch_N.pth

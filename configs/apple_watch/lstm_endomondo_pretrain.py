@@ -1,9 +1,9 @@
-# Pretrain the heart-rate LSTM on Endomondo-style workouts (the seed's
-# batch-size search winner: batch 16, Adam 1e-3, 30 epochs), with the same
-# inputs as fine-tuning: speed, altitude, previous-step heart rate. (The seed
-# pretrained on speed, altitude and gender, then fine-tuned with heart rate
-# in the third input slot.) Its best checkpoint is the load_from of
-# lstm_applewatch_stage1.py and lstm_applewatch_finetune.py.
+# Pretrain the heart-rate LSTM on Endomondo-style workouts (the original
+# project's batch-size search winner: batch 16, Adam 1e-3, 30 epochs), with the
+# same inputs as fine-tuning: speed, altitude, previous-step heart rate. (The
+# original project pretrained on speed, altitude and gender, then fine-tuned
+# with heart rate in the third input slot.) Its best checkpoint is the
+# load_from of lstm_applewatch_stage1.py and lstm_applewatch_finetune.py.
 #   python tools/train.py configs/apple_watch/lstm_endomondo_pretrain.py
 _base_ = [
     '../_base_/models/heart_rate_lstm.py', '../_base_/datasets/endomondo.py',
@@ -17,14 +17,11 @@ auto_scale_lr = dict(base_batch_size=16)
 
 default_hooks = dict(
     logger=dict(interval=10),
-    checkpoint=dict(save_best='hr/mse', rule='less'))
-custom_hooks = [
-    dict(type='TrainingHistoryHook'),
+    checkpoint=dict(save_best='hr/mse', rule='less'),
     # min_delta in BPM^2; mmengine's default of 0.1 would stop runs that
     # still gain a few hundredths of a BPM^2 per epoch
-    dict(type='EarlyStoppingHook', monitor='hr/mse', rule='less',
-         min_delta=0.01, patience=10)
-]
+    early_stopping=dict(type='EarlyStoppingHook', monitor='hr/mse',
+                        rule='less', min_delta=0.01, patience=10))
 
 # one torch thread: this small LSTM ran several times slower with OpenMP
 # threads competing for a shared 2-core machine (0.09 s vs 16.5 s per

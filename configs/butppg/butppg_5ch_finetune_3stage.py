@@ -1,9 +1,10 @@
-# butppg_5ch_finetune.py + the seed's optional stage 3: from epoch 31 to 40
-# every parameter trains, at lr x 0.1 (the seed's --full-finetune
-# --full-finetune-epochs 10).
+# butppg_5ch_finetune.py + the original project's optional stage 3: from epoch
+# 31 to 40 every parameter trains, at lr x 0.1 (the original project's
+# --full-finetune --full-finetune-epochs 10).
 _base_ = ['./butppg_5ch_finetune.py']
 
 train_cfg = dict(max_epochs=40)
+# mmengine replaces lists: the base config's two stages, then stage 3
 unfreeze_stages = [
     dict(begin=0, trainable=['cls_head']),
     dict(begin=5, trainable=['cls_head', 'backbone.blocks.2',
@@ -11,9 +12,4 @@ unfreeze_stages = [
                              'backbone.patch_embed']),
     dict(begin=30, trainable=['*'], lr_mult=0.1),
 ]
-custom_hooks = [
-    dict(type='TrainingHistoryHook'),
-    dict(type='FitNormalizationHook'),
-    dict(type='StagedUnfreezeHook', stages=unfreeze_stages),
-    dict(type='SeedOutputsHook'),
-]
+default_hooks = dict(unfreeze=dict(stages=unfreeze_stages))

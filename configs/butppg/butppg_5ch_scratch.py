@@ -5,8 +5,4 @@ _base_ = ['./butppg_5ch_finetune.py']
 
 load_from = None
 load_cfg = None
-custom_hooks = [
-    dict(type='TrainingHistoryHook'),
-    dict(type='FitNormalizationHook'),
-    dict(type='SeedOutputsHook'),
-]
+default_hooks = dict(unfreeze=None)

@@ -1,18 +1,18 @@
-# Self-supervised pretraining of the 2-channel (PPG, ECG) signal transformer
-# on VitalDB windows: masked-signal modelling (40 % of the 1 s patches) +
-# 0.3 x multi-resolution STFT, as the seed. Its best checkpoint is the
+# Self-supervised pretraining of the 2-channel (PPG, ECG) signal transformer on
+# VitalDB windows: masked-signal modelling (40 % of the 1 s patches) + 0.3 x
+# multi-resolution STFT, as the original project. Its best checkpoint is the
 # load_from= of the butppg_5ch_finetune*.py configs.
 #   python tools/train.py configs/butppg/ssl_vitaldb_2ch_pretrain.py \
-#     --cfg-options train_dataloader.dataset.data_root=D \
-#       val_dataloader.dataset.data_root=D
+#     --data-root D
 _base_ = [
     '../_base_/models/signal_transformer_pretrainer.py',
     '../_base_/datasets/vitaldb_windows.py', '../_base_/default_runtime.py'
 ]
 
-# Batch 32 (the seed: 128) and 60 epochs, 5.6 k steps on 3000 windows: the
-# masked patches only start to be predicted after about 1 k steps. 4.3
-# minutes in `make demo` on a 2-core CPU (the seed ran 100+ epochs on a GPU).
+# Batch 32 (the original project: 128) and 60 epochs, 5.6 k steps on 3000
+# windows: the masked patches only start to be predicted after about 1 k steps.
+# 4.3 minutes in `make demo` on a 2-core CPU (the original project ran 100+
+# epochs on a GPU).
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=60, val_interval=1)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
@@ -28,10 +28,8 @@ param_scheduler = [
 train_dataloader = dict(batch_size=32)
 auto_scale_lr = dict(enable=False, base_batch_size=32)
 
-default_hooks = dict(checkpoint=dict(save_best='recon/mse', rule='less'))
-custom_hooks = [
-    dict(type='TrainingHistoryHook'),
+default_hooks = dict(
+    checkpoint=dict(save_best='recon/mse', rule='less'),
     # the per-channel statistics of the VitalDB training windows
-    dict(type='FitNormalizationHook'),
-    dict(type='SeedOutputsHook'),
-]
+    fit_normalization=dict(type='FitNormalizationHook'),
+    original_outputs=dict(type='OriginalOutputsHook'))

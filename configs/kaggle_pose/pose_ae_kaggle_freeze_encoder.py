@@ -1,5 +1,6 @@
 # Encoder and latent projection frozen (BatchNorm statistics too); only the
-# classifier trains, on cross-entropy alone (the seed's --freeze-encoder).
+# classifier trains, on cross-entropy alone (the original project's
+# --freeze-encoder).
 _base_ = ['./pose_ae_kaggle_finetune.py']
 
 model = dict(

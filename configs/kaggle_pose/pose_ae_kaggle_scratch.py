@@ -1,5 +1,5 @@
 # Same model from random weights (no load_from), cross-entropy only, as the
-# seed's --from-scratch.
+# original project's --from-scratch.
 _base_ = ['./pose_ae_kaggle_finetune.py']
 
 model = dict(loss_recon=None)

@@ -1,5 +1,5 @@
-# Stage 1 of the seed: pretrain the pose autoencoder on KTH poses by
-# reconstruction. Its best checkpoint is a valid load_from= for the
+# Stage 1 of the original project: pretrain the pose autoencoder on KTH poses
+# by reconstruction. Its best checkpoint is a valid load_from= for the
 # pose_ae_kaggle_* configs.
 _base_ = [
     '../_base_/models/pose_ae_pretrainer.py',

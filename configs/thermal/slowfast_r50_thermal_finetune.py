@@ -1,14 +1,13 @@
-# The seed's set-up: SlowFast R50 pretrained on Kinetics-400, fine-tuned on
-# all 64 frames of each thermal window at 256x384, SGD 0.005 with the
-# backbone at 0.1 x, 10 warm-up epochs, 100 epochs, class-weighted CE (the
-# seed computed weights but never passed them to the loss). Needs a GPU for
+# The original project's set-up: SlowFast R50 pretrained on Kinetics-400,
+# fine-tuned on all 64 frames of each thermal window at 256x384, SGD 0.005 with
+# the backbone at 0.1 x, 10 warm-up epochs, 100 epochs, class-weighted CE (the
+# original computed weights but never passed them to the loss). Needs a GPU for
 # reasonable speed; configs/thermal/slowonly_r18_thermal_cpu.py is the CPU
 # alternative.
 #   python tools/download_pretrained.py \
 #     configs/thermal/slowfast_r50_thermal_finetune.py
 #   python tools/train.py configs/thermal/slowfast_r50_thermal_finetune.py \
-#     --cfg-options train_dataloader.dataset.data_root=D \
-#       val_dataloader.dataset.data_root=D test_dataloader.dataset.data_root=D
+#     --data-root D
 _base_ = [
     '../_base_/models/slowfast_r50_thermal.py',
     '../_base_/datasets/thermal_hdf5.py',
@@ -38,6 +37,7 @@ load_from = ('checkpoints/'
              'slowfast_r50_8xb8-4x16x1-256e_kinetics400-rgb_20220901-701b0f6f'
              '.pth')
 
-# model selection on the imbalance-aware metric, as the seed recommends
+# model selection on the imbalance-aware metric, as the original project
+# recommends
 default_hooks = dict(
     checkpoint=dict(save_best='acc/mean_class', rule='greater'))

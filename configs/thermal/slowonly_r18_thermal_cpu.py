@@ -3,8 +3,7 @@
 # square-root inverse-frequency class weights in the cross-entropy. 20
 # epochs on the 1,059 real training clips take minutes on 2 CPU cores.
 #   python tools/train.py configs/thermal/slowonly_r18_thermal_cpu.py \
-#     --cfg-options train_dataloader.dataset.data_root=D \
-#       val_dataloader.dataset.data_root=D test_dataloader.dataset.data_root=D
+#     --data-root D
 _base_ = [
     '../_base_/models/slowonly_r18_thermal_cpu.py',
     '../_base_/datasets/thermal_hdf5_cpu.py',

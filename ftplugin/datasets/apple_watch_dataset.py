@@ -23,7 +23,7 @@ PER_WORKOUT_FIELDS = ('userId', 'gender')
 SCALER_KEYS = ('speed_mean', 'speed_std', 'altitude_mean', 'altitude_std')
 LEAK_WARNING = (
     "hr_input='same' feeds the heart rate of each step as an input for "
-    'predicting that same step: the model can copy its target (the seed '
+    'predicting that same step: the model can copy its target (the original '
     "project's leak), so its errors say nothing about forecasting heart "
     "rate. Use hr_input='previous' (default) or 'none'.")
 
@@ -64,11 +64,11 @@ def read_scaler_params(path: str) -> Dict[str, float]:
 class AppleWatchDataset(BaseDataset):
     """Workouts as fixed-length tensors: ``<data_root>/{train,val,test}.pt``.
 
-    Each file is a dict of tensors (the seed project's format): ``speed``,
+    Each file is a dict of tensors (the original project's format): ``speed``,
     ``altitude``, ``heart_rate`` and ``timestamps`` (optional here) of shape
-    (N, T, 1) float32, T = 500 in the seed; ``original_lengths`` (N, 1)
-    integers; optionally ``userId`` and ``gender`` (N, 1). Heart rate is in
-    BPM; speed and altitude are z-scored with ``scaler_params.json`` beside
+    (N, T, 1) float32, T = 500 in the original project; ``original_lengths``
+    (N, 1) integers; optionally ``userId`` and ``gender`` (N, 1). Heart rate is
+    in BPM; speed and altitude are z-scored with ``scaler_params.json`` beside
     the files (``tools/data/convert_workouts.py`` and
     ``tools/data/generate_apple_watch_data.py`` write all of them).
 
@@ -82,7 +82,8 @@ class AppleWatchDataset(BaseDataset):
       loss and metrics (its mask is false).
     - ``'none'``: speed and altitude only.
     - ``'same'``: speed, altitude and the heart rate of the same step, the
-      seed's input. It leaks the target; allowed only with a loud warning.
+      original project's input. It leaks the target; allowed only with a loud
+      warning.
 
     Every sample holds ``inputs`` (T, C), ``heart_rate`` (T, 1), ``mask``
     (T, 1) and ``input_features`` (the names of the C channels, checked by
@@ -250,7 +251,8 @@ class AppleWatchDataset(BaseDataset):
                                  f'at workout {i}, step {step} (a valid step,'
                                  f' original_length {lengths[i]})')
             if not np.isfinite(value).all():
-                # padding: repeat the last valid value, as the seed pads
+                # padding: repeat the last valid value, as the original project
+                # pads
                 last = value[np.arange(len(value)),
                              np.minimum(lengths, t) - 1]
                 fields[key] = np.where(np.isfinite(value), value,

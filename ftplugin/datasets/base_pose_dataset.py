@@ -31,20 +31,20 @@ class BasePoseDataset(BaseDataset):
         split_seed (int): Seed of the split; the same seed gives the same
             files in every process and run. Defaults to 42.
         max_samples_per_class (int, optional): Keep only the first N files
-            (sorted by name) of each class before splitting, as the seed's
-            ``--max-samples-per-class``. Defaults to None.
+            (sorted by name) of each class before splitting, as the original
+            project's ``--max-samples-per-class``. Defaults to None.
         clip_len (int): Frames per window. Defaults to 64.
         window_stride (int): 0 for one window per file; > 0 for sliding
             windows every ``window_stride`` frames. Defaults to 0.
         sampling (str): How the one window of a file (``window_stride=0``)
             is taken from a file longer than ``clip_len``: ``'first'``, its
-            first ``clip_len`` frames (the seed), or ``'uniform'``,
-            ``clip_len`` frames evenly spaced over the whole file, so an
-            event late in a long file is still seen. Shorter files repeat
-            their last frame either way. Defaults to ``'first'``.
+            first ``clip_len`` frames (the original project), or ``'uniform'``,
+            ``clip_len`` frames evenly spaced over the whole file, so an event
+            late in a long file is still seen. Shorter files repeat their last
+            frame either way. Defaults to ``'first'``.
         torso_ratio (float): See :func:`normalize_pose_sequence`: the scale
-            is at least this fraction of the torso length. Defaults to 0
-            (the seed's shoulder-width scale).
+            is at least this fraction of the torso length. Defaults to 0 (the
+            original project's shoulder-width scale).
         on_empty (str): What to do with files that hold no pose:
             ``'skip'`` (one warning naming them) or ``'error'``.
             Defaults to ``'skip'``.

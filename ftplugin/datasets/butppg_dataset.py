@@ -14,14 +14,13 @@ BUTPPG_CHANNELS = ('ACC_X', 'ACC_Y', 'ACC_Z', 'PPG', 'ECG')
 class BUTPPGDataset(BaseSignalDataset):
     """BUT-PPG quality windows: ``<data_root>/{train,val,test}.npz``.
 
-    Each file holds ``signals`` (or ``data``), ``[N, 5, 1250]`` or
-    ``[N, 1250, 5]`` (10 s at 125 Hz), and ``labels`` ``[N]``: 0 = poor
-    quality, 1 = good. The file's channels are ``file_channels`` (the seed's
-    order by default) unless it carries a ``channel_names`` field;
-    ``channels`` picks and orders what the model gets, so e.g.
-    ``channels=('PPG', 'ECG')`` feeds a 2-channel model from the same files.
-    As in the seed, a missing ``val.npz`` falls back to ``test.npz`` with a
-    warning.
+    Each file holds ``signals`` (or ``data``), ``[N, 5, 1250]`` or ``[N, 1250,
+    5]`` (10 s at 125 Hz), and ``labels`` ``[N]``: 0 = poor quality, 1 = good.
+    The file's channels are ``file_channels`` (the original project's order by
+    default) unless it carries a ``channel_names`` field; ``channels`` picks
+    and orders what the model gets, so e.g. ``channels=('PPG', 'ECG')`` feeds a
+    2-channel model from the same files. As in the original project, a missing
+    ``val.npz`` falls back to ``test.npz`` with a warning.
 
     Args:
         data_root (str): Folder of the split files.
@@ -66,8 +65,8 @@ class BUTPPGDataset(BaseSignalDataset):
             fallback = osp.join(self.data_root, 'test.npz')
             if osp.isfile(fallback):
                 print_log(f'{path} not found: validating on {fallback} '
-                          f'instead (as the seed does); its scores are then '
-                          f'no independent test', logger='current',
-                          level=logging.WARNING)
+                          f'instead (as the original project does); its '
+                          f'scores are then no independent test',
+                          logger='current', level=logging.WARNING)
                 return fallback
         return path

@@ -18,15 +18,15 @@ class KagglePoseDataset(BasePoseDataset):
     """Kaggle fall dataset: ``<data_root>/{Fall,No_Fall}/Keypoints_CSV/*.csv``.
 
     Each CSV has the columns ``Frame,Keypoint,X,Y,Confidence``: one row per
-    detected frame and COCO-17 keypoint, in pixels. Frames without a person
-    are absent (their numbers are skipped); the detected frames are taken in
-    order, as the seed does. Joints are mapped onto the OpenPose-18 layout of
-    the pretrained autoencoder. Label: ``No_Fall`` = 0, ``Fall`` = 1.
+    detected frame and COCO-17 keypoint, in pixels. Frames without a person are
+    absent (their numbers are skipped); the detected frames are taken in order,
+    as the original project does. Joints are mapped onto the OpenPose-18 layout
+    of the pretrained autoencoder. Label: ``No_Fall`` = 0, ``Fall`` = 1.
 
     Args:
         min_keypoint_score (float): Joints whose ``Confidence`` is below this
-            count as not detected (0 after normalisation). Defaults to 0.0,
-            the seed's behaviour (every joint used).
+            count as not detected (0 after normalisation). Defaults to 0.0, the
+            original project's behaviour (every joint used).
         **kwargs: See :class:`BasePoseDataset`.
     """
     METAINFO = dict(classes=('No_Fall', 'Fall'))

@@ -20,7 +20,7 @@ class KTHPoseDataset(BasePoseDataset):
     joint that was not detected, ``timestamps`` (T,) and ``meta``, a JSON
     string whose ``action`` gives the label (index in :data:`KTH_ACTIONS`).
     Used to pretrain the pose autoencoder (labels are not needed there), by
-    default with the seed's sliding windows (``window_stride=32``).
+    default with the original project's sliding windows (``window_stride=32``).
 
     Args:
         window_stride (int): See :class:`BasePoseDataset`. Defaults to 32.

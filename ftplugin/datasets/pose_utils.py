@@ -1,11 +1,11 @@
 """Joint layouts, layout mapping, normalisation and windowing of 2-D poses.
 
 Every pose dataset of ftplugin yields the OpenPose-COCO-18 layout, the one the
-seed's KTH autoencoder was trained on, so the Kaggle (COCO-17) files are mapped
-onto it first. The seed applied OpenPose indices (neck = 1, shoulders = 2 and
-5) to COCO-17 arrays, i.e. it centred on the left eye and scaled by the eye to
-shoulder distance; mapping first and normalising on the mapped layout fixes
-that.
+original project's KTH autoencoder was trained on, so the Kaggle (COCO-17)
+files are mapped onto it first. The original project applied OpenPose indices
+(neck = 1, shoulders = 2 and 5) to COCO-17 arrays, i.e. it centred on the left
+eye and scaled by the eye to shoulder distance; mapping first and normalising
+on the mapped layout fixes that.
 """
 from typing import List, Tuple
 
@@ -70,14 +70,14 @@ def normalize_pose_sequence(poses: np.ndarray,
                             torso_ratio: float = 0.0) -> np.ndarray:
     """Centre on the mean neck and scale by the median shoulder width.
 
-    The same transform as the seed's pretraining (one centre and one scale
-    per sequence, so whole-body motion such as a fall is kept), computed on
-    OpenPose-18 joints. Seen from the side (or lying), the shoulders overlap
-    and their width collapses to a few pixels, which blows the pose up to
-    the clip limit (5 % of the real Kaggle windows, 0.4 % of KTH's); with
-    ``torso_ratio > 0`` the scale is at least that fraction of the median
-    neck-to-mid-hip length. Off by default: on the real Kaggle files 0.5
-    measured 1.3 points below the seed's rule (README).
+    The same transform as the original project's pretraining (one centre and
+    one scale per sequence, so whole-body motion such as a fall is kept),
+    computed on OpenPose-18 joints. Seen from the side (or lying), the
+    shoulders overlap and their width collapses to a few pixels, which blows
+    the pose up to the clip limit (5 % of the real Kaggle windows, 0.4 % of
+    KTH's); with ``torso_ratio > 0`` the scale is at least that fraction of the
+    median neck-to-mid-hip length. Off by default: on the real Kaggle files 0.5
+    measured 1.3 points below the original project's rule (README).
 
     Args:
         poses (np.ndarray): (T, 18, 2) pixel coordinates, OpenPose-18 order.
@@ -87,7 +87,8 @@ def normalize_pose_sequence(poses: np.ndarray,
             nor a torso.
         clip (float): Normalised coordinates are clipped to [-clip, clip].
         torso_ratio (float): Lower bound of the scale as a fraction of the
-            torso length; 0 (default) is the seed's shoulder-only scale.
+            torso length; 0 (default) is the original project's shoulder-only
+            scale.
 
     Returns:
         np.ndarray: (T, 18, 2) float32; missing joints are exactly 0.
@@ -149,9 +150,10 @@ def window_starts(num_frames: int, length: int,
     Args:
         num_frames (int): Length of the sequence.
         length (int): Window length.
-        stride (int): 0 for one window at the start (the seed's fine-tuning
-            default); otherwise windows every ``stride`` frames plus one
-            ending at the last frame (the seed's KTH pretraining windows).
+        stride (int): 0 for one window at the start (the original project's
+            fine-tuning default); otherwise windows every ``stride`` frames
+            plus one ending at the last frame (the original project's KTH
+            pretraining windows).
 
     Returns:
         list[int]: Start indices; a sequence shorter than ``length`` has one

@@ -76,7 +76,7 @@ def categories_to_classes(categories: Sequence[dict],
 def majority_label(category_ids: Sequence[int]) -> int:
     """The most common category of an image's annotations.
 
-    Ties go to the smallest id: deterministic, and what the seed's
+    Ties go to the smallest id: deterministic, and what the original project's
     ``max(set(labels), key=labels.count)`` gives for small integer ids.
     """
     counts = Counter(category_ids)

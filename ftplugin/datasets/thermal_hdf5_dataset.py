@@ -19,24 +19,24 @@ def _three_channels(gray: np.ndarray) -> np.ndarray:
 
 @DATASETS.register_module()
 class ThermalHDF5Dataset(BaseActionDataset):
-    """Thermal action clips from per-sensor HDF5 recordings (seed 003).
+    """Thermal action clips from per-sensor HDF5 recordings
+    (jingchen-butlr/mmaction2's ThermalDataGen).
 
     Files: ``<data_prefix['hdf5']>/<sensor_id>.h5`` with a ``frames``
     dataset, float32 (N, H, W) in degrees Celsius, and a COCO-style
     ``ann_file`` whose images name a ``sensor_id`` and a ``frame_idx``.
 
-    A sample is the ``clip_len`` frames ``[frame_idx - clip_len // 2,
-    frame_idx - clip_len // 2 + clip_len)`` of the image's recording (the
-    seed: ``[frame_idx-32, frame_idx+32)``); where the window runs past the
-    start or end of the recording the first / last frame is repeated. Its
-    label is the most common ``category_id`` of the image's annotations
-    (ties: the smallest id). Temperatures are clipped to ``temp_range``,
-    scaled to 0-255 (rounded) and replicated to 3 channels: ``imgs`` is a
-    uint8 array (clip_len, H, W, 3), (64, 40, 60, 3) for the real data.
-    ``array`` is the same array, so mmaction2's ``SampleFrames`` +
-    ``ArrayDecode`` can take fewer frames from it; ``modality`` is
-    ``'RGB'`` because mmaction2's transforms handle 3 channels under that
-    name.
+    A sample is the ``clip_len`` frames ``[frame_idx - clip_len // 2, frame_idx
+    - clip_len // 2 + clip_len)`` of the image's recording (the original
+    project: ``[frame_idx-32, frame_idx+32)``); where the window runs past the
+    start or end of the recording the first / last frame is repeated. Its label
+    is the most common ``category_id`` of the image's annotations (ties: the
+    smallest id). Temperatures are clipped to ``temp_range``, scaled to 0-255
+    (rounded) and replicated to 3 channels: ``imgs`` is a uint8 array
+    (clip_len, H, W, 3), (64, 40, 60, 3) for the real data. ``array`` is the
+    same array, so mmaction2's ``SampleFrames`` + ``ArrayDecode`` can take
+    fewer frames from it; ``modality`` is ``'RGB'`` because mmaction2's
+    transforms handle 3 channels under that name.
 
     HDF5 files are opened lazily, by the process that reads them: a handle
     opened before a dataloader forks its workers is never used by them.

@@ -10,9 +10,9 @@ from .base_signal_dataset import BaseSignalDataset
 class VitalDBWindowsDataset(BaseSignalDataset):
     """Unlabelled VitalDB windows for self-supervised pretraining.
 
-    Reads ``<data_root>/{split}_windows.npz`` whose ``data`` (the seed's
-    name; ``windows`` and ``signals`` are accepted too) holds ``[N, 2, T]``
-    (or ``[N, T, 2]``) windows of PPG and ECG.
+    Reads ``<data_root>/{split}_windows.npz`` whose ``data`` (the original
+    project's name; ``windows`` and ``signals`` are accepted too) holds ``[N,
+    2, T]`` (or ``[N, T, 2]``) windows of PPG and ECG.
 
     Args:
         data_root (str): Folder of the files.

@@ -6,6 +6,9 @@ from ..checkpoint import load_pretrained
 from ..utils.threads import apply_thread_settings
 
 LOAD_CFG_KEYS = ('key_map', 'inflate', 'required')
+# the default hooks mmengine itself knows; it accepts None only for these
+MMENGINE_DEFAULT_HOOKS = ('runtime_info', 'timer', 'sampler_seed', 'logger',
+                          'param_scheduler', 'checkpoint')
 
 
 class _FormatOnceConfig(Config):
@@ -31,6 +34,10 @@ class _FormatOnceConfig(Config):
 class FineTuneRunner(Runner):
     """mmengine's ``Runner`` whose ``load_from`` goes through ftplugin's
     checkpoint adapter (foreign layouts, head skipping, a load report).
+
+    Optional hooks are keyed in ``default_hooks`` (``history``, ``unfreeze``,
+    ``early_stopping``, ...) so that configs and ``--cfg-options`` change or
+    remove one by name; ``None`` removes it.
 
     Resuming (``--resume``) is mmengine's own, unchanged. Select it with
     ``runner_type = 'FineTuneRunner'`` (set in ``default_runtime.py``). An
@@ -65,6 +72,15 @@ class FineTuneRunner(Runner):
         workers = (loader.get('num_workers', 0) if isinstance(loader, dict)
                    else getattr(loader, 'num_workers', 0))
         apply_thread_settings(env_cfg, workers)
+
+    def register_default_hooks(self, hooks=None) -> None:
+        """mmengine's, where ``None`` also switches off ftplugin's optional
+        hooks keyed in ``default_hooks`` (``unfreeze=None``), not only
+        mmengine's own."""
+        if hooks is not None:
+            hooks = {name: hook for name, hook in hooks.items()
+                     if hook is not None or name in MMENGINE_DEFAULT_HOOKS}
+        super().register_default_hooks(hooks)
 
     def load_or_resume(self) -> None:
         load_cfg = self.cfg.get('load_cfg', None) or {}

@@ -7,13 +7,22 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 
+DATALOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
+
+
 def add_runner_args(parser: argparse.ArgumentParser) -> None:
-    """Add ``--work-dir``, ``--cfg-options``, ``--launcher``, ``--local-rank``.
+    """Add ``--work-dir``, ``--data-root``, ``--cfg-options``, ``--launcher``,
+    ``--local-rank``.
 
     Args:
         parser (argparse.ArgumentParser): The tool's parser.
     """
     parser.add_argument('--work-dir', help='the dir to save logs and models')
+    parser.add_argument(
+        '--data-root',
+        help='data root of every dataloader of the config (train, val and '
+        'test; annotation files relative to the config\'s data root stay '
+        'relative to this one); --cfg-options can still override one')
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction,
         help='override config entries, key=value (nested keys with dots)')
@@ -44,3 +53,33 @@ def build_runner(cfg: Config) -> Runner:
     from mmaction.registry import RUNNERS
     return RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(
         cfg)
+
+
+def set_data_root(cfg: Config, data_root: str) -> None:
+    """Point the dataset of every dataloader of ``cfg`` at ``data_root``.
+
+    Datasets wrapped by mmengine's dataset wrappers (``dataset=`` or
+    ``datasets=[...]``) are followed. A dataloader the config does not have (or
+    has set to None) is left as it is.
+
+    Args:
+        cfg (Config): The config, changed in place.
+        data_root (str): The folder.
+    """
+
+    def visit(dataset) -> int:
+        if not isinstance(dataset, dict):
+            return 0
+        inner = dataset.get('dataset')
+        if inner is not None:
+            return visit(inner)
+        if dataset.get('datasets') is not None:
+            return sum(visit(d) for d in dataset['datasets'])
+        dataset['data_root'] = data_root
+        return 1
+
+    found = sum(visit((cfg.get(name) or {}).get('dataset'))
+                for name in DATALOADERS)
+    if not found:
+        raise ValueError(f'--data-root {data_root}: the config has no '
+                         f'dataset in {", ".join(DATALOADERS)}')

@@ -1,12 +1,30 @@
 """Report plots shared by every family: training curves, confusion matrix."""
 from typing import Dict, List, Optional, Sequence
 
-import matplotlib
+import numpy as np
 
-matplotlib.use('Agg')  # files only; no display on training machines
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
-import numpy as np  # noqa: E402
+
+def _figure(figsize, ncols=1, nrows=None, **kwargs):
+    """A figure drawn by the Agg canvas, whatever pyplot's backend is:
+    plots are written to files only, and importing ftplugin must not switch
+    the user's matplotlib backend.
+
+    ``nrows`` given: a (nrows, ncols) array of axes and a constrained
+    layout (legends beside the axes keep their room)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    if nrows is None:
+        fig = Figure(figsize=figsize)
+        FigureCanvasAgg(fig)
+        return fig, fig.subplots(1, ncols)
+    fig = Figure(figsize=figsize, layout='constrained')
+    FigureCanvasAgg(fig)
+    return fig, fig.subplots(nrows, ncols, squeeze=False, **kwargs)
+
+
+def _cmap(name: str):
+    from matplotlib import colormaps
+    return colormaps[name]
 
 
 def _series(history: List[Dict], split: str, key: str) -> np.ndarray:
@@ -111,10 +129,10 @@ def shade_stages(ax, spans: List[tuple]) -> None:
 def distinct_colors(n: int) -> list:
     """n colours that differ (tab10, then tab20, then a hue sweep)."""
     if n <= 10:
-        return [plt.get_cmap('tab10')(i) for i in range(n)]
+        return [_cmap('tab10')(i) for i in range(n)]
     if n <= 20:
-        return [plt.get_cmap('tab20')(i) for i in range(n)]
-    return [plt.get_cmap('hsv')(i / n) for i in range(n)]
+        return [_cmap('tab20')(i) for i in range(n)]
+    return [_cmap('hsv')(i / n) for i in range(n)]
 
 
 def plot_training_curves(history: List[Dict], out_file: str) -> str:
@@ -137,9 +155,7 @@ def plot_training_curves(history: List[Dict], out_file: str) -> str:
     titles.append('learning rate')
     ncols = 2 if len(titles) > 1 else 1
     nrows = -(-len(titles) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(7.5 * ncols,
-                                                    3.2 * nrows),
-                             squeeze=False, layout='constrained')
+    fig, axes = _figure((7.5 * ncols, 3.2 * nrows), ncols, nrows)
     spans = _stage_spans(history)
     for ax, title in zip(axes.flat, titles):
         if title == 'learning rate':
@@ -163,12 +179,12 @@ def plot_training_curves(history: List[Dict], out_file: str) -> str:
         shade_stages(ax, spans)
         ax.set_title(title, fontsize=10, pad=12 if spans else 6)
         ax.set_xlabel('epoch')
+        from matplotlib.ticker import MaxNLocator
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(alpha=0.3)
     for ax in list(axes.flat)[len(titles):]:
         ax.remove()
     fig.savefig(out_file, dpi=100)
-    plt.close(fig)
     return out_file
 
 
@@ -196,14 +212,13 @@ def plot_confusion_matrix(matrix: Sequence[Sequence[int]],
     size = max(4, 0.6 * len(names) + 2)
     # room for the tick labels: long class names would squash the matrix
     margin = 0.075 * max(len(str(n)) for n in names)
-    fig, ax = plt.subplots(figsize=(size + 1 + margin, size + margin))
+    fig, ax = _figure((size + 1 + margin, size + margin))
     sns.heatmap(matrix / rows, annot=labels, fmt='', cmap='Blues', vmin=0,
                 vmax=1, xticklabels=names, yticklabels=names, ax=ax,
                 cbar_kws=dict(label='fraction of true class'))
     ax.set(xlabel='predicted', ylabel='true', title=title)
     fig.tight_layout()
     fig.savefig(out_file, dpi=100)
-    plt.close(fig)
     return out_file
 
 
@@ -227,8 +242,8 @@ def plot_iteration_curves(records: List[Dict], out_file: str) -> str:
                                             for r in records], float))
                    for k in losses):
             losses.append(key)
-    fig, (ax_loss, ax_lr) = plt.subplots(1, 2, figsize=(15, 3.4),
-                                         layout='constrained')
+    fig, axes = _figure((15, 3.4), 2, 1)
+    ax_loss, ax_lr = axes[0]
     for key, color in zip(losses, distinct_colors(len(losses))):
         ax_loss.plot(steps, [r.get(key, np.nan) for r in records],
                      color=color, label=key, lw=1)
@@ -242,7 +257,6 @@ def plot_iteration_curves(records: List[Dict], out_file: str) -> str:
     for ax in (ax_loss, ax_lr):
         ax.grid(alpha=0.3)
     fig.savefig(out_file, dpi=100)
-    plt.close(fig)
     return out_file
 
 
@@ -263,9 +277,9 @@ def plot_error_by_step(abs_errors: np.ndarray, out_file: str,
     scored = np.isfinite(abs_errors).sum(axis=0)
     keep = scored > 0
     err = abs_errors[:, keep]
-    fig, (ax, ax_n) = plt.subplots(
-        2, 1, figsize=(10, 5), sharex=True, layout='constrained',
-        gridspec_kw=dict(height_ratios=(3, 1)))
+    fig, axes = _figure((10, 5), 1, 2, sharex=True,
+                        gridspec_kw=dict(height_ratios=(3, 1)))
+    ax, ax_n = axes[:, 0]
     ax.fill_between(steps[keep], np.nanpercentile(err, 25, axis=0),
                     np.nanpercentile(err, 75, axis=0), color='tab:blue',
                     alpha=0.2, lw=0, label='25-75 % of sequences')
@@ -280,7 +294,6 @@ def plot_error_by_step(abs_errors: np.ndarray, out_file: str,
     for a in (ax, ax_n):
         a.grid(alpha=0.3)
     fig.savefig(out_file, dpi=100)
-    plt.close(fig)
     return out_file
 
 
@@ -295,8 +308,8 @@ def plot_per_class_ap(ap: Dict[str, float], out_file: str) -> str:
         str: ``out_file``.
     """
     names = sorted(ap, key=ap.get)
-    fig, ax = plt.subplots(figsize=(7, 0.3 * len(names) + 1.2),
-                           layout='constrained')
+    fig, axes = _figure((7, 0.3 * len(names) + 1.2), 1, 1)
+    ax = axes[0, 0]
     ax.barh(names, [ap[n] for n in names], color='tab:blue')
     for i, n in enumerate(names):
         ax.text(ap[n] + 0.01, i, f'{ap[n]:.2f}', va='center', fontsize=7)
@@ -304,7 +317,6 @@ def plot_per_class_ap(ap: Dict[str, float], out_file: str) -> str:
            title='AP per class (test set)')
     ax.grid(alpha=0.3, axis='x')
     fig.savefig(out_file, dpi=100)
-    plt.close(fig)
     return out_file
 
 

@@ -84,7 +84,9 @@ def _config_settings(path: Optional[str]) -> Dict[str, str]:
         'data_root'))
     put('best checkpoint by',
         lambda: cfg.default_hooks.checkpoint.get('save_best'))
-    for hook in cfg.get('custom_hooks', []):
+    hooks = list(cfg.get('custom_hooks') or []) + [
+        h for h in (cfg.get('default_hooks') or {}).values() if h]
+    for hook in hooks:
         if hook.get('type') == 'StagedUnfreezeHook':
             out['unfreezing stages'] = '; '.join(
                 f'from epoch {s["begin"] + 1}: {", ".join(s["trainable"])}'

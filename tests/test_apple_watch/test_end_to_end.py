@@ -23,7 +23,7 @@ FINETUNE = 'configs/apple_watch/lstm_applewatch_finetune.py'
 LAYER0 = ('weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0')
 # stage 2 from the second epoch, its own plateau scheduler from then on
 TWO_SHORT_STAGES = ['train_cfg.max_epochs=2',
-                    'custom_hooks.0.stages.1.begin=1',
+                    'default_hooks.unfreeze.stages.1.begin=1',
                     'param_scheduler.0.end=1', 'param_scheduler.1.begin=1']
 
 
@@ -38,7 +38,7 @@ def pretrained(tmp_path_factory, aw_data, run_tool, aw_opts):
 
 
 @pytest.fixture(scope='module')
-def seed_layout(pretrained, tmp_path_factory):
+def original_layout(pretrained, tmp_path_factory):
     """The pretrained weights saved as the seed project saves its models."""
     state = torch.load(pretrained, map_location='cpu',
                        weights_only=False)['state_dict']
@@ -51,17 +51,17 @@ def seed_layout(pretrained, tmp_path_factory):
 
 
 @pytest.fixture(scope='module')
-def finetuned(tmp_path_factory, aw_data, seed_layout, run_tool,
+def finetuned(tmp_path_factory, aw_data, original_layout, run_tool,
               aw_opts):
     work = tmp_path_factory.mktemp('aw_finetune')
     proc = run_tool(['tools/train.py', FINETUNE, '--work-dir', work,
                      '--seed', '0', '--cfg-options',
-                     f'load_from={seed_layout[0]}'] + TWO_SHORT_STAGES +
+                     f'load_from={original_layout[0]}'] + TWO_SHORT_STAGES +
                     aw_opts(aw_data / 'apple_watch'))
     return work, proc.stdout
 
 
-def test_seed_layout_loads_through_the_runner(finetuned):
+def test_original_layout_loads_through_the_runner(finetuned):
     _, log = finetuned
     assert 'loaded 10 tensor(s)' in log
     assert 'remapped 10 key(s)' in log
@@ -69,9 +69,9 @@ def test_seed_layout_loads_through_the_runner(finetuned):
 
 
 def test_stage_1_keeps_layer_0_and_stage_2_trains_it(finetuned,
-                                                     seed_layout):
+                                                     original_layout):
     work, _ = finetuned
-    _, seed = seed_layout
+    _, seed = original_layout
     epoch = {e: torch.load(work / f'epoch_{e}.pth', map_location='cpu',
                            weights_only=False)['state_dict']
              for e in (1, 2)}

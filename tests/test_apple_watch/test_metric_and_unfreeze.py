@@ -65,8 +65,8 @@ def finetune_cfg():
 
 def test_finetune_stages_freeze_layer_0_then_train_all(finetune_cfg):
     model = MODELS.build(finetune_cfg.model)
-    (hook_cfg, ) = [h for h in finetune_cfg.custom_hooks
-                    if h['type'] == 'StagedUnfreezeHook']
+    hook_cfg = finetune_cfg.default_hooks['unfreeze']
+    assert hook_cfg['type'] == 'StagedUnfreezeHook'
     hook = HOOKS.build(hook_cfg)
     runner = SimpleNamespace(model=model)
     stage1 = hook.stages[hook.stage_index(0)]
@@ -81,13 +81,12 @@ def test_finetune_stages_freeze_layer_0_then_train_all(finetune_cfg):
     assert set(hook.apply_trainable(runner, stage2['trainable'])) == names
     assert stage2['lr_mult'] == pytest.approx(1e-4 / 5e-4)
     # early stopping cannot end the run before stage 2 starts
-    (stop, ) = [h for h in finetune_cfg.custom_hooks
-                if h['type'] == 'EarlyStoppingHook']
+    stop = finetune_cfg.default_hooks['early_stopping']
     assert stop['patience'] >= finetune_cfg.stage1_epochs
     assert finetune_cfg.model_wrapper_cfg.find_unused_parameters
 
 
-def test_stage_configs_match_the_seed_schedule():
+def test_stage_configs_match_the_original_schedule():
     base = 'configs/apple_watch/lstm_applewatch_'
     s1 = Config.fromfile(str(REPO / f'{base}stage1.py'))
     s2 = Config.fromfile(str(REPO / f'{base}stage2.py'))
@@ -101,8 +100,8 @@ def test_stage_configs_match_the_seed_schedule():
         (plateau, ) = cfg.param_scheduler
         assert plateau.type == 'ReduceOnPlateauLR'
         assert plateau.monitor == 'hr/mse'
-        (stop, ) = [h for h in cfg.custom_hooks
-                    if h['type'] == 'EarlyStoppingHook']
+        stop = cfg.default_hooks['early_stopping']
+        assert stop['type'] == 'EarlyStoppingHook'
         assert stop['patience'] == 10 and stop['monitor'] == 'hr/mse'
         # far below mmengine's default 0.1 BPM^2
         assert 0 < stop['min_delta'] < 0.1

@@ -18,7 +18,7 @@ CONFIGS = REPO / 'configs' / 'apple_watch'
 LAYER0 = {f'{w}_{k}_l0' for w in ('weight', 'bias') for k in ('ih', 'hh')}
 
 
-class SeedHeartRateLSTM(nn.Module):
+class OriginalHeartRateLSTM(nn.Module):
     """The seed project's model, written from its description: ``lstm``
     (2 layers, 64 hidden, batch first) and a per-step ``fc``."""
 
@@ -49,7 +49,7 @@ def samples(mask: torch.Tensor, target: torch.Tensor,
 
 def test_parameter_count_and_keys_match_the_seed():
     model = build_model()
-    seed = SeedHeartRateLSTM()
+    seed = OriginalHeartRateLSTM()
     count = sum(p.numel() for p in model.parameters())
     # the count the seed reports for 3 inputs, and the seed module's own
     assert count == 51009 == sum(p.numel() for p in seed.parameters())
@@ -58,9 +58,9 @@ def test_parameter_count_and_keys_match_the_seed():
     assert ours == set(seed.state_dict())
 
 
-def test_seed_layout_checkpoint_loads_every_tensor_unchanged(tmp_path):
+def test_original_layout_checkpoint_loads_every_tensor_unchanged(tmp_path):
     torch.manual_seed(3)
-    seed = SeedHeartRateLSTM()
+    seed = OriginalHeartRateLSTM()
     optimizer = torch.optim.Adam(seed.parameters(), lr=1e-3)
     seed(torch.randn(2, 10, 3)).sum().backward()
     optimizer.step()
@@ -80,11 +80,11 @@ def test_seed_layout_checkpoint_loads_every_tensor_unchanged(tmp_path):
         assert torch.equal(state[ours], value), key
 
 
-def test_seed_weights_compute_the_seed_output_with_seed_settings():
+def test_original_weights_compute_the_original_output_with_its_settings():
     """With raw BPM (hr_norm=None) and the same-step input, the seed's
     weights give exactly the seed model's predictions."""
     torch.manual_seed(0)
-    seed = SeedHeartRateLSTM().eval()
+    seed = OriginalHeartRateLSTM().eval()
     model = build_model(hr_norm=None,
                         input_features=('speed', 'altitude', 'heart_rate'))
     model.backbone.lstm.load_state_dict(seed.lstm.state_dict())

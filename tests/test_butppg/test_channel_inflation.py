@@ -146,7 +146,7 @@ def test_pretraining_checkpoint_inflates_into_the_classifier(
     assert 'ACC_X->0, ACC_Y->1, ACC_Z->2 = mean' in lines[0]
 
 
-def test_seed_ssl_layout_loads_through_the_key_map(tmp_path, pretrainer):
+def test_original_ssl_layout_loads_through_the_key_map(tmp_path, pretrainer):
     """The seed's SSL checkpoint: the bare encoder in encoder_state_dict,
     its decoder and optimizer beside it; the seed's loader found nothing in
     it (it looked for model_state_dict / state_dict only)."""

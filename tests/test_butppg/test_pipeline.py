@@ -9,10 +9,11 @@ import pytest
 import torch
 
 from butppg_common import FINETUNE_CFG, ONE_THREAD, data_opts
-from ftplugin.compat import safe_torch_load
+from ftplugin.checkpoint import safe_torch_load
 
 # stage 2 from the 2nd epoch, so that 2 epochs cross a stage transition
-STAGE_OPTS = ['custom_hooks.2.stages.1.begin=1', 'train_cfg.max_epochs=2']
+STAGE_OPTS = ['default_hooks.unfreeze.stages.1.begin=1',
+              'train_cfg.max_epochs=2']
 INFLATED = 'backbone.patch_embed.weight'
 
 

@@ -64,10 +64,7 @@ def staged_options(pretrained, **extra):
         'load_from': str(pretrained),
         'train_cfg.max_epochs': 6,
         'default_hooks.checkpoint.max_keep_ckpts': -1,
-        'custom_hooks': [dict(type='TrainingHistoryHook'),
-                         dict(type='FitNormalizationHook'),
-                         dict(type='StagedUnfreezeHook', stages=stages),
-                         dict(type='SeedOutputsHook')]}
+        'default_hooks.unfreeze.stages': stages}
     options.update(extra)
     return options
 
@@ -207,7 +204,7 @@ def test_normalisation_is_fitted_on_the_training_split(staged_run,
         assert torch.equal(fresh.onnx_outputs(x)[0], model.onnx_outputs(x)[0])
 
 
-def test_seed_named_outputs(staged_run):
+def test_original_named_outputs(staged_run):
     runner, _, _ = staged_run
     work = runner.work_dir
     config = json.load(open(f'{work}/training_config.json'))

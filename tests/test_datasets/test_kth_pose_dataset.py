@@ -8,7 +8,7 @@ import pytest
 from ftplugin.datasets import KTHPoseDataset
 
 
-def seed_window_count(num_frames: int, length: int = 64,
+def original_window_count(num_frames: int, length: int = 64,
                       stride: int = 32) -> int:
     """The seed's pretraining windows: every ``stride`` frames plus one that
     ends at the last frame; a short sequence gives one (padded) window."""
@@ -41,7 +41,7 @@ def kth_files(kth_root):
 
 def test_real_window_count_and_labels(kth_all, kth_files):
     assert len(kth_files) == 599
-    expected = sum(seed_window_count(t) for t, _ in kth_files.values())
+    expected = sum(original_window_count(t) for t, _ in kth_files.values())
     assert len(kth_all) == expected
     per_file = Counter()
     classes = kth_all.metainfo['classes']
@@ -53,7 +53,7 @@ def test_real_window_count_and_labels(kth_all, kth_files):
         assert info['total_frames'] == num_frames
         assert 0 <= info['start_frame'] <= max(num_frames - 64, 0)
     for path, (num_frames, _) in kth_files.items():
-        assert per_file[path] == seed_window_count(num_frames), path
+        assert per_file[path] == original_window_count(num_frames), path
     assert set(classes) == {a for _, a in kth_files.values()}
 
 

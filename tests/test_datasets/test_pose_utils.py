@@ -190,7 +190,7 @@ def test_normalize_rejects_wrong_layout():
         normalize_pose_sequence(np.zeros((4, 17, 2)), np.ones((4, 17), bool))
 
 
-def test_seed_bug_regression_neck_is_not_the_left_eye():
+def test_original_bug_regression_neck_is_not_the_left_eye():
     """The seed normalised COCO-17 arrays with OpenPose indices, i.e. it
     centred on the left eye (COCO index 1). After mapping, the normalised
     neck must sit at the shoulders' mid-point, far from the left eye."""

@@ -175,7 +175,7 @@ def test_slowfast_finetune_config_runs_one_iteration(
     })
     cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
     cfg.test_cfg = cfg.test_dataloader = cfg.test_evaluator = None
-    cfg.custom_hooks = []
+    cfg.default_hooks.history = None
     runner = RUNNERS.build(cfg)
     head_before = runner.model.cls_head.fc_cls.weight.detach().clone()
     stem_before = runner.model.backbone.slow_path.conv1.conv.weight.clone()
@@ -213,8 +213,10 @@ def test_every_thermal_config_builds(repo_root):
         assert cfg.default_scope == 'mmaction'
         assert cfg.train_dataloader.dataset.type == 'ThermalHDF5Dataset'
         assert cfg.val_evaluator.topk == (1, 3)
-        for hook in cfg.get('custom_hooks', []):
-            HOOKS.build(hook)
+        for name, hook in cfg.default_hooks.items():
+            if name not in ('runtime_info', 'timer', 'logger',
+                            'param_scheduler', 'checkpoint', 'sampler_seed'):
+                HOOKS.build(hook)
         if 'slowfast' not in path.name:  # R50 builds are checked above
             model = MODELS.build(cfg.model)
             assert model.cls_head.num_classes == 14

@@ -5,7 +5,7 @@ import socket
 
 import pytest
 
-from ftplugin.compat import safe_torch_load
+from ftplugin.checkpoint import safe_torch_load
 
 
 def free_port() -> int:

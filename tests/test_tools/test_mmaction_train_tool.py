@@ -4,7 +4,7 @@ import os.path as osp
 
 import mmaction
 
-from ftplugin.compat import safe_torch_load
+from ftplugin.checkpoint import safe_torch_load
 
 
 def test_mmaction_train_tool_runs_ftplugin_config(generated_data, run_tool,

@@ -5,7 +5,7 @@ import re
 import pytest
 import torch
 
-from ftplugin.compat import safe_torch_load
+from ftplugin.checkpoint import safe_torch_load
 
 PNG_MAGIC = b'\x89PNG\r\n\x1a\n'
 

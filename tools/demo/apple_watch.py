@@ -60,7 +60,7 @@ def run_family(work_root: str, data_root: Optional[str],
             PYTHON, 'tools/train.py', ft_cfg, '--work-dir', ft_dir,
             '--seed', '0', '--cfg-options', f'load_from={pretrained}',
             f'train_cfg.max_epochs={ft_epochs}',
-            f'custom_hooks.0.stages.1.begin={stage1}',
+            f'default_hooks.unfreeze.stages.1.begin={stage1}',
             f'param_scheduler.0.end={stage1}',
             f'param_scheduler.1.begin={stage1}'
         ] + data_root_options(watch))

@@ -58,7 +58,8 @@ def run_family(work_root: str, data_root: Optional[str],
 
     ft_dir = osp.join(work, 'butppg_5ch_finetune')
     # quick: stage 2 from the 2nd of 3 epochs
-    ft_opts = (['train_cfg.max_epochs=3', 'custom_hooks.2.stages.1.begin=1']
+    ft_opts = (['train_cfg.max_epochs=3',
+                'default_hooks.unfreeze.stages.1.begin=1']
                if quick else [])
     run('butppg 4/6: fine-tune on 5 channels (inflation 2->5, staged '
         'unfreezing)', [

@@ -12,7 +12,7 @@ from typing import List, Optional, Tuple
 from common import (PYTHON, REPO, best_checkpoint, data_root_options, run,
                     test_and_export)
 
-SEED_CHECKPOINT = osp.join('checkpoints', 'fall_detection_study',
+ORIGINAL_CHECKPOINT = osp.join('checkpoints', 'fall_detection_study',
                            'pose_autoencoder.pt')
 
 
@@ -27,11 +27,11 @@ def run_family(work_root: str, data_root: Optional[str],
             data_root, '--kth-videos', '60', '--kaggle-per-class', '150',
             '--seed', '0'
         ])
-        seed_ckpt = None
+        original_ckpt = None
     else:
         print(f'kaggle_pose: using the pose files under {data_root}')
         # ../shared keeps the seed's weights beside its data folder
-        seed_ckpt = osp.join(data_root, '..', SEED_CHECKPOINT)
+        original_ckpt = osp.join(data_root, '..', ORIGINAL_CHECKPOINT)
     pre_epochs, ft_epochs = (3, 4) if quick else (20, 30)
 
     pre_cfg = 'configs/kaggle_pose/pose_ae_kth_pretrain.py'
@@ -42,8 +42,8 @@ def run_family(work_root: str, data_root: Optional[str],
         f'param_scheduler.0.T_max={pre_epochs}'
     ] + data_root_options(osp.join(data_root, 'kth_poses')))
 
-    pretrained = (osp.normpath(seed_ckpt) if seed_ckpt
-                  and osp.isfile(osp.join(REPO, seed_ckpt)) else
+    pretrained = (osp.normpath(original_ckpt) if original_ckpt
+                  and osp.isfile(osp.join(REPO, original_ckpt)) else
                   best_checkpoint(pre_dir))
     print(f'kaggle_pose: fine-tuning from {pretrained}')
     kaggle = osp.join(data_root, 'kaggle_fall')

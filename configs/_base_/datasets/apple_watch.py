@@ -1,9 +1,9 @@
 # Apple-Watch-style workouts: <data_root>/{train,val,test}.pt split by date
 # (70/15/15) with scaler_params.json, as written by
 # tools/data/convert_workouts.py or tools/data/generate_apple_watch_data.py.
-# Point all three loaders at your copy with --cfg-options
-#   train_dataloader.dataset.data_root=D val_dataloader.dataset.data_root=D
-#   test_dataloader.dataset.data_root=D
+# Point every loader at your copy with `--data-root D` (tools/train.py,
+# tools/test.py), or one of them with --cfg-options
+#   train_dataloader.dataset.data_root=D
 dataset_type = 'AppleWatchDataset'
 data_root = 'data/apple_watch/apple_watch'
 # 'previous': speed, altitude and the previous step's heart rate (model

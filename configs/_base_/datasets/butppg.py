@@ -1,7 +1,7 @@
 # BUT-PPG quality windows: <data_root>/{train,val,test}.npz, 10 s at 125 Hz.
-# Point the three loaders at your copy with --cfg-options
-#   train_dataloader.dataset.data_root=D val_dataloader.dataset.data_root=D
-#   test_dataloader.dataset.data_root=D
+# Point every loader at your copy with `--data-root D` (tools/train.py,
+# tools/test.py), or one of them with --cfg-options
+#   train_dataloader.dataset.data_root=D
 dataset_type = 'BUTPPGDataset'
 data_root = 'data/butppg'
 channels = ('ACC_X', 'ACC_Y', 'ACC_Z', 'PPG', 'ECG')
@@ -30,8 +30,8 @@ test_dataloader = dict(
     dataset=dict(**common, split='test', pipeline=test_pipeline,
                  test_mode=True))
 
-# loss (cross-entropy of the predicted probabilities) and the seed's names:
-# accuracy, class_0_acc, class_1_acc (percent)
+# loss (cross-entropy of the predicted probabilities) and the original
+# project's names: accuracy, class_0_acc, class_1_acc (percent)
 val_evaluator = dict(type='ClassificationMetric', topk=(1, ), with_loss=True,
-                     seed_keys=True)
+                     legacy_keys=True)
 test_evaluator = val_evaluator

@@ -1,6 +1,6 @@
-# Endomondo-style pretraining workouts in the same .pt format (the seed split
-# them by user, 70/15/15). Same reader and features as the fine-tuning data,
-# so the pretrained LSTM sees the same inputs in both stages.
+# Endomondo-style pretraining workouts in the same .pt format (the original
+# project split them by user, 70/15/15). Same reader and features as the
+# fine-tuning data, so the pretrained LSTM sees the same inputs in both stages.
 _base_ = ['./apple_watch.py']
 
 data_root = 'data/apple_watch/endomondo'

@@ -1,7 +1,7 @@
 # Kaggle fall pose CSVs, split 70/20/10 per class by file (seeded).
-# Point all three loaders at your copy with --cfg-options
-#   train_dataloader.dataset.data_root=D val_dataloader.dataset.data_root=D
-#   test_dataloader.dataset.data_root=D
+# Point every loader at your copy with `--data-root D` (tools/train.py,
+# tools/test.py), or one of them with --cfg-options
+#   train_dataloader.dataset.data_root=D
 dataset_type = 'KagglePoseDataset'
 data_root = 'data/kaggle_fall'
 common = dict(type=dataset_type, data_root=data_root, clip_len=64,

@@ -1,9 +1,8 @@
-# Thermal action clips (seed 003): HDF5 recordings of 40x60 frames in degrees
-# Celsius + COCO-style train/val annotations, as the seed feeds SlowFast: all
-# 64 frames of a window, resized to 256x384 (the 2:3 aspect of 40x60 kept).
-# Point the loaders at your copy with --cfg-options
-#   train_dataloader.dataset.data_root=D val_dataloader.dataset.data_root=D
-#   test_dataloader.dataset.data_root=D
+# Thermal action clips (jingchen-butlr/mmaction2): HDF5 recordings of 40x60
+# frames in degrees Celsius + COCO-style train/val annotations, as the
+# original project feeds
+# SlowFast: all 64 frames of a window, resized to 256x384 (the 2:3 aspect of
+# 40x60 kept). Point the loaders at your copy with `--data-root D`
 # (D holds frames/, annotations/train.json, val.json, class_mapping.json).
 dataset_type = 'ThermalHDF5Dataset'
 data_root = 'data/thermal_action_dataset'
@@ -36,7 +35,8 @@ train_pipeline = [
 ]
 test_pipeline = [
     dict(type='Resize', scale=(384, 256), keep_ratio=True),
-    # mmaction2's crop_size is (w, h) (the seed's (256, 384) cut the width)
+    # mmaction2's crop_size is (w, h) (the original project's (256, 384) cut
+    # the width)
     dict(type='CenterCrop', crop_size=(384, 256)),
     dict(type='FormatShape', input_format='NCTHW'),
     dict(type='PackActionInputs')

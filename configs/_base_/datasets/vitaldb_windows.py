@@ -1,6 +1,6 @@
 # Unlabelled VitalDB windows for pretraining: <data_root>/{train,val}_windows
-# .npz with `data` [N, 2, 1250] (PPG, ECG). Set data_root with --cfg-options
-#   train_dataloader.dataset.data_root=D val_dataloader.dataset.data_root=D
+# .npz with `data` [N, 2, 1250] (PPG, ECG). Set data_root with
+# `--data-root D`.
 dataset_type = 'VitalDBWindowsDataset'
 data_root = 'data/vitaldb'
 common = dict(type=dataset_type, data_root=data_root, channels=('PPG', 'ECG'),

@@ -1,7 +1,7 @@
-# The seed's HeartRateLSTM: 2-layer unidirectional LSTM, 64 hidden units,
-# dropout 0.2 between the layers, a linear layer per step (51,009 parameters
-# for 3 inputs). Inputs: z-scored speed and altitude and the heart rate of
-# the previous step in BPM; output: heart rate in BPM at every step.
+# The original project's HeartRateLSTM: 2-layer unidirectional LSTM, 64 hidden
+# units, dropout 0.2 between the layers, a linear layer per step (51,009
+# parameters for 3 inputs). Inputs: z-scored speed and altitude and the heart
+# rate of the previous step in BPM; output: heart rate in BPM at every step.
 input_features = ('speed', 'altitude', 'heart_rate_prev')
 model = dict(
     type='HeartRateRegressor',

@@ -1,5 +1,5 @@
-# Pose autoencoder (the seed's architecture) + 128-64-32-2 fall classifier,
-# trained on cross-entropy + 0.1 x reconstruction MSE.
+# Pose autoencoder (the original project's architecture) + 128-64-32-2 fall
+# classifier, trained on cross-entropy + 0.1 x reconstruction MSE.
 model = dict(
     type='PoseAEClassifier',
     backbone=dict(

@@ -1,4 +1,5 @@
-# Pose autoencoder pretrained on reconstruction alone (the seed's KTH stage).
+# Pose autoencoder pretrained on reconstruction alone (the original project's
+# KTH stage).
 model = dict(
     type='PoseAEPretrainer',
     backbone=dict(

@@ -1,6 +1,6 @@
-# Masked-signal pretraining of the signal transformer on 2 channels (PPG,
-# ECG): 40 % of the 1 s patches hidden, MSE on them + 0.3 x multi-resolution
-# STFT loss (the seed's objective).
+# Masked-signal pretraining of the signal transformer on 2 channels (PPG, ECG):
+# 40 % of the 1 s patches hidden, MSE on them + 0.3 x multi-resolution STFT
+# loss (the original project's objective).
 model = dict(
     type='MaskedSignalPretrainer',
     backbone=dict(

@@ -1,7 +1,7 @@
 # SlowFast R50 (mmaction2's ResNet3dSlowFast, tau 8, alpha 8, beta 1/8) with a
 # 14-class SlowFastHead (2048 slow + 256 fast = 2304 channels), dropout 0.8:
-# the seed's model. Kinetics-400 weights come in with load_from (the 400-way
-# classifier is skipped by the checkpoint adapter for its shape).
+# the original project's model. Kinetics-400 weights come in with load_from
+# (the 400-way classifier is skipped by the checkpoint adapter for its shape).
 model = dict(
     type='Recognizer3D',
     backbone=dict(

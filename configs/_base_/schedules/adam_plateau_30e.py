@@ -1,5 +1,6 @@
-# The seed's fine-tuning schedule: Adam 1e-4, weight decay 1e-5, gradient
-# clipping 1.0, LR halved after 3 epochs without val-accuracy gain, 30 epochs.
+# The original project's fine-tuning schedule: Adam 1e-4, weight decay 1e-5,
+# gradient clipping 1.0, LR halved after 3 epochs without val-accuracy gain, 30
+# epochs.
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=30, val_interval=1)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')

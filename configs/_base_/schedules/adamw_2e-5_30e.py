@@ -1,5 +1,5 @@
-# The seed's BUT-PPG fine-tuning: AdamW lr 2e-5, weight decay 0.01, gradient
-# clipping 1.0, batch 32, 30 epochs at a constant lr.
+# The original project's BUT-PPG fine-tuning: AdamW lr 2e-5, weight decay 0.01,
+# gradient clipping 1.0, batch 32, 30 epochs at a constant lr.
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=30, val_interval=1)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')

@@ -1,6 +1,7 @@
-# The seed's fine-tuning schedule: SGD lr 0.005 (momentum 0.9, weight decay
-# 1e-4), the backbone at 0.1 x that lr, gradients clipped at 40, a linear
-# warm-up from 1 % over 10 epochs into a cosine decay to 1e-4 at epoch 100.
+# The original project's fine-tuning schedule: SGD lr 0.005 (momentum 0.9,
+# weight decay 1e-4), the backbone at 0.1 x that lr, gradients clipped at 40, a
+# linear warm-up from 1 % over 10 epochs into a cosine decay to 1e-4 at epoch
+# 100.
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=100, val_interval=1)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')

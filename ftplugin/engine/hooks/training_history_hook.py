@@ -22,7 +22,8 @@ def _jsonable(value):
 
 @HOOKS.register_module()
 class TrainingHistoryHook(Hook):
-    """Write the seed-style history and test report into the work dir.
+    """Write the original project-style history and test report into the work
+    dir.
 
     After every epoch, ``<work_dir>/<history_file>`` holds one entry per
     epoch, ``{'epoch', 'train': {loss means}, 'val': {metrics}, 'lr'}`` (and

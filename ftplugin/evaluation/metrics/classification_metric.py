@@ -25,8 +25,8 @@ class ClassificationMetric(BaseMetric):
     ``pos_label`` given), ``auc/roc`` (binary: on the positive score;
     multi-class: one-vs-rest macro) and ``confusion_matrix`` (rows = truth,
     columns = prediction; a nested list, kept out of the scalar logs).
-    Optional: ``loss`` (``with_loss``) and the seed projects' names
-    (``seed_keys``).
+    Optional: ``loss`` (``with_loss``) and the original projects' names
+    (``legacy_keys``).
 
     Args:
         topk (Sequence[int]): Top-k accuracies to report. Defaults to (1, ).
@@ -36,8 +36,8 @@ class ClassificationMetric(BaseMetric):
             the predicted probabilities (``pred_score`` of a head with
             ``average_clips='prob'``), i.e. the validation / test loss.
             Defaults to False.
-        seed_keys (bool): Also report the seed projects' names, in percent:
-            ``accuracy`` and ``class_<i>_acc`` per class index.
+        legacy_keys (bool): Also report the original projects' names, in
+            percent: ``accuracy`` and ``class_<i>_acc`` per class index.
             Defaults to False.
         collect_device (str): See :class:`BaseMetric`.
         prefix (str, optional): See :class:`BaseMetric`.
@@ -48,14 +48,14 @@ class ClassificationMetric(BaseMetric):
                  topk: Sequence[int] = (1, ),
                  pos_label: Optional[int] = None,
                  with_loss: bool = False,
-                 seed_keys: bool = False,
+                 legacy_keys: bool = False,
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
         self.topk = tuple(topk)
         self.pos_label = pos_label
         self.with_loss = with_loss
-        self.seed_keys = seed_keys
+        self.legacy_keys = legacy_keys
 
     def process(self, data_batch: Any, data_samples: Sequence[dict]) -> None:
         for sample in data_samples:
@@ -103,7 +103,7 @@ class ClassificationMetric(BaseMetric):
                 roc_auc_score(labels, probs, multi_class='ovr'))
         if self.with_loss:
             metrics['loss'] = _cross_entropy(scores, labels)
-        if self.seed_keys:
+        if self.legacy_keys:
             metrics['accuracy'] = 100.0 * float((preds == labels).mean())
             for c in range(num_classes):
                 if (labels == c).any():

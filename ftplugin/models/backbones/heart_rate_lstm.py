@@ -31,7 +31,7 @@ class HeartRateLSTM(BaseModule):
 
     (N, T, input_size) features -> (N, T, hidden_size x directions) hidden
     states. The LSTM is the child ``lstm``, so its tensors are named as in the
-    seed project's ``HeartRateLSTM`` (``lstm.weight_ih_l0``, ...) under the
+    original project's ``HeartRateLSTM`` (``lstm.weight_ih_l0``, ...) under the
     task model's ``backbone.`` prefix.
 
     Args:
@@ -44,8 +44,8 @@ class HeartRateLSTM(BaseModule):
             bidirectional model sees future speed, so it is no forecaster.
             Defaults to False.
         frozen_layers (Sequence[int]): Layers whose parameters get
-            ``requires_grad=False``, e.g. ``(0, )`` for the seed's stage 1.
-            Defaults to ().
+            ``requires_grad=False``, e.g. ``(0, )`` for the original project's
+            stage 1. Defaults to ().
         init_cfg (dict, optional): Initialisation config. Defaults to None.
     """
 

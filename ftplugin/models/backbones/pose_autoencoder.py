@@ -9,7 +9,7 @@ from torch import nn
 from ..utils import freeze_modules, keep_frozen_in_eval
 
 
-# Key layouts of the Fall-detection-study seed, for the checkpoint adapter:
+# Key layouts of the Fall-detection-study project, for the checkpoint adapter:
 # its bare autoencoder (``encoder.*``, ...) and its FallClassifier wrapper
 # (``autoencoder.*``), both onto a task model holding this as ``backbone``.
 ORIGINAL_AUTOENCODER_KEY_MAP = [
@@ -22,9 +22,10 @@ ORIGINAL_AUTOENCODER_KEY_MAP = [
 class PoseAutoencoder(BaseModule):
     """Convolutional autoencoder over (coordinate, time, joint) pose maps.
 
-    Weight-compatible with the Fall-detection-study seed: its child modules
+    Weight-compatible with the Fall-detection-study project: its child modules
     are named ``encoder``, ``latent_head``, ``decoder_head`` and ``decoder``,
-    so the seed's ``pose_autoencoder.pt`` maps onto it by prefix only.
+    so the original project's ``pose_autoencoder.pt`` maps onto it by prefix
+    only.
 
     Input (N, C, T, J) -> encoder (strided 3x3 convs) -> global average pool
     -> latent (N, latent_dim); the decoder expands the latent from 1x1 with
@@ -77,8 +78,8 @@ class PoseAutoencoder(BaseModule):
     def decode(self, latent: torch.Tensor,
                size: Tuple[int, int]) -> torch.Tensor:
         """(N, latent_dim) latent vectors -> (N, C, *size) poses."""
-        seed = self.decoder_head(latent)[..., None, None]
-        recon = self.decoder(seed)
+        start = self.decoder_head(latent)[..., None, None]
+        recon = self.decoder(start)
         return F.interpolate(
             recon, size=size, mode='bilinear', align_corners=False)
 

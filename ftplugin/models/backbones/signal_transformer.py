@@ -6,10 +6,11 @@ from mmaction.registry import MODELS
 from mmengine.model import BaseModule
 from torch import nn
 
-# Checkpoint layouts of the seed project (TinyFoundationModelForBioSignals),
-# for the checkpoint adapter: its SSL checkpoints hold the bare encoder in
-# ``encoder_state_dict`` (keys without a prefix), its fine-tuned models keep
-# the encoder under ``encoder.``; both go under ``backbone.`` here.
+# Checkpoint layouts of the original project
+# (TinyFoundationModelForBioSignals), for the checkpoint adapter: its SSL
+# checkpoints hold the bare encoder in ``encoder_state_dict`` (keys without a
+# prefix), its fine-tuned models keep the encoder under ``encoder.``; both go
+# under ``backbone.`` here.
 ORIGINAL_ENCODER_KEY_MAP = [
     (r'^encoder\.', 'backbone.'),
     (r'^', 'backbone.'),
@@ -90,7 +91,7 @@ class SignalTransformer(BaseModule):
         signal_length (int): Samples per window (a multiple of
             ``patch_size``). Defaults to 1250 (10 s at 125 Hz).
         patch_size (int): Samples per patch. Defaults to 125 (1 s, the
-            seed's patch).
+            original project's patch).
         embed_dims (int): Token size. Defaults to 64.
         num_layers (int): Transformer blocks. Defaults to 4.
         num_heads (int): Attention heads. Defaults to 4.
@@ -100,10 +101,10 @@ class SignalTransformer(BaseModule):
         pooling (str): ``'cls'`` or ``'mean'`` (of the patch tokens).
             Defaults to ``'cls'``.
         window_norm (bool): Standardise each channel of each window (zero
-            mean, unit std) before the patch embedding, as the seed's TTM
-            encoder scales its inputs: the gain and offset of a recording
-            then do not reach the model, only the shape of its signals.
-            Defaults to False.
+            mean, unit std) before the patch embedding, as the original
+            project's TTM encoder scales its inputs: the gain and offset of a
+            recording then do not reach the model, only the shape of its
+            signals. Defaults to False.
         init_cfg (dict, optional): Initialisation config. Defaults to None.
     """
 

@@ -11,9 +11,9 @@ class HeartRateHead(BaseModule):
     """Per-step linear regression of heart rate, with its masked loss.
 
     (N, T, in_channels) hidden states -> (N, T, 1). The linear layer is the
-    child ``fc`` (the seed's ``fc.weight``, ``fc.bias`` under the task
-    model's ``head.`` prefix). The loss compares predictions and targets in
-    BPM over the valid (unpadded) steps only.
+    child ``fc`` (the original project's ``fc.weight``, ``fc.bias`` under the
+    task model's ``head.`` prefix). The loss compares predictions and targets
+    in BPM over the valid (unpadded) steps only.
 
     Args:
         in_channels (int): Size of the hidden state. Defaults to 64.

@@ -10,9 +10,10 @@ from torch import nn
 class MLPHead(BaseHead):
     """Classification head of stacked Linear-ReLU-Dropout layers.
 
-    With the defaults it is the seed's fall classifier, 128 -> 64 -> 32 -> 2
-    with dropout 0.3; its layers live in ``classifier`` under the same indices
-    as the seed's, so the seed's fine-tuned head loads unchanged.
+    With the defaults it is the original project's fall classifier, 128 -> 64
+    -> 32 -> 2 with dropout 0.3; its layers live in ``classifier`` under the
+    same indices as the original project's, so the original project's
+    fine-tuned head loads unchanged.
 
     Args:
         num_classes (int): Number of classes.

@@ -11,11 +11,11 @@ class MultiResolutionSTFTLoss(nn.Module):
     """L1 distance of log-magnitude spectrograms at several resolutions.
 
     For each ``(n_fft, hop)`` pair, the STFT magnitudes (Hann window) of
-    prediction and target, per channel, are compared as
-    ``mean |log(|P| + eps) - log(|T| + eps)|``; the resolutions are averaged
-    and multiplied by ``loss_weight`` (0.3 in the seed's pretraining). It
-    keeps reconstructions from matching the samples while losing the
-    spectrum (e.g. smoothing the pulse away).
+    prediction and target, per channel, are compared as ``mean |log(|P| + eps)
+    - log(|T| + eps)|``; the resolutions are averaged and multiplied by
+    ``loss_weight`` (0.3 in the original project's pretraining). It keeps
+    reconstructions from matching the samples while losing the spectrum (e.g.
+    smoothing the pulse away).
 
     Args:
         n_ffts (Sequence[int]): FFT sizes. Defaults to (64, 128, 256).

@@ -13,16 +13,16 @@ from ..signal_model_mixin import SignalModelMixin
 class MaskedSignalPretrainer(SignalModelMixin, BaseTaskModel):
     """Masked-signal modelling: reconstruct hidden patches of a window.
 
-    A fixed share (``mask_ratio``, 0.4 in the seed) of each window's patch
-    tokens is replaced by a learnt mask token before the backbone's
-    transformer; a linear decoder maps every encoded patch token back to its
-    ``(C, patch_size)`` samples. ``loss_recon`` is the MSE over the masked
-    patches only (of the normalised signal, or of each window standardised
-    when the backbone has ``window_norm``); ``loss_stft``, optional, compares
-    the spectra of the whole reconstruction and input (0.3 x multi-resolution
-    STFT in the seed). Its checkpoints keep the encoder under ``backbone.``,
-    so they load into :class:`SignalClassifier` as they are (with channel
-    inflation when the classifier has more channels).
+    A fixed share (``mask_ratio``, 0.4 in the original project) of each
+    window's patch tokens is replaced by a learnt mask token before the
+    backbone's transformer; a linear decoder maps every encoded patch token
+    back to its ``(C, patch_size)`` samples. ``loss_recon`` is the MSE over the
+    masked patches only (of the normalised signal, or of each window
+    standardised when the backbone has ``window_norm``); ``loss_stft``,
+    optional, compares the spectra of the whole reconstruction and input (0.3 x
+    multi-resolution STFT in the original project). Its checkpoints keep the
+    encoder under ``backbone.``, so they load into :class:`SignalClassifier` as
+    they are (with channel inflation when the classifier has more channels).
 
     Args:
         backbone (dict): E.g. ``SignalTransformer``.

@@ -29,10 +29,11 @@ class HeartRateRegressor(BaseTaskModel):
     order 1 while inputs, outputs, the loss (BPM squared) and the metrics stay
     in BPM; the ONNX export includes both scalings.
 
-    The seed project's checkpoints (``{'model_state_dict': {'lstm.*',
+    The original project's checkpoints (``{'model_state_dict': {'lstm.*',
     'fc.*'}}``) load through ``pretrained_key_map``. They were trained on raw
-    BPM with the same-step heart rate as third input: to run them as the seed
-    did, use ``hr_norm=None`` and a dataset with ``hr_input='same'``.
+    BPM with the same-step heart rate as third input: to run them as the
+    original project did, use ``hr_norm=None`` and a dataset with
+    ``hr_input='same'``.
 
     Args:
         backbone (dict): The sequence model, e.g. ``HeartRateLSTM``; its
@@ -44,7 +45,8 @@ class HeartRateRegressor(BaseTaskModel):
             Defaults to ``('speed', 'altitude', 'heart_rate_prev')``.
         hr_norm (Sequence[float], optional): ``(mean, std)`` in BPM: heart-rate
             inputs become ``(hr - mean) / std`` and outputs ``out * std +
-            mean``. None uses raw BPM (the seed). Defaults to (140.0, 20.0).
+            mean``. None uses raw BPM (the original project). Defaults to
+            (140.0, 20.0).
         data_preprocessor (dict, optional): Defaults to mmengine's
             ``BaseDataPreprocessor`` (moves the batch to the device).
         init_cfg (dict, optional): Initialisation config. Defaults to None.
@@ -80,8 +82,8 @@ class HeartRateRegressor(BaseTaskModel):
                 raise ValueError(f'hr_norm std must be > 0, got {hr_norm}')
             hr_norm = (mean, std)
         self.hr_norm = hr_norm
-        # per-channel shift and scale: plain floats, not buffers, so the
-        # state dict holds exactly the seed's tensors
+        # per-channel shift and scale: plain floats, not buffers, so the state
+        # dict holds exactly the original project's tensors
         is_hr = [f in HR_FEATURES for f in self.input_features]
         mean, std = hr_norm or (0.0, 1.0)
         self._in_shift = [mean if h else 0.0 for h in is_hr]

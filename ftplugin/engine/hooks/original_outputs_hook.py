@@ -8,13 +8,14 @@ from mmengine.hooks import Hook
 
 
 @HOOKS.register_module()
-class SeedOutputsHook(Hook):
-    """Write the files a seed project left in its output folder.
+class OriginalOutputsHook(Hook):
+    """Write the files the original project left in its output folder
+    (TinyFoundationModelForBioSignals' ``best_model.pt``, ...).
 
-    ``training_config.json`` (the whole config, as JSON) before training;
-    after training, copies of the best checkpoint (``CheckpointHook``'s
-    ``save_best``) and of the last one under the seed's names. The copies
-    are mmengine checkpoints (``state_dict``, ``meta``, ...), which
+    ``training_config.json`` (the whole config, as JSON) before training; after
+    training, copies of the best checkpoint (``CheckpointHook``'s
+    ``save_best``) and of the last one under the original project's names. The
+    copies are mmengine checkpoints (``state_dict``, ``meta``, ...), which
     ftplugin's tools and checkpoint adapter read like any other.
 
     Args:

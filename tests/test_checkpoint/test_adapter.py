@@ -1,39 +1,15 @@
-"""ftplugin.checkpoint / compat.safe_torch_load on the seed's and our files."""
-import copy
-import os
-import shlex
+"""ftplugin.checkpoint.adapter on the Fall-detection-study files and ours."""
 
 import pytest
 import torch
-from mmaction.registry import MODELS
-from mmengine.config import Config
-from mmengine.logging import HistoryBuffer
 
 from ftplugin.checkpoint import (extract_state_dict, load_pretrained,
-                                 remap_keys)
-from ftplugin.compat import (UnsafeCheckpointError, safe_torch_load,
-                             trusted_checkpoint_dir)
+                                 remap_keys, safe_torch_load)
 
-MODEL_CFG = 'configs/_base_/models/pose_ae_classifier.py'
-
-
-@pytest.fixture
-def classifier_cfg(repo_root):
-    return Config.fromfile(str(repo_root / MODEL_CFG)).model
-
-
-def build(cfg, num_classes=None):
-    cfg = copy.deepcopy(cfg)
-    if num_classes is not None:
-        cfg.cls_head.num_classes = num_classes
-    torch.manual_seed(0)
-    return MODELS.build(cfg)
-
-
-# ------------------------------------------------------------ seed files
-def test_seed_autoencoder_loads_bit_identical(seed_checkpoints,
-                                              classifier_cfg):
-    path = seed_checkpoints / 'pose_autoencoder.pt'
+# ------------------------------------ Fall-detection-study files
+def test_original_autoencoder_loads_bit_identical(original_checkpoints,
+                                                  classifier_cfg, build):
+    path = original_checkpoints / 'pose_autoencoder.pt'
     source = torch.load(path, weights_only=True, map_location='cpu')[
         'state_dict']
     model = build(classifier_cfg)
@@ -50,12 +26,13 @@ def test_seed_autoencoder_loads_bit_identical(seed_checkpoints,
         target = own['backbone.' + key]
         assert target.dtype == value.dtype, key
         assert torch.equal(target, value), key
-    # remapped report names the seed keys
+    # remapped report names the original project's keys
     assert report.remapped['encoder.0.weight'] == 'backbone.encoder.0.weight'
 
 
-def test_seed_finetuned_loads_completely(seed_checkpoints, classifier_cfg):
-    path = seed_checkpoints / 'pose_autoencoder_kaggle_finetuned.pt'
+def test_original_finetuned_loads_completely(original_checkpoints,
+                                             classifier_cfg, build):
+    path = original_checkpoints / 'pose_autoencoder_kaggle_finetuned.pt'
     source = torch.load(path, weights_only=True, map_location='cpu')[
         'model_state_dict']
     model = build(classifier_cfg)
@@ -75,9 +52,9 @@ def test_seed_finetuned_loads_completely(seed_checkpoints, classifier_cfg):
                 own['backbone.' + key[len('autoencoder.'):]], value), key
 
 
-def test_seed_finetuned_with_three_classes_skips_last_layer(
-        seed_checkpoints, classifier_cfg):
-    path = seed_checkpoints / 'pose_autoencoder_kaggle_finetuned.pt'
+def test_original_finetuned_with_three_classes_skips_last_layer(
+        original_checkpoints, classifier_cfg, build):
+    path = original_checkpoints / 'pose_autoencoder_kaggle_finetuned.pt'
     source = torch.load(path, weights_only=True, map_location='cpu')[
         'model_state_dict']
     model = build(classifier_cfg, num_classes=3)
@@ -98,79 +75,13 @@ def test_seed_finetuned_with_three_classes_skips_last_layer(
     assert 'shape-skipped' in report.summary()
 
 
-def test_seed_files_are_plain_weights(seed_checkpoints):
+def test_original_files_are_plain_weights(original_checkpoints):
     for name in ('pose_autoencoder.pt',
                  'pose_autoencoder_kaggle_finetuned.pt'):
-        loaded = safe_torch_load(str(seed_checkpoints / name))
+        loaded = safe_torch_load(str(original_checkpoints / name))
         state = extract_state_dict(loaded, name)
         assert state and all(isinstance(v, torch.Tensor)
                              for v in state.values())
-
-
-# ---------------------------------------------------------- unsafe files
-class Exploit:
-    """Unpickling calls ``func(*args)``."""
-
-    def __init__(self, func, args):
-        self.func, self.args = func, args
-
-    def __reduce__(self):
-        return self.func, self.args
-
-
-def exploits(marker):
-    return {
-        'os.system': Exploit(os.system,
-                             (f'touch {shlex.quote(str(marker))}', )),
-        'open': Exploit(open, (str(marker), 'w')),
-    }
-
-
-@pytest.mark.parametrize('kind', ['os.system', 'open'])
-def test_unsafe_checkpoint_is_refused_without_running_code(
-        tmp_path, kind, classifier_cfg):
-    marker = tmp_path / 'pwned'
-    path = tmp_path / 'evil.pth'
-    torch.save({'state_dict': {'w': torch.zeros(1)},
-                'meta': exploits(marker)[kind]}, path)
-    with pytest.raises(UnsafeCheckpointError) as err:
-        safe_torch_load(str(path))
-    assert str(path) in str(err.value)
-    assert not marker.exists()
-    # through the adapter and through mmengine's own loader too
-    with pytest.raises(UnsafeCheckpointError):
-        load_pretrained(build(classifier_cfg), str(path))
-    from mmengine.runner import load_checkpoint
-    with pytest.raises(UnsafeCheckpointError):
-        load_checkpoint(build(classifier_cfg), str(path))
-    assert not marker.exists()
-
-
-def test_trusted_dir_is_the_only_exception(tmp_path):
-    """A run's own work dir may hold full pickles (resume); a sibling dir
-    whose name starts the same may not."""
-    work = tmp_path / 'run'
-    work.mkdir()
-    sibling = tmp_path / 'run_other'
-    sibling.mkdir()
-    obj = {'state_dict': {'w': torch.ones(2)}, 'extra': Exploit(
-        dict, ((('a', 1), ), ))}
-    torch.save(obj, work / 'ckpt.pth')
-    torch.save(obj, sibling / 'ckpt.pth')
-    with pytest.raises(UnsafeCheckpointError):
-        safe_torch_load(str(work / 'ckpt.pth'))
-    with trusted_checkpoint_dir(str(work)):
-        loaded = safe_torch_load(str(work / 'ckpt.pth'))
-        assert loaded['extra'] == {'a': 1}
-        with pytest.raises(UnsafeCheckpointError):
-            safe_torch_load(str(sibling / 'ckpt.pth'))
-    with pytest.raises(UnsafeCheckpointError):
-        safe_torch_load(str(work / 'ckpt.pth'))
-
-
-def test_missing_file(tmp_path):
-    with pytest.raises(FileNotFoundError):
-        safe_torch_load(str(tmp_path / 'absent.pth'))
 
 
 # --------------------------------------------------- layouts and key maps
@@ -200,7 +111,8 @@ def test_remap_keys_rules_and_module_prefix():
                        'enc.x': 'backbone.enc.x'}
 
 
-def test_bare_and_ddp_state_dict_round_trip(tmp_path, classifier_cfg):
+def test_bare_and_ddp_state_dict_round_trip(tmp_path, classifier_cfg,
+                                            build):
     src = build(classifier_cfg)
     for p in src.parameters():
         p.data.normal_()
@@ -213,29 +125,8 @@ def test_bare_and_ddp_state_dict_round_trip(tmp_path, classifier_cfg):
         assert torch.equal(dst.state_dict()[k], v), k
 
 
-# ---------------------------------------------- checkpoints of our runs
-@pytest.mark.parametrize('which', ['last', 'best'])
-def test_mmengine_run_checkpoint_loads_safely(trained_runs, which):
-    if which == 'last':
-        path = (trained_runs.finetune_dir / 'last_checkpoint').read_text(
-        ).strip()
-        keys = {'meta', 'state_dict', 'message_hub', 'optimizer',
-                'param_schedulers'}
-    else:
-        path = str(trained_runs.best_ckpt)
-        keys = {'meta', 'state_dict', 'message_hub'}
-    ckpt = safe_torch_load(path)  # outside any trusted work dir
-    assert keys <= set(ckpt)
-    buffers = list(ckpt['message_hub']['log_scalars'].values())
-    assert buffers and all(isinstance(b, HistoryBuffer) for b in buffers)
-    # the statistics methods survive the restricted unpickling
-    values, _ = buffers[0].data
-    assert buffers[0].mean() == pytest.approx(float(values.mean()))
-    assert ckpt['meta']['epoch'] >= 1
-
-
 def test_pretraining_checkpoint_loads_into_classifier(trained_runs,
-                                                      classifier_cfg):
+                                                      classifier_cfg, build):
     source = safe_torch_load(str(trained_runs.pretrain_ckpt))['state_dict']
     model = build(classifier_cfg)
     report = load_pretrained(model, str(trained_runs.pretrain_ckpt))
