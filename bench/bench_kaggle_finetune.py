@@ -1,7 +1,7 @@
 """Kaggle fine-tuning, 30 epochs: ftplugin vs the original project's loop.
 
     python bench/bench_kaggle_finetune.py [--original-epochs 4]
-        [--original-files 60] [--full]
+        [--original-files 20] [--full]
 
 ftplugin's side: ``tools/train.py configs/kaggle_pose/pose_ae_kaggle_
 finetune.py`` as a user runs it (the KTH checkpoint when it is present),

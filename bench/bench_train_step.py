@@ -46,7 +46,7 @@ FAMILIES = {
         init_from='configs/butppg/ssl_vitaldb_2ch_pretrain.py'),
     'thermal SlowOnly-R18': dict(
         config='configs/thermal/slowonly_r18_thermal_cpu.py',
-        root=thermal_root, train_samples=96, val_samples=64),
+        root=thermal_root, train_samples=48, val_samples=32),
 }
 
 
