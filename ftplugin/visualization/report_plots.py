@@ -97,6 +97,8 @@ def metric_panels(history: List[Dict]) -> Dict[str, List[tuple]]:
                 group = 'acc per class'
             if group in ('precision', 'recall', 'f1', 'auc'):
                 group = 'precision, recall, f1, auc'
+            if rest.endswith('mse') and not rest.endswith('rmse'):
+                group += ' squared error'  # unit squared: its own axis
             title = group if scale == 'value' else f'{group} ({scale})'
         panels.setdefault(title, []).append((f'{split} {key}', split, key))
     return panels

@@ -23,7 +23,8 @@ def history(epochs=6):
             val={'acc/top1': acc, 'acc/Fall': acc - 0.1,
                  'acc/No_Fall': acc + 0.05, 'f1/Fall': acc - 0.05,
                  'accuracy': 100 * acc, 'class_1_acc': 100 * (acc - 0.1),
-                 'hr/mae': 10.0 / e, 'confusion_matrix': [[3, 1], [1, 3]]}))
+                 'hr/mae': 10.0 / e, 'hr/mse': 150.0 / e,
+                 'confusion_matrix': [[3, 1], [1, 3]]}))
     return out
 
 
@@ -43,7 +44,9 @@ def test_panels_one_quantity_and_scale():
     assert panels['loss'] and all('loss' in k for _, _, k in panels['loss'])
     per_class = panels['acc per class (fraction)']
     assert {k for _, _, k in per_class} == {'acc/Fall', 'acc/No_Fall'}
-    assert 'hr' in panels  # BPM: its own axis, not a fraction
+    # BPM and BPM^2 on their own axes, not with the fractions
+    assert [k for _, _, k in panels['hr']] == ['hr/mae']
+    assert [k for _, _, k in panels['hr squared error']] == ['hr/mse']
 
 
 def fake_work_dir(tmp_path, dump_samples, metrics=None):
@@ -91,7 +94,7 @@ def test_classification_report(tmp_path):
     assert 'best_acc_top1_epoch_5.pth` (epoch 5)' in text
     assert 'from epoch 4: *' in text  # unfreezing stages, 1-based
     assert '| acc/top1 | 0.8000 | 0.8000 (6) |' in text
-    # 6 panels (loss, acc, acc per class, f1, hr, lr) in 2 columns
+    # 7 panels (loss, acc, acc per class, f1, hr, hr mse, lr), 2 columns
     width, height = Image.open(out / 'training_curves.png').size
     assert height > width / 2
 
