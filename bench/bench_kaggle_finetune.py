@@ -69,13 +69,17 @@ class OriginalLoop:
     def __init__(self, model, paths, labels, timed_files: int) -> None:
         from sklearn.model_selection import train_test_split
         from ftplugin.datasets import KagglePoseDataset
+        # timed files spread evenly over both classes (lengths differ)
+        timed = set(np.linspace(0, len(paths) - 1, max(timed_files, 1),
+                                dtype=int).tolist())
         start = time.perf_counter()
-        arrays = [per_frame_loop(p) for p in paths[:timed_files]]
+        arrays = {i: per_frame_loop(paths[i]) for i in sorted(timed)}
         self.read_s = ((time.perf_counter() - start) * len(paths) /
-                       max(timed_files, 1))
+                       len(timed))
         fast = KagglePoseDataset.__new__(KagglePoseDataset)
         fast.min_keypoint_score = 0.0
-        arrays += [fast.read_file(p)[0] for p in paths[timed_files:]]
+        arrays = [arrays[i] if i in arrays else fast.read_file(p)[0]
+                  for i, p in enumerate(paths)]
         keep = [i for i, a in enumerate(arrays) if len(a)]  # header-only
         x = torch.from_numpy(np.stack(
             [original_normalise(arrays[i]).transpose(2, 0, 1)

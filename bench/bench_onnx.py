@@ -19,7 +19,7 @@ import torch
 
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 from common import (OUT_DIR, REPO, interleaved, load_average,  # noqa: E402
-                    ratio_of, record, set_threads)
+                    ratio_of, record, set_threads, set_unit_statistics)
 
 CONFIGS = {
     'pose autoencoder': 'configs/kaggle_pose/pose_ae_kaggle_finetune.py',
@@ -57,10 +57,7 @@ def main() -> None:
         cfg = Config.fromfile(osp.join(REPO, config))
         model = MODELS.build(cfg.model)
         model.init_weights()
-        pre = getattr(model, 'data_preprocessor', None)
-        if hasattr(pre, 'set_statistics'):  # as a trained model has them
-            n = pre.mean.numel()
-            pre.set_statistics([0.0] * n, [1.0] * n)
+        set_unit_statistics(model)
         wrapper = ExportWrapper(model.eval()).eval()
         path = osp.join(OUT_DIR, 'onnx', name.replace(' ', '_') + '.onnx')
         export_onnx(wrapper, cfg.onnx_cfg, path)

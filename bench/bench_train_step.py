@@ -31,7 +31,8 @@ import torch
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 from common import (REPO, SHARED_CKPT, Skip, apple_watch_root,  # noqa: E402
                     butppg_root, data_source, kaggle_root, load_average,
-                    ratio_of, record, set_threads, thermal_root, OUT_DIR)
+                    ratio_of, record, set_threads, set_unit_statistics,
+                    thermal_root, OUT_DIR)
 
 FAMILIES = {
     'pose autoencoder': dict(
@@ -238,6 +239,7 @@ def one_process(name: str, mode: str, epochs: int) -> dict:
         apply_thread_settings(cfg)
         model = MODELS.build(cfg.model)
         model.init_weights()
+        set_unit_statistics(model)  # the runner fits them (a hook)
         loop = PlainLoop(model, cfg,
                          DATASETS.build(cfg.train_dataloader.dataset),
                          DATASETS.build(cfg.val_dataloader.dataset))
