@@ -5,14 +5,17 @@
   beside the checkout; tests that need them skip, naming the reason, only
   when that folder is absent.
 * ``generated_data``: small KTH-style and Kaggle-style corpora written once
-  per session by ``tools/data/generate_pose_data.py``.
+  per session by ``ftplugin.datasets.synthetic.kaggle_pose``.
 * ``run_tool``: runs a repository command with ``sys.executable``.
 * ``tool_cfg``: the kaggle_pose config paths and ``--cfg-options`` helpers;
   ``config_dataset``: the dataset a config's dataloader builds.
 * ``trained_runs``: one KTH pretraining (1 epoch) and one Kaggle fine-tuning
   from it (2 epochs), shared by the tool, checkpoint and hook tests.
+
+The other families' data fixtures live in ``tests/data_fixtures/<family>.py``
+(registered below), so the unit tests that mirror the package and each
+family's end-to-end folder share one generated copy.
 """
-import importlib.util
 import os
 import os.path as osp
 import shutil
@@ -22,6 +25,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
+pytest_plugins = ['data_fixtures.apple_watch', 'data_fixtures.butppg',
+                  'data_fixtures.thermal']
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_ROOT = REPO_ROOT.parent / 'shared'
@@ -109,12 +115,9 @@ def mmaction_scope():
 
 @pytest.fixture(scope='session')
 def gen_module():
-    """``tools/data/generate_pose_data.py`` (tools/data is no package)."""
-    path = REPO_ROOT / 'tools' / 'data' / 'generate_pose_data.py'
-    spec = importlib.util.spec_from_file_location('generate_pose_data', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """The pose generator behind tools/data/kaggle_pose/."""
+    from ftplugin.datasets.synthetic import kaggle_pose
+    return kaggle_pose
 
 
 @pytest.fixture(scope='session')

@@ -3,7 +3,7 @@
     python tools/run_demo.py [--families kaggle_pose ...] [--data-root DIR]
         [--work-root work_dirs/demo] [--quick]
 
-Each family's steps live in ``tools/demo/<family>.py`` (a ``run_family``
+Each family's steps live in ``ftplugin/demo/<family>.py`` (a ``run_family``
 function) and are plain commands of this repository, printed before they
 run. Without ``--data-root`` every family generates its data first (a fresh
 clone has none); with ``--data-root DIR`` (e.g. ``../shared/data``) a family
@@ -12,17 +12,10 @@ are, ending with one report per training run
 (``tools/analysis/report.py``: Markdown + PNGs in ``<run>/report/``).
 """
 import argparse
-import glob
 import importlib
 import os.path as osp
-import sys
 
-DEMO_DIR = osp.join(osp.dirname(osp.abspath(__file__)), 'demo')
-sys.path.insert(0, DEMO_DIR)
-FAMILIES = sorted(
-    osp.splitext(osp.basename(p))[0]
-    for p in glob.glob(osp.join(DEMO_DIR, '*.py'))
-    if osp.basename(p) != 'common.py')
+from ftplugin.demo import FAMILIES
 
 
 def parse_args() -> argparse.Namespace:
@@ -41,7 +34,7 @@ def main() -> None:
     args = parse_args()
     results = {}
     for family in args.families:
-        module = importlib.import_module(family)
+        module = importlib.import_module(f'ftplugin.demo.{family}')
         results[family] = module.run_family(args.work_root, args.data_root,
                                             args.quick)
     from ftplugin.visualization import write_reports

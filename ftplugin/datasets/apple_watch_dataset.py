@@ -10,6 +10,8 @@ from mmaction.registry import DATASETS
 from mmengine.dataset import BaseDataset
 from mmengine.logging import print_log
 
+from .apple_watch_files import SCALER_KEYS
+
 SPLITS = ('train', 'val', 'test')
 # Input channels for each ``hr_input`` mode, in this order.
 INPUT_FEATURES = {
@@ -20,7 +22,6 @@ INPUT_FEATURES = {
 REQUIRED_FIELDS = ('speed', 'altitude', 'heart_rate', 'original_lengths')
 SEQUENCE_FIELDS = ('speed', 'altitude', 'heart_rate', 'timestamps')
 PER_WORKOUT_FIELDS = ('userId', 'gender')
-SCALER_KEYS = ('speed_mean', 'speed_std', 'altitude_mean', 'altitude_std')
 LEAK_WARNING = (
     "hr_input='same' feeds the heart rate of each step as an input for "
     'predicting that same step: the model can copy its target (the original '
@@ -69,8 +70,9 @@ class AppleWatchDataset(BaseDataset):
     (N, T, 1) float32, T = 500 in the original project; ``original_lengths``
     (N, 1) integers; optionally ``userId`` and ``gender`` (N, 1). Heart rate is
     in BPM; speed and altitude are z-scored with ``scaler_params.json`` beside
-    the files (``tools/data/convert_workouts.py`` and
-    ``tools/data/generate_apple_watch_data.py`` write all of them).
+    the files (``tools/data/apple_watch/convert_workouts.py`` and
+    ``generate_apple_watch_data.py`` beside it write all of them, through
+    ``ftplugin.datasets.apple_watch_files``).
 
     Steps ``[:original_length]`` are valid (all T when the length is >= T);
     later ones are padding, left out of loss and metrics. The target is the

@@ -7,9 +7,9 @@ import pandas as pd
 from mmaction.registry import DATASETS
 
 from .base_pose_dataset import BasePoseDataset
+from .pose_files import KAGGLE_CSV_COLUMNS as CSV_COLUMNS
 from .pose_utils import COCO17_JOINTS, coco17_to_openpose18
 
-CSV_COLUMNS = ('Frame', 'Keypoint', 'X', 'Y', 'Confidence')
 _JOINT_INDEX = {name: i for i, name in enumerate(COCO17_JOINTS)}
 
 

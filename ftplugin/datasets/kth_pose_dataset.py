@@ -7,9 +7,7 @@ import numpy as np
 from mmaction.registry import DATASETS
 
 from .base_pose_dataset import BasePoseDataset
-
-KTH_ACTIONS = ('boxing', 'handclapping', 'handwaving', 'jogging', 'running',
-               'walking')
+from .pose_files import KTH_ACTIONS
 
 
 @DATASETS.register_module()

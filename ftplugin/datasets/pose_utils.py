@@ -27,6 +27,9 @@ COCO17_JOINTS = ('Nose', 'Left Eye', 'Right Eye', 'Left Ear', 'Right Ear',
 # is the mid-point of the shoulders.
 _OPENPOSE18_FROM_COCO17 = (0, None, 6, 8, 10, 5, 7, 9, 12, 14, 16, 11, 13,
                            15, 2, 1, 4, 3)
+# COCO-17 index -> OpenPose-18 slot, the inverse of the map above.
+OPENPOSE18_SLOT_OF_COCO17 = tuple(
+    _OPENPOSE18_FROM_COCO17.index(coco) for coco in range(17))
 NECK, R_SHOULDER, L_SHOULDER, R_HIP, L_HIP = 1, 2, 5, 8, 11
 COCO_L_SHOULDER, COCO_R_SHOULDER = 5, 6
 

@@ -11,8 +11,9 @@ import pytest
 import torch
 from mmaction.registry import MODELS
 from mmengine.config import Config
-from workout_files import (make_run, start_date, write_fit, write_gpx,
-                           write_tcx)
+
+from data_fixtures.workout_files import (make_run, start_date, write_fit,
+                                         write_gpx, write_tcx)
 
 from ftplugin.checkpoint import load_pretrained
 from ftplugin.datasets import AppleWatchDataset
@@ -153,8 +154,8 @@ def test_converted_workouts_train_and_test(tmp_path, pretrained, run_tool,
         write(src / f'run{day}.{ext}', make_run(start_date(day), 150 + day,
                                                 seed=day))
     data = tmp_path / 'converted'
-    proc = run_tool(['tools/data/convert_workouts.py', src, '--out-dir',
-                     data])
+    proc = run_tool(['tools/data/apple_watch/convert_workouts.py', src,
+                     '--out-dir', data])
     assert '6 workouts' in proc.stdout
     work = tmp_path / 'stage1'
     run_tool(['tools/train.py', STAGE1, '--work-dir', work, '--cfg-options',

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from butppg_common import FINETUNE_CFG, ONE_THREAD, data_opts
+from data_fixtures.butppg import FINETUNE_CFG, ONE_THREAD, data_opts
 from ftplugin.checkpoint import safe_torch_load
 
 # stage 2 from the 2nd epoch, so that 2 epochs cross a stage transition

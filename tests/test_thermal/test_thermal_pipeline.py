@@ -64,14 +64,13 @@ def test_train_and_test_report_the_metrics(trained):
     assert (work / 'confusion_matrix.png').is_file()
 
 
-def test_confusion_matrix_tool_on_the_dump(trained, thermal_gen,
-                                           thermal_tool, capsys):
+def test_confusion_matrix_tool_on_the_dump(trained, thermal_gen, run_tool):
     work, _, dump = trained
     out = work / 'report'
-    thermal_tool('analysis/confusion_matrix.py').main([
-        str(dump), '--class-mapping',
-        str(thermal_gen / 'annotations' / 'class_mapping.json'),
-        '--out-dir', str(out)])
+    proc = run_tool([
+        'tools/analysis/confusion_matrix.py', dump, '--class-mapping',
+        thermal_gen / 'annotations' / 'class_mapping.json', '--out-dir',
+        out])
     with open(dump, 'rb') as f:
         results = pickle.load(f)
     truth = [int(r['gt_label']) for r in results]
@@ -94,25 +93,20 @@ def test_confusion_matrix_tool_on_the_dump(trained, thermal_gen,
                for c in used]
     assert report['report']['macro avg']['recall'] == pytest.approx(
         np.mean(recalls))
-    assert 'written:' in capsys.readouterr().out
+    assert 'written:' in proc.stdout
 
 
-def test_onnx_export_matches_predict(trained, thermal_gen, thermal_tool,
-                                     repo_root, build_thermal, monkeypatch,
-                                     capsys):
+def test_onnx_export_matches_predict(trained, thermal_gen, run_tool,
+                                     repo_root, build_thermal):
     import onnxruntime as ort
     from mmaction.registry import MODELS
 
     from ftplugin.checkpoint import load_pretrained
     work, best, _ = trained
     onnx_file = work / 'model.onnx'
-    # the export tool itself, in this process (saves a start-up)
-    monkeypatch.chdir(repo_root)
-    monkeypatch.setattr('sys.argv', [
-        'export_onnx.py', CPU_CFG, str(best), '--output-file',
-        str(onnx_file), '--verify'])
-    thermal_tool('deployment/export_onnx.py').main()
-    assert '"passed": true' in capsys.readouterr().out
+    proc = run_tool(['tools/deployment/export_onnx.py', CPU_CFG, best,
+                     '--output-file', onnx_file, '--verify'])
+    assert '"passed": true' in proc.stdout
     cfg = Config.fromfile(str(repo_root / CPU_CFG))
     model = MODELS.build(cfg.model).eval()
     load_pretrained(model, str(best))
@@ -132,13 +126,13 @@ def test_onnx_export_matches_predict(trained, thermal_gen, thermal_tool,
     np.testing.assert_allclose(got, expected.numpy(), atol=1e-4)
 
 
-def test_confusion_matrix_tool_refuses_bad_dumps(thermal_tool, tmp_path):
-    tool = thermal_tool('analysis/confusion_matrix.py')
+def test_confusion_matrix_tool_refuses_bad_dumps(run_tool, tmp_path):
     bad = tmp_path / 'bad.pkl'
     with open(bad, 'wb') as f:
         pickle.dump([dict(pred_label=torch.tensor(1))], f)
-    with pytest.raises(SystemExit, match='gt_label'):
-        tool.main([str(bad)])
+    proc = run_tool(['tools/analysis/confusion_matrix.py', bad],
+                    check=False)
+    assert proc.returncode != 0 and 'gt_label' in proc.stdout
 
 
 def test_slowfast_finetune_config_runs_one_iteration(

@@ -9,7 +9,6 @@ import json
 import os
 import pickle
 import re
-from pathlib import Path
 
 import pytest
 
@@ -72,12 +71,10 @@ def test_run_demo_quick_other_families(run_tool, tmp_path, family, metric):
     assert re.search(rf'\n\s+{re.escape(metric)}\s+\S', results)
 
 
-def test_best_checkpoint_is_the_latest_runs(tmp_path, monkeypatch):
+def test_best_checkpoint_is_the_latest_runs(tmp_path):
     """A work dir reused by a second run holds two best files; the demo
     must continue with the newer one, not the one whose name sorts last."""
-    monkeypatch.syspath_prepend(str(Path(__file__).parents[2] / 'tools' /
-                                    'demo'))
-    from common import best_checkpoint
+    from ftplugin.demo.common import best_checkpoint
     old = tmp_path / 'best_acc_mean_class_epoch_18.pth'
     new = tmp_path / 'best_acc_mean_class_epoch_17.pth'
     old.write_bytes(b'old')

@@ -21,10 +21,10 @@ mkdir -p "$OUT"
 # 1. data: 3000 unlabelled 2-channel windows; 300 labelled 5-channel training
 #    windows (150 per class), 200 val, 1000 test, separate subjects per split
 [ -f "$OUT/data/vitaldb/train_windows.npz" ] ||
-    $PY tools/data/generate_butppg_data.py vitaldb --out-dir "$OUT/data/vitaldb" \
+    $PY tools/data/butppg/generate_butppg_data.py vitaldb --out-dir "$OUT/data/vitaldb" \
         --train 3000 --val 300 --seed 1
 [ -f "$OUT/data/butppg/test.npz" ] ||
-    $PY tools/data/generate_butppg_data.py butppg --out-dir "$OUT/data/butppg" \
+    $PY tools/data/butppg/generate_butppg_data.py butppg --out-dir "$OUT/data/butppg" \
         --train 300 --val 200 --test 1000 --seed 0
 D=$OUT/data/butppg
 DATA_OPTS="train_dataloader.dataset.data_root=$D val_dataloader.dataset.data_root=$D test_dataloader.dataset.data_root=$D"

@@ -1,6 +1,7 @@
 # Apple-Watch-style workouts: <data_root>/{train,val,test}.pt split by date
 # (70/15/15) with scaler_params.json, as written by
-# tools/data/convert_workouts.py or tools/data/generate_apple_watch_data.py.
+# tools/data/apple_watch/convert_workouts.py or
+# tools/data/apple_watch/generate_apple_watch_data.py.
 # Point every loader at your copy with `--data-root D` (tools/train.py,
 # tools/test.py), or one of them with --cfg-options
 #   train_dataloader.dataset.data_root=D

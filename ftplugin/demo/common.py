@@ -1,0 +1,64 @@
+"""Helpers shared by the per-family demo steps in ``ftplugin/demo/``."""
+import glob
+import json
+import os.path as osp
+import subprocess
+import sys
+import time
+from typing import List, Tuple
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+PYTHON = sys.executable
+
+
+def run(step: str, cmd: List[str]) -> None:
+    """Run one command of the demo from the repository root, printing it."""
+    print(f'\n=== {step}\n$ {" ".join(cmd)}', flush=True)
+    start = time.time()
+    subprocess.run(cmd, cwd=REPO, check=True)
+    print(f'=== {step}: done in {time.time() - start:.0f} s', flush=True)
+
+
+def data_root_options(root: str) -> List[str]:
+    """``--cfg-options`` entries pointing the three dataloaders at ``root``."""
+    return [f'{split}_dataloader.dataset.data_root={root}'
+            for split in ('train', 'val', 'test')]
+
+
+def best_checkpoint(work_dir: str) -> str:
+    """The ``best_*.pth`` the latest run in ``work_dir`` kept.
+
+    mmengine removes only its own run's previous best file, so a work dir
+    used before (e.g. the demo on real, then on generated data) can hold
+    the best file of an older run: the newest one is this run's.
+    """
+    found = glob.glob(osp.join(REPO, work_dir, 'best_*.pth'))
+    if not found:
+        raise FileNotFoundError(f'no best_*.pth in {work_dir}')
+    return osp.join(work_dir, osp.basename(max(found, key=osp.getmtime)))
+
+
+def test_and_export(cfg: str, checkpoint: str, work_dir: str,
+                    data_options: List[str], test_step: str,
+                    export_step: str) -> Tuple[str, str, dict]:
+    """The last two steps every family's demo shares.
+
+    ``tools/test.py --dump`` on the test split, then ONNX export with the
+    onnxruntime parity check. Returns the dump, the ONNX file and the test
+    metrics (``test_metrics.json`` of ``work_dir``).
+    """
+    dump = osp.join(work_dir, 'test_predictions.pkl')
+    run(test_step, [
+        PYTHON, 'tools/test.py', cfg, checkpoint, '--work-dir', work_dir,
+        '--dump', dump, '--cfg-options'
+    ] + data_options)
+    onnx_file = osp.join(
+        work_dir,
+        osp.splitext(osp.basename(cfg))[0] + '.onnx')
+    run(export_step, [
+        PYTHON, 'tools/deployment/export_onnx.py', cfg, checkpoint,
+        '--output-file', onnx_file, '--verify'
+    ])
+    with open(osp.join(REPO, work_dir, 'test_metrics.json')) as f:
+        metrics = json.load(f)
+    return dump, onnx_file, metrics
