@@ -2,7 +2,7 @@
 PYTHON ?= python
 DATA ?=
 # `make demo FAMILIES=thermal` runs one family
-FAMILIES ?= kaggle_pose apple_watch butppg thermal
+FAMILIES ?= kaggle_pose apple_watch butppg thermal ava_custom
 
 .PHONY: setup demo test bench
 

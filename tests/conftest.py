@@ -50,18 +50,12 @@ PRETRAIN_CFG = 'configs/kaggle_pose/pose_ae_kth_pretrain.py'
 BATCH_OPTIONS = ['train_dataloader.batch_size=16']
 
 
-def data_root_options(root) -> list:
-    """``--cfg-options`` entries pointing the three loaders at ``root``."""
-    return [f'{split}_dataloader.dataset.data_root={root}'
-            for split in ('train', 'val', 'test')]
-
-
 @pytest.fixture(scope='session')
 def tool_cfg():
-    """Config paths of the kaggle_pose family and ``data_opts(root)``."""
+    """Config paths of the kaggle_pose family and its batch option."""
     from types import SimpleNamespace
     return SimpleNamespace(finetune=FINETUNE_CFG, pretrain=PRETRAIN_CFG,
-                           data_opts=data_root_options, batch=BATCH_OPTIONS)
+                           batch=BATCH_OPTIONS)
 
 
 @pytest.fixture(scope='session')

@@ -5,10 +5,14 @@
         none|pytorch|slurm|mpi]
 
 ``--dump`` writes the per-sample predictions (a list of dicts with
-``pred_score``, ``pred_label``, ``gt_label``, ...) as a pickle; the metrics go
-to ``<work_dir>/test_metrics.json`` (and a confusion-matrix PNG).
+``pred_score``, ``pred_label``, ``gt_label``, ...; for the ``ava_custom``
+detector one per keyframe with ``pred_instances.bboxes`` / ``.scores``) as a
+pickle, and a frame-mAP evaluator also writes AlphAction's predictions CSV
+beside it (``out.csv``); the metrics go to ``<work_dir>/test_metrics.json``
+(and a confusion-matrix PNG).
 """
 import argparse
+import os.path as osp
 
 from mmengine.config import Config
 
@@ -39,6 +43,10 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
         evaluators = cfg.test_evaluator
         if not isinstance(evaluators, (list, tuple)):
             evaluators = [evaluators]
+        for evaluator in evaluators:
+            if (evaluator.get('type') == 'FrameMAPMetric'
+                    and not evaluator.get('csv_file')):
+                evaluator['csv_file'] = osp.splitext(args.dump)[0] + '.csv'
         cfg.test_evaluator = list(evaluators) + [
             dict(type='DumpResults', out_file_path=args.dump)]
     if args.cfg_options is not None:

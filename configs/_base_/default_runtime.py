@@ -11,9 +11,16 @@ default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=20, ignore_last=False),
     param_scheduler=dict(type='ParamSchedulerHook'),
+    # mmengine's CheckpointHook, safe against a kill at any moment (atomic
+    # files and last_checkpoint; old ones removed after the new one exists)
     checkpoint=dict(
-        type='CheckpointHook', interval=1, max_keep_ckpts=2,
+        type='AtomicCheckpointHook', interval=1, max_keep_ckpts=2,
         save_best='auto'),
+    # a non-finite loss / grad norm / metric stops the run at once
+    # (max_loss=... also stops on a finite but absurd loss)
+    divergence_guard=dict(type='DivergenceGuardHook'),
+    # random state saved with each checkpoint, restored by --resume
+    random_state=dict(type='RandomStateHook'),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     sync_buffers=dict(type='SyncBuffersHook'),
     # ftplugin's optional hooks are keyed here too, never listed in

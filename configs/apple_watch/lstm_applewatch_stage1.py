@@ -21,8 +21,9 @@ default_hooks = dict(
     checkpoint=dict(save_best='hr/mse', rule='less'),
     # min_delta in BPM^2; mmengine's default of 0.1 would stop runs that still
     # gain a few hundredths of a BPM^2 per epoch
-    early_stopping=dict(type='EarlyStoppingHook', monitor='hr/mse',
-                        rule='less', min_delta=0.01, patience=10))
+    early_stopping=dict(type='ResumableEarlyStoppingHook',
+                        monitor='hr/mse', rule='less', min_delta=0.01,
+                        patience=10))
 
 # Fine-tuning needs pretrained weights: without load_from the run is
 # refused (FineTuneRunner), and the LSTM and the output layer must load

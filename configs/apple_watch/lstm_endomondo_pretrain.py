@@ -20,8 +20,9 @@ default_hooks = dict(
     checkpoint=dict(save_best='hr/mse', rule='less'),
     # min_delta in BPM^2; mmengine's default of 0.1 would stop runs that
     # still gain a few hundredths of a BPM^2 per epoch
-    early_stopping=dict(type='EarlyStoppingHook', monitor='hr/mse',
-                        rule='less', min_delta=0.01, patience=10))
+    early_stopping=dict(type='ResumableEarlyStoppingHook',
+                        monitor='hr/mse', rule='less', min_delta=0.01,
+                        patience=10))
 
 # one torch thread: this small LSTM ran several times slower with OpenMP
 # threads competing for a shared 2-core machine (0.09 s vs 16.5 s per

@@ -39,6 +39,7 @@ class LoadReport:
     missing: List[str] = field(default_factory=list)
     unexpected: List[str] = field(default_factory=list)
     inflated: Dict[str, str] = field(default_factory=dict)
+    skipped: List[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """A multi-line, human-readable account."""
@@ -49,6 +50,9 @@ class LoadReport:
             lines.append(f'remapped {len(self.remapped)} key(s), e.g. ' +
                          ', '.join(f'{k} -> {v}' for k, v in list(
                              self.remapped.items())[:3]))
+        if self.skipped:
+            lines.append(f'skipped on request: {len(self.skipped)}, e.g. ' +
+                         ', '.join(self.skipped[:3]))
         for name, keys in (('shape-skipped', self.shape_skipped),
                            ('missing (left as initialised)', self.missing),
                            ('unexpected (ignored)', self.unexpected)):
@@ -125,7 +129,9 @@ def load_pretrained(model: nn.Module,
                     key_map: Optional[KeyMap] = None,
                     logger: Optional[MMLogger] = None,
                     inflate: Optional[dict] = None,
-                    required: Sequence[str] = ()) -> LoadReport:
+                    required: Sequence[str] = (),
+                    skip: Sequence[str] = (),
+                    strict: bool = False) -> LoadReport:
     """Load pretrained weights into ``model`` and report what happened.
 
     Args:
@@ -143,6 +149,13 @@ def load_pretrained(model: nn.Module,
         required (Sequence[str]): Module-name patterns (``fnmatch``, e.g.
             ``'backbone'``) whose every tensor must load; otherwise a
             ``RuntimeError`` names what did not, before the model changes.
+        skip (Sequence[str]): Module-name patterns (e.g. ``'cls_head'``)
+            never loaded, whatever their shapes (AlphAction's
+            ``--no-head``); they keep their initial weights.
+        strict (bool): Any shape-skipped, inflated, missing or unexpected
+            tensor is an error (naming every one of them), raised before the
+            model changes; tensors of ``skip`` are skipped on purpose and
+            allowed. Defaults to False (they are reported and logged).
 
     Returns:
         LoadReport: The per-key account.
@@ -156,6 +169,9 @@ def load_pretrained(model: nn.Module,
     own = model.state_dict()
     state, renamed = remap_keys(source, list(own), key_map)
     report = LoadReport(remapped=renamed)
+    if skip:
+        report.skipped = sorted(k for k in state if in_modules(k, skip))
+        state = {k: v for k, v in state.items() if k not in report.skipped}
     inflations = inflate_channels(
         state, own, logger=logger, **inflate) if inflate else {}
     report.inflated = {k: v.description for k, v in inflations.items()}
@@ -177,6 +193,16 @@ def load_pretrained(model: nn.Module,
             f'{not_loaded or "the model has none"}; shape-skipped '
             f'{list(report.shape_skipped)[:5]}, checkpoint keys e.g. '
             f'{sorted(source)[:5]}. Check the key map / inflate settings.')
+    if strict:
+        report.loaded = sorted(compatible)
+        # the modules of ``skip`` start afresh on purpose
+        report.missing = sorted(k for k in own if k not in compatible
+                                and not (skip and in_modules(k, skip)))
+        if (report.shape_skipped or report.missing or report.unexpected
+                or report.inflated):
+            raise RuntimeError(
+                f'{filename} does not match the model exactly and '
+                f'load_cfg.strict=True:\n{report.summary()}')
     model.load_state_dict(compatible, strict=False)
     loaded = model.state_dict()
     for key, inflation in inflations.items():

@@ -1,25 +1,23 @@
 """The one checkpoint loader of ftplugin: ``weights_only=True`` with an
-allow-list of the plain data types mmengine and ftplugin write.
+allow-list of exactly the plain data types mmengine and ftplugin write.
 
 Every route goes through :func:`safe_torch_load`: the adapter
-(``load_from``, ``init_cfg``, test, export) directly and mmengine's own
-``CheckpointLoader`` through :mod:`ftplugin.compat.checkpoint_loading`.
-A file that needs more is refused with the globals it would have run.
+(``load_from``, test, export) directly, and mmengine's own
+``CheckpointLoader`` (``init_cfg``, ``--resume`` including the file named by
+``last_checkpoint``, a stock runner's ``load_from``, URLs) through
+:mod:`ftplugin.compat.checkpoint_loading`. There is no exception by path: a
+file that needs any other global is refused, with the globals it names,
+before anything of it runs.
 """
-import contextlib
 import os
 import os.path as osp
 import pickle
-from typing import Iterator, List
 
 import torch
 
-# Directories whose checkpoints were written by the run that now resumes them.
-_TRUSTED_DIRS: List[str] = []
-
 
 class UnsafeCheckpointError(RuntimeError):
-    """A checkpoint needs arbitrary unpickling and is not ours to trust."""
+    """A checkpoint needs unpickling beyond the allow-list."""
 
 
 def _history_buffer_getattr(obj, name):
@@ -38,36 +36,23 @@ def _history_buffer_getattr(obj, name):
         f'getattr({obj!r}, {name!r}) is not allowed in a checkpoint')
 
 
-def _mmengine_safe_globals() -> list:
-    """Plain data types that mmengine writes into its own checkpoints."""
+# numpy dtypes of the arrays and scalars mmengine logs and of numpy's RNG
+# state (uint32), which resuming checkpoints carry
+NUMPY_DTYPES = ('float64', 'float32', 'float16', 'int64', 'int32', 'int16',
+                'int8', 'uint64', 'uint32', 'uint16', 'uint8', 'bool')
+
+
+def allowed_globals() -> list:
+    """The types a checkpoint may hold besides torch's own: mmengine's
+    ``HistoryBuffer`` (message hub) with its statistics methods, and numpy
+    arrays, scalars and dtypes (logged values, numpy RNG state)."""
     import numpy as np
     from mmengine.logging import HistoryBuffer
     from numpy._core import multiarray
-    dtypes = [type(np.dtype(t)) for t in (
-        'float64', 'float32', 'float16', 'int64', 'int32', 'int16', 'int8',
-        'uint8', 'bool')]
+    dtypes = [type(np.dtype(t)) for t in NUMPY_DTYPES]
     return [HistoryBuffer, np.ndarray, np.dtype, multiarray._reconstruct,
             multiarray.scalar, (_history_buffer_getattr, 'builtins.getattr')
             ] + dtypes
-
-
-@contextlib.contextmanager
-def trusted_checkpoint_dir(path: str) -> Iterator[None]:
-    """Trust checkpoints under ``path`` (the work dir of a resuming run).
-
-    Args:
-        path (str): Directory whose files this run wrote itself.
-    """
-    _TRUSTED_DIRS.append(osp.realpath(path))
-    try:
-        yield
-    finally:
-        _TRUSTED_DIRS.pop()
-
-
-def _is_trusted(filename: str) -> bool:
-    real = osp.realpath(filename)
-    return any(real.startswith(d + os.sep) for d in _TRUSTED_DIRS)
 
 
 def safe_torch_load(filename: str, map_location=None):
@@ -81,29 +66,45 @@ def safe_torch_load(filename: str, map_location=None):
         The loaded object.
 
     Raises:
-        UnsafeCheckpointError: if the file needs arbitrary unpickling and it
-            is not inside the work dir of the run that resumes it.
+        UnsafeCheckpointError: if the file needs any global beyond
+            :func:`allowed_globals`, whatever its path.
     """
     filename = osp.expanduser(filename)
     if not osp.isfile(filename):
         raise FileNotFoundError(f'{filename} can not be found.')
     try:
-        with torch.serialization.safe_globals(_mmengine_safe_globals()):
+        with torch.serialization.safe_globals(allowed_globals()):
             return torch.load(
                 filename, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as err:
-        if _is_trusted(filename):
-            # written by this very run (resume): full unpickling is safe
-            return torch.load(
-                filename, map_location=map_location, weights_only=False)
         try:
             unsafe = torch.serialization.get_unsafe_globals_in_checkpoint(
                 filename)
         except Exception:  # noqa: BLE001 - only used for the message
             unsafe = ['<unknown>']
         raise UnsafeCheckpointError(
-            f'Refusing to load {filename}: it is not a plain weights file '
-            f'and loading it would execute code from these globals: '
-            f'{unsafe}. ftplugin loads foreign checkpoints with '
-            f'weights_only=True. If you trust the file, re-save its '
-            f'state_dict with plain tensors first.') from err
+            f'Refusing to load {filename}: it is not a plain checkpoint; '
+            f'unpickling it would call these globals, which ftplugin does '
+            f'not allow: {unsafe}. Nothing of the file was run. ftplugin '
+            f'loads every checkpoint (load_from, init_cfg, --resume, test, '
+            f'export) with weights_only=True. If you trust the file, re-save '
+            f'its state_dict with plain tensors first.') from err
+
+
+def load_from_url(url: str, map_location=None, model_dir=None):
+    """Download ``url`` once (torch's hub cache) and :func:`safe_torch_load`
+    it; mmengine's ``http(s)://``, ``torchvision://`` and ``open-mmlab://``
+    routes end here.
+
+    Args:
+        url (str): Checkpoint URL.
+        map_location: As for :func:`torch.load`.
+        model_dir (str, optional): Cache folder; torch hub's by default.
+    """
+    from urllib.parse import urlparse
+    model_dir = model_dir or osp.join(torch.hub.get_dir(), 'checkpoints')
+    cached = osp.join(model_dir, osp.basename(urlparse(url).path))
+    if not osp.isfile(cached):
+        os.makedirs(model_dir, exist_ok=True)
+        torch.hub.download_url_to_file(url, cached)
+    return safe_torch_load(cached, map_location=map_location)

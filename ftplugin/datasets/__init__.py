@@ -1,4 +1,5 @@
 from .apple_watch_dataset import AppleWatchDataset
+from .ava_custom_dataset import AVACustomDataset
 from .base_pose_dataset import BasePoseDataset
 from .base_signal_dataset import BaseSignalDataset
 from .butppg_dataset import BUTPPGDataset
@@ -9,7 +10,7 @@ from .thermal_hdf5_dataset import ThermalHDF5Dataset
 from .transforms import *  # noqa: F401,F403
 from .vitaldb_windows_dataset import VitalDBWindowsDataset
 
-__all__ = ['AppleWatchDataset', 'BasePoseDataset', 'KagglePoseDataset',
+__all__ = ['AppleWatchDataset', 'AVACustomDataset', 'BasePoseDataset', 'KagglePoseDataset',
            'KTHPoseDataset',
            'BaseSignalDataset', 'BUTPPGDataset', 'VitalDBWindowsDataset',
            'ThermalHDF5Dataset', 'ClassBalancedSampler']

@@ -281,12 +281,25 @@ class AppleWatchDataset(BaseDataset):
 
     def load_data_list(self) -> List[dict]:
         """Read ``<split>.pt`` into one sample per workout."""
+        # a missing or bad scaler file does not hide the split's own
+        # defects: both are checked, and all that fails is reported at once
+        errors = []
         if self.scaler_file:
-            self._metainfo['scaler'] = read_scaler_params(
-                osp.join(self.data_root, self.scaler_file))
+            try:
+                self._metainfo['scaler'] = read_scaler_params(
+                    osp.join(self.data_root, self.scaler_file))
+            except (OSError, ValueError) as err:
+                errors.append(err)
         self._metainfo['input_features'] = self.input_features
         path = self.file_path
-        fields = self.read_tensors(path)
+        try:
+            fields = self.read_tensors(path)
+        except (OSError, ValueError) as err:
+            errors.append(err)
+        if len(errors) == 1:
+            raise errors[0]
+        if errors:
+            raise ValueError('\n'.join(str(e) for e in errors))
         lengths = fields['original_lengths']
         n, t = fields['speed'].shape
         hr = fields['heart_rate'].astype(np.float32)

@@ -1,11 +1,10 @@
-import logging
 from abc import abstractmethod
 from typing import Callable, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 from mmengine.dataset import BaseDataset
-from mmengine.logging import print_log
 
+from .data_checks import per_item, warn_or_record
 from .pose_utils import normalize_pose_sequence, pad_or_trim, window_starts
 
 SPLITS = ('train', 'val', 'test', 'all')
@@ -153,7 +152,11 @@ class BasePoseDataset(BaseDataset):
         files = self.select_files(self.scan_files())
         data_list, empty = [], []
         for path, label in files:
-            poses, valid = self.read_file(path)
+            poses = None
+            with per_item(path):
+                poses, valid = self.read_file(path)
+            if poses is None:
+                continue  # a validation pass recorded why
             if len(poses) == 0:
                 empty.append(path)
                 continue
@@ -175,8 +178,8 @@ class BasePoseDataset(BaseDataset):
                        f'pose (header only): ' + ', '.join(empty))
             if self.on_empty == 'error':
                 raise ValueError(message)
-            print_log(message + ' -- skipped (on_empty="error" makes this '
-                      'an error).', logger="current", level=logging.WARNING)
+            warn_or_record(message + ' -- skipped (on_empty="error" makes '
+                           'this an error).')
         if not data_list:
             raise ValueError(f'No samples for split {self.split!r} under '
                              f'{self.data_root}')

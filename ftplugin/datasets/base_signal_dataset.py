@@ -4,6 +4,8 @@ from typing import Callable, List, Optional, Sequence, Tuple, Union
 import numpy as np
 from mmengine.dataset import BaseDataset
 
+from .data_checks import read_npz
+
 
 class BaseSignalDataset(BaseDataset):
     """Base of the multi-channel signal window datasets (``.npz`` files).
@@ -72,27 +74,24 @@ class BaseSignalDataset(BaseDataset):
         :attr:`channels` order and ``(N, )`` int64 labels (or None)."""
         if not osp.isfile(path):
             raise FileNotFoundError(f'{path} not found')
-        try:
-            data = np.load(path, allow_pickle=False)
-        except (OSError, ValueError) as err:
-            raise ValueError(f'{path}: not a readable .npz file ({err})'
-                             ) from err
-        with data:
-            fields = list(data.files)
-            key = next((k for k in self.signal_keys if k in fields), None)
-            if key is None:
-                wanted = ' or '.join(map(repr, self.signal_keys))
-                raise KeyError(f'{path}: no field {wanted} with the windows;'
-                               f' fields are {fields}')
-            signals = data[key]
-            names = (tuple(str(c) for c in data['channel_names'])
-                     if 'channel_names' in fields else self.file_channels)
-            labels = None
-            if self.label_key is not None:
-                if self.label_key not in fields:
-                    raise KeyError(f'{path}: no field {self.label_key!r} '
-                                   f'with the labels; fields are {fields}')
-                labels = data[self.label_key]
+        data = read_npz(path, optional=tuple(self.signal_keys) + (
+            'channel_names', ) + ((self.label_key, ) if self.label_key
+                                  else ()))
+        fields = data['__fields__']
+        key = next((k for k in self.signal_keys if k in fields), None)
+        if key is None:
+            wanted = ' or '.join(map(repr, self.signal_keys))
+            raise KeyError(f'{path}: no field {wanted} with the windows;'
+                           f' fields are {fields}')
+        signals = data[key]
+        names = (tuple(str(c) for c in data['channel_names'])
+                 if 'channel_names' in data else self.file_channels)
+        labels = None
+        if self.label_key is not None:
+            if self.label_key not in data:
+                raise KeyError(f'{path}: no field {self.label_key!r} '
+                               f'with the labels; fields are {fields}')
+            labels = data[self.label_key]
         signals = self._check_signals(path, key, signals, names)
         if labels is not None:
             labels = self._check_labels(path, labels, len(signals))

@@ -7,6 +7,7 @@ import numpy as np
 from mmaction.registry import DATASETS
 
 from .base_pose_dataset import BasePoseDataset
+from .data_checks import per_item, read_npz
 from .pose_files import KTH_ACTIONS
 
 
@@ -33,24 +34,34 @@ class KTHPoseDataset(BasePoseDataset):
         paths = sorted(glob.glob(osp.join(self.data_root, '*.npz')))
         if not paths:
             raise FileNotFoundError(f'no .npz pose files in {self.data_root}')
-        return [(path, self._action_label(path)) for path in paths]
+        files = []
+        for path in paths:
+            with per_item(path):
+                files.append((path, self._action_label(path)))
+        return files
 
     def _action_label(self, path: str) -> int:
-        with np.load(path) as data:
-            if 'meta' in data:
-                action = json.loads(str(data['meta'])).get('action')
-            else:  # fall back to the KTH file name: personXX_<action>_dY
-                action = osp.basename(path).split('_')[1]
+        meta = read_npz(path, optional=('meta', ))
+        if 'meta' in meta:
+            try:
+                action = json.loads(str(meta['meta'])).get('action')
+            except (ValueError, AttributeError) as err:
+                raise ValueError(f'{path}: field "meta" is not a JSON object '
+                                 f'({err})') from err
+            where = 'field meta.action'
+        else:  # fall back to the KTH file name: personXX_<action>_dY
+            parts = osp.basename(path).split('_')
+            action = parts[1] if len(parts) >= 3 else None
+            where = ('no field "meta", and the file name (expected '
+                     'personXX_<action>_dY.npz) gives action')
         if action not in KTH_ACTIONS:
-            raise ValueError(f'{path}: field meta.action is {action!r}, '
-                             f'expected one of {KTH_ACTIONS}')
+            raise ValueError(f'{path}: {where} {action!r}, expected one of '
+                             f'{KTH_ACTIONS}')
         return KTH_ACTIONS.index(action)
 
     def read_file(self, path: str) -> Tuple[np.ndarray, np.ndarray]:
-        with np.load(path) as data:
-            if 'poses' not in data:
-                raise ValueError(f'{path}: missing field "poses"')
-            poses = data['poses'].astype(np.float32)
+        poses = read_npz(path, required=('poses', ))['poses'].astype(
+            np.float32)
         if poses.ndim != 3 or poses.shape[1:] != (18, 2):
             raise ValueError(f'{path}: field "poses" has shape {poses.shape},'
                              f' expected (T, 18, 2) in OpenPose-18 order')

@@ -1,4 +1,3 @@
-import logging
 import os
 import os.path as osp
 from collections import Counter
@@ -9,11 +8,23 @@ from mmaction.datasets import BaseActionDataset
 from mmaction.registry import DATASETS
 from mmengine.logging import print_log
 
+from .data_checks import is_collecting, per_item, warn_or_record
 from .thermal_coco import load_class_mapping, load_thermal_coco
 
 
-def _three_channels(gray: np.ndarray) -> np.ndarray:
-    """(..., H, W) -> (..., H, W, 3) (np.stack: 3x faster than repeat)."""
+def render_uint8(frames: np.ndarray,
+                 temp_range: Sequence[float] = (5.0, 45.0)) -> np.ndarray:
+    """Temperatures (T, H, W) -> uint8 grey (T, H, W, 3).
+
+    Clipped to ``temp_range``, scaled to 0-255 and rounded; shared with the
+    ``ava_custom`` converter so both see the same pixels.
+    """
+    low, high = (float(t) for t in temp_range)
+    # NaN (a corrupt pixel) counts as the coldest value
+    scaled = (np.clip(np.nan_to_num(frames, nan=low), low, high) -
+              low) * (255.0 / (high - low))
+    gray = np.rint(scaled).astype(np.uint8)
+    # np.stack: 3x faster than np.repeat here
     return np.stack([gray, gray, gray], axis=-1)
 
 
@@ -148,34 +159,26 @@ class ThermalHDF5Dataset(BaseActionDataset):
             message = (f'{self.ann_file}: {len(self.missing)} sensor file(s) '
                        f'are missing, holding {lost} of '
                        f'{len(coco["samples"])} samples:\n{listing}')
-            if not self.skip_missing:
+            if not self.skip_missing and not is_collecting():
                 raise FileNotFoundError(
                     message + '\nPass skip_missing=True to leave these '
                     'samples out.')
-            print_log(message + '\nskip_missing=True: these samples are '
-                      'left out.', logger='current', level=logging.WARNING)
+            warn_or_record(message + '\nskip_missing=True: these samples '
+                           'are left out.')
 
-        lengths = {path: self._check_file(path)
-                   for path in per_file if path not in self.missing}
+        lengths = {}
+        for path in per_file:
+            if path not in self.missing:
+                with per_item(path):
+                    lengths[path] = self._check_file(path)
         data_list = []
         for sample in coco['samples']:
             path = osp.join(hdf5_dir, f'{sample["sensor_id"]}.h5')
-            if path in self.missing:
-                continue
-            num_frames, height, width = lengths[path]
-            if sample['frame_idx'] >= num_frames:
-                raise ValueError(
-                    f'{self.ann_file}: image {sample["image_id"]!r} field '
-                    f'"frame_idx" = {sample["frame_idx"]} is past the end '
-                    f'of {path} ({num_frames} frames)')
-            for field, size in (('height', height), ('width', width)):
-                if sample[field] is not None and sample[field] != size:
-                    raise ValueError(
-                        f'{self.ann_file}: image {sample["image_id"]!r} '
-                        f'field "{field}" = {sample[field]} but the frames '
-                        f'of {path} have {field} {size}')
-            data_list.append(dict(sample, filename=path,
-                                  num_file_frames=num_frames))
+            if path not in lengths:
+                continue  # missing, or unreadable in a validation pass
+            with per_item(f'{self.ann_file}: image {sample["image_id"]!r}'):
+                data_list.append(self._checked_sample(sample, path,
+                                                      lengths[path]))
         if not data_list:
             raise ValueError(f'{self.ann_file}: no sample left (every '
                              f'sensor file is missing?)')
@@ -183,9 +186,27 @@ class ThermalHDF5Dataset(BaseActionDataset):
             import h5py
             for path in lengths:
                 with h5py.File(path, 'r') as f:
-                    self._memory[path] = _three_channels(self._to_uint8(
-                        np.asarray(f['frames'], dtype=np.float32)))
+                    self._memory[path] = render_uint8(
+                        np.asarray(f['frames'], dtype=np.float32),
+                        self.temp_range)
         return data_list
+
+    def _checked_sample(self, sample: dict, path: str,
+                        shape: Tuple[int, int, int]) -> dict:
+        """``sample`` as a data-list entry, checked against its file."""
+        num_frames, height, width = shape
+        if sample['frame_idx'] >= num_frames:
+            raise ValueError(
+                f'{self.ann_file}: image {sample["image_id"]!r} field '
+                f'"frame_idx" = {sample["frame_idx"]} is past the end '
+                f'of {path} ({num_frames} frames)')
+        for field, size in (('height', height), ('width', width)):
+            if sample[field] is not None and sample[field] != size:
+                raise ValueError(
+                    f'{self.ann_file}: image {sample["image_id"]!r} '
+                    f'field "{field}" = {sample[field]} but the frames '
+                    f'of {path} have {field} {size}')
+        return dict(sample, filename=path, num_file_frames=num_frames)
 
     @staticmethod
     def _check_file(path: str) -> Tuple[int, int, int]:
@@ -258,21 +279,14 @@ class ThermalHDF5Dataset(BaseActionDataset):
             # a copy: the pipeline may change its frames in place
             clip = recording[lo:hi].copy()
         else:
-            clip = _three_channels(self._to_uint8(np.asarray(
-                self._frames(info['filename'])[lo:hi], dtype=np.float32)))
+            clip = render_uint8(np.asarray(
+                self._frames(info['filename'])[lo:hi], dtype=np.float32),
+                self.temp_range)
         if (lo, hi) != (start, end):
             # the window runs past the recording: repeat its edge frames
             clip = np.pad(clip, ((lo - start, end - hi), (0, 0), (0, 0),
                                  (0, 0)), mode='edge')
         return clip
-
-    def _to_uint8(self, frames: np.ndarray) -> np.ndarray:
-        """Temperatures -> 0-255 over ``temp_range`` (per pixel)."""
-        low, high = self.temp_range
-        # NaN (a corrupt pixel) counts as the coldest value
-        scaled = (np.clip(np.nan_to_num(frames, nan=low), low, high) -
-                  low) * (255.0 / (high - low))
-        return np.rint(scaled).astype(np.uint8)
 
     def prepare_data(self, idx: int) -> dict:
         info = self.get_data_info(idx)

@@ -6,4 +6,4 @@ plain commands of the repository checkout (``tools/train.py`` ...), so the
 demo needs the checkout, not only the installed package. Not imported by
 ``import ftplugin``.
 """
-FAMILIES = ('apple_watch', 'butppg', 'kaggle_pose', 'thermal')
+FAMILIES = ('apple_watch', 'ava_custom', 'butppg', 'kaggle_pose', 'thermal')

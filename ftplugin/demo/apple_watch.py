@@ -11,7 +11,7 @@ instead of generated ones.
 import os.path as osp
 from typing import List, Optional, Tuple
 
-from .common import (PYTHON, REPO, best_checkpoint, data_root_options, run,
+from .common import (PYTHON, REPO, best_checkpoint, run,
                     test_and_export)
 
 SPLIT_FILES = ('train.pt', 'val.pt', 'test.pt', 'scaler_params.json')
@@ -51,8 +51,9 @@ def run_family(work_root: str, data_root: Optional[str],
     pre_dir = osp.join(work, 'lstm_endomondo_pretrain')
     run('apple_watch 2/5: pretrain the LSTM on Endomondo-like workouts', [
         PYTHON, 'tools/train.py', pre_cfg, '--work-dir', pre_dir, '--seed',
-        '0', '--cfg-options', f'train_cfg.max_epochs={pre_epochs}'
-    ] + data_root_options(endo))
+        '0', '--data-root', endo, '--cfg-options',
+        f'train_cfg.max_epochs={pre_epochs}'
+    ])
     pretrained = best_checkpoint(pre_dir)
 
     ft_cfg = 'configs/apple_watch/lstm_applewatch_finetune.py'
@@ -60,16 +61,16 @@ def run_family(work_root: str, data_root: Optional[str],
     run('apple_watch 3/5: fine-tune in two stages (layer 0 frozen, then '
         'all layers)', [
             PYTHON, 'tools/train.py', ft_cfg, '--work-dir', ft_dir,
-            '--seed', '0', '--cfg-options', f'load_from={pretrained}',
-            f'train_cfg.max_epochs={ft_epochs}',
+            '--seed', '0', '--data-root', watch, '--cfg-options',
+            f'load_from={pretrained}', f'train_cfg.max_epochs={ft_epochs}',
             f'default_hooks.unfreeze.stages.1.begin={stage1}',
             f'param_scheduler.0.end={stage1}',
             f'param_scheduler.1.begin={stage1}'
-        ] + data_root_options(watch))
+        ])
     best = best_checkpoint(ft_dir)
 
     dump, onnx_file, metrics = test_and_export(
-        ft_cfg, best, ft_dir, data_root_options(watch),
+        ft_cfg, best, ft_dir, watch,
         'apple_watch 4/5: test the best checkpoint on the newest workouts',
         'apple_watch 5/5: export to ONNX, compare onnxruntime with torch')
     return [

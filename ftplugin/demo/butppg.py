@@ -10,7 +10,7 @@ those files are used instead of generated ones.
 import os.path as osp
 from typing import List, Optional, Tuple
 
-from .common import PYTHON, data_root_options, run, test_and_export
+from .common import PYTHON, run, test_and_export
 
 PRETRAIN_CFG = 'configs/butppg/ssl_vitaldb_2ch_pretrain.py'
 FINETUNE_CFG = 'configs/butppg/butppg_5ch_finetune.py'
@@ -52,8 +52,8 @@ def run_family(work_root: str, data_root: Optional[str],
                 if quick else [])
     run('butppg 3/6: pretrain the 2-channel transformer (masked signals)', [
         PYTHON, 'tools/train.py', PRETRAIN_CFG, '--work-dir', pre_dir,
-        '--seed', '0', '--cfg-options'
-    ] + pre_opts + data_root_options(vitaldb)[:2])
+        '--seed', '0', '--data-root', vitaldb
+    ] + (['--cfg-options', *pre_opts] if pre_opts else []))
     pretrained = osp.join(pre_dir, 'best_model.pt')
 
     ft_dir = osp.join(work, 'butppg_5ch_finetune')
@@ -64,12 +64,13 @@ def run_family(work_root: str, data_root: Optional[str],
     run('butppg 4/6: fine-tune on 5 channels (inflation 2->5, staged '
         'unfreezing)', [
             PYTHON, 'tools/train.py', FINETUNE_CFG, '--work-dir', ft_dir,
-            '--seed', '0', '--cfg-options', f'load_from={pretrained}'
-        ] + ft_opts + data_root_options(butppg))
+            '--seed', '0', '--data-root', butppg, '--cfg-options',
+            f'load_from={pretrained}'
+        ] + ft_opts)
     best = osp.join(ft_dir, 'best_model.pt')
 
     dump, onnx_file, metrics = test_and_export(
-        FINETUNE_CFG, best, ft_dir, data_root_options(butppg),
+        FINETUNE_CFG, best, ft_dir, butppg,
         'butppg 5/6: test the best checkpoint on the test split',
         'butppg 6/6: export to ONNX (normalisation inside), compare with '
         'torch')

@@ -5,7 +5,7 @@ import os.path as osp
 import subprocess
 import sys
 import time
-from typing import List, Tuple
+from typing import List, Sequence, Tuple
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 PYTHON = sys.executable
@@ -17,12 +17,6 @@ def run(step: str, cmd: List[str]) -> None:
     start = time.time()
     subprocess.run(cmd, cwd=REPO, check=True)
     print(f'=== {step}: done in {time.time() - start:.0f} s', flush=True)
-
-
-def data_root_options(root: str) -> List[str]:
-    """``--cfg-options`` entries pointing the three dataloaders at ``root``."""
-    return [f'{split}_dataloader.dataset.data_root={root}'
-            for split in ('train', 'val', 'test')]
 
 
 def best_checkpoint(work_dir: str) -> str:
@@ -39,19 +33,20 @@ def best_checkpoint(work_dir: str) -> str:
 
 
 def test_and_export(cfg: str, checkpoint: str, work_dir: str,
-                    data_options: List[str], test_step: str,
-                    export_step: str) -> Tuple[str, str, dict]:
+                    data_root: str, test_step: str, export_step: str,
+                    options: Sequence[str] = ()) -> Tuple[str, str, dict]:
     """The last two steps every family's demo shares.
 
     ``tools/test.py --dump`` on the test split, then ONNX export with the
-    onnxruntime parity check. Returns the dump, the ONNX file and the test
-    metrics (``test_metrics.json`` of ``work_dir``).
+    onnxruntime parity check, with ``--data-root data_root`` and the
+    ``--cfg-options`` in ``options``. Returns the dump, the ONNX file and the
+    test metrics (``test_metrics.json`` of ``work_dir``).
     """
     dump = osp.join(work_dir, 'test_predictions.pkl')
     run(test_step, [
         PYTHON, 'tools/test.py', cfg, checkpoint, '--work-dir', work_dir,
-        '--dump', dump, '--cfg-options'
-    ] + data_options)
+        '--dump', dump, '--data-root', data_root
+    ] + (['--cfg-options', *options] if options else []))
     onnx_file = osp.join(
         work_dir,
         osp.splitext(osp.basename(cfg))[0] + '.onnx')

@@ -9,7 +9,7 @@ lies beside them.
 import os.path as osp
 from typing import List, Optional, Tuple
 
-from .common import (PYTHON, REPO, best_checkpoint, data_root_options, run,
+from .common import (PYTHON, REPO, best_checkpoint, run,
                     test_and_export)
 
 ORIGINAL_CHECKPOINT = osp.join('checkpoints', 'fall_detection_study',
@@ -38,9 +38,10 @@ def run_family(work_root: str, data_root: Optional[str],
     pre_dir = osp.join(work, 'pose_ae_kth_pretrain')
     run('kaggle_pose 2/5: pretrain the autoencoder on KTH (reconstruction)', [
         PYTHON, 'tools/train.py', pre_cfg, '--work-dir', pre_dir, '--seed',
-        '0', '--cfg-options', f'train_cfg.max_epochs={pre_epochs}',
+        '0', '--data-root', osp.join(data_root, 'kth_poses'), '--cfg-options',
+        f'train_cfg.max_epochs={pre_epochs}',
         f'param_scheduler.0.T_max={pre_epochs}'
-    ] + data_root_options(osp.join(data_root, 'kth_poses')))
+    ])
 
     pretrained = (osp.normpath(original_ckpt) if original_ckpt
                   and osp.isfile(osp.join(REPO, original_ckpt)) else
@@ -51,13 +52,13 @@ def run_family(work_root: str, data_root: Optional[str],
     ft_dir = osp.join(work, 'pose_ae_kaggle_finetune')
     run('kaggle_pose 3/5: fine-tune on falls (CE + 0.1 x reconstruction)', [
         PYTHON, 'tools/train.py', ft_cfg, '--work-dir', ft_dir, '--seed',
-        '0', '--cfg-options', f'load_from={pretrained}',
+        '0', '--data-root', kaggle, '--cfg-options', f'load_from={pretrained}',
         f'train_cfg.max_epochs={ft_epochs}'
-    ] + data_root_options(kaggle))
+    ])
     best = best_checkpoint(ft_dir)
 
     dump, onnx_file, metrics = test_and_export(
-        ft_cfg, best, ft_dir, data_root_options(kaggle),
+        ft_cfg, best, ft_dir, kaggle,
         'kaggle_pose 4/5: test the best checkpoint on the held-out split',
         'kaggle_pose 5/5: export to ONNX, compare onnxruntime with torch')
     return [

@@ -12,7 +12,7 @@ import json
 import os.path as osp
 from typing import List, Optional, Tuple
 
-from .common import PYTHON, REPO, best_checkpoint, data_root_options, run
+from .common import PYTHON, REPO, best_checkpoint, run
 
 CFG = 'configs/thermal/slowonly_r18_thermal_cpu.py'
 LOSS_KEY = 'model.cls_head.loss_cls.class_weight'
@@ -36,18 +36,20 @@ def _train_test(tag: str, work: str, data_root: str, ann: Tuple[str, str],
                 weights: str, epochs: Optional[int],
                 steps: Tuple[str, str, str]) -> dict:
     """Train, test (dump), confusion report; return the paths."""
-    options = data_root_options(data_root) + [
+    options = [
         f'train_dataloader.dataset.ann_file={ann[0]}',
         f'val_dataloader.dataset.ann_file={ann[1]}',
         f'test_dataloader.dataset.ann_file={ann[1]}', weights]
     if epochs is not None:
         options.append(f'train_cfg.max_epochs={epochs}')
     run(steps[0], [PYTHON, 'tools/train.py', CFG, '--work-dir', work,
-                   '--seed', '0', '--cfg-options'] + options)
+                   '--seed', '0', '--data-root', data_root,
+                   '--cfg-options'] + options)
     best = best_checkpoint(work)
     dump = osp.join(work, 'test_predictions.pkl')
     run(steps[1], [PYTHON, 'tools/test.py', CFG, best, '--work-dir', work,
-                   '--dump', dump, '--cfg-options'] + options)
+                   '--dump', dump, '--data-root', data_root,
+                   '--cfg-options'] + options)
     report_dir = osp.join(work, 'report')
     run(steps[2], [
         PYTHON, 'tools/analysis/confusion_matrix.py', dump, '--class-mapping',

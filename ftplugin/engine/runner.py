@@ -1,11 +1,15 @@
+import os
+import os.path as osp
+
 from mmaction.registry import RUNNERS
 from mmengine.config import Config
+from mmengine.dist import is_main_process
 from mmengine.runner import Runner
 
 from ..checkpoint import load_pretrained
 from ..utils.threads import apply_thread_settings
 
-LOAD_CFG_KEYS = ('key_map', 'inflate', 'required')
+LOAD_CFG_KEYS = ('key_map', 'inflate', 'required', 'skip', 'strict')
 # the default hooks mmengine itself knows; it accepts None only for these
 MMENGINE_DEFAULT_HOOKS = ('runtime_info', 'timer', 'sampler_seed', 'logger',
                           'param_scheduler', 'checkpoint')
@@ -39,7 +43,10 @@ class FineTuneRunner(Runner):
     ``early_stopping``, ...) so that configs and ``--cfg-options`` change or
     remove one by name; ``None`` removes it.
 
-    Resuming (``--resume``) is mmengine's own, unchanged. Select it with
+    Checkpoints are written atomically (a temporary file, fsynced, then
+    renamed), so a kill during a save never leaves a truncated file under a
+    checkpoint's name. Resuming (``--resume``) is mmengine's own, through
+    the same allow-listed loader as every other route. Select it with
     ``runner_type = 'FineTuneRunner'`` (set in ``default_runtime.py``). An
     optional config dict ``load_cfg`` is passed to
     :func:`~ftplugin.checkpoint.load_pretrained`:
@@ -51,7 +58,11 @@ class FineTuneRunner(Runner):
       fewer channels (:func:`~ftplugin.checkpoint.inflate_channels`);
     - ``required=['backbone']``: these modules must load completely, and
       a run of such a config without ``load_from`` is refused, so that a
-      fine-tuning config never trains from scratch by mistake.
+      fine-tuning config never trains from scratch by mistake;
+    - ``skip=['cls_head']``: never load these modules (a new head even
+      when the class count matches; AlphAction's ``--no-head``);
+    - ``strict=True``: every shape-skipped, inflated, missing or unexpected
+      tensor is an error (the load report names them all).
 
     ``env_cfg.torch_num_threads`` (int, ``'auto'`` or None) sets torch's
     intra-op threads when the runner sets up its environment (see
@@ -100,5 +111,29 @@ class FineTuneRunner(Runner):
             self.model, self._load_from,
             key_map=load_cfg.get('key_map'), logger=self.logger,
             inflate=load_cfg.get('inflate'),
-            required=load_cfg.get('required') or ())
+            required=load_cfg.get('required') or (),
+            skip=load_cfg.get('skip') or (),
+            strict=bool(load_cfg.get('strict', False)))
         self._has_loaded = True
+
+    def save_checkpoint(self, out_dir: str, filename: str, *args,
+                        **kwargs) -> None:
+        """mmengine's ``save_checkpoint``, written to a temporary file that is
+        fsynced and renamed, so ``filename`` is complete or absent.
+        Arguments as mmengine's."""
+        if not osp.isdir(out_dir):  # a remote backend: mmengine's own way
+            return super().save_checkpoint(out_dir, filename, *args,
+                                           **kwargs)
+        tmp_name = f'.{filename}.tmp-{os.getpid()}'
+        super().save_checkpoint(out_dir, tmp_name, *args, **kwargs)
+        if not is_main_process():
+            return
+        tmp, final = osp.join(out_dir, tmp_name), osp.join(out_dir, filename)
+        with open(tmp, 'rb') as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, final)
+        directory = os.open(out_dir, os.O_RDONLY)
+        try:
+            os.fsync(directory)  # the rename itself survives a power cut
+        finally:
+            os.close(directory)

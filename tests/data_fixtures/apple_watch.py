@@ -46,18 +46,6 @@ def aw_data(tmp_path_factory, aw_gen) -> Path:
     return root
 
 
-def data_opts(root, extra: str = '') -> list:
-    """``--cfg-options`` pointing the three loaders at ``root``."""
-    return [f'{split}_dataloader.dataset.data_root={root}'
-            for split in ('train', 'val', 'test')] + ([extra] if extra
-                                                      else [])
-
-
-@pytest.fixture(scope='session')
-def aw_opts():
-    return data_opts
-
-
 SCALER = dict(speed_mean=10.0, speed_std=2.0, altitude_mean=100.0,
               altitude_std=20.0)
 

@@ -26,10 +26,6 @@ VITAL_SIZES = dict(train=64, val=16)
 ONE_THREAD = {'OMP_NUM_THREADS': '1'}
 
 
-def data_opts(root, splits=('train', 'val', 'test')) -> list:
-    return [f'{s}_dataloader.dataset.data_root={root}' for s in splits]
-
-
 @pytest.fixture(scope='module')
 def one_thread():
     """One torch thread for a module (``pytestmark = usefixtures``)."""
@@ -69,7 +65,7 @@ def pretrain_run(tmp_path_factory, vitaldb_data, run_tool) -> Path:
     run_tool(['tools/train.py', PRETRAIN_CFG, '--work-dir', work, '--seed',
               '0', '--cfg-options', 'train_cfg.max_epochs=1',
               'train_dataloader.batch_size=32', 'param_scheduler=[]'] +
-             data_opts(vitaldb_data, ('train', 'val')), env=ONE_THREAD)
+             ['--data-root', vitaldb_data], env=ONE_THREAD)
     assert (work / 'best_model.pt').is_file()
     return work
 

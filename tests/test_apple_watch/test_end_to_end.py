@@ -29,11 +29,11 @@ TWO_SHORT_STAGES = ['train_cfg.max_epochs=2',
 
 
 @pytest.fixture(scope='module')
-def pretrained(tmp_path_factory, aw_data, run_tool, aw_opts):
+def pretrained(tmp_path_factory, aw_data, run_tool):
     work = tmp_path_factory.mktemp('aw_pretrain')
     run_tool(['tools/train.py', PRETRAIN, '--work-dir', work, '--seed', '0',
               '--cfg-options', 'train_cfg.max_epochs=1'] +
-             aw_opts(aw_data / 'endomondo'))
+             ['--data-root', aw_data / 'endomondo'])
     (best, ) = work.glob('best_hr_mse_epoch_*.pth')
     return best
 
@@ -52,13 +52,12 @@ def original_layout(pretrained, tmp_path_factory):
 
 
 @pytest.fixture(scope='module')
-def finetuned(tmp_path_factory, aw_data, original_layout, run_tool,
-              aw_opts):
+def finetuned(tmp_path_factory, aw_data, original_layout, run_tool):
     work = tmp_path_factory.mktemp('aw_finetune')
     proc = run_tool(['tools/train.py', FINETUNE, '--work-dir', work,
                      '--seed', '0', '--cfg-options',
                      f'load_from={original_layout[0]}'] + TWO_SHORT_STAGES +
-                    aw_opts(aw_data / 'apple_watch'))
+                    ['--data-root', aw_data / 'apple_watch'])
     return work, proc.stdout
 
 
@@ -91,13 +90,12 @@ def test_stage_1_keeps_layer_0_and_stage_2_trains_it(finetuned,
 
 
 @pytest.fixture(scope='module')
-def tested(finetuned, aw_data, run_tool, aw_opts):
+def tested(finetuned, aw_data, run_tool):
     work, _ = finetuned
     (best, ) = work.glob('best_hr_mse_epoch_*.pth')
     dump = work / 'predictions.pkl'
     run_tool(['tools/test.py', FINETUNE, best, '--work-dir', work,
-              '--dump', dump, '--cfg-options'] +
-             aw_opts(aw_data / 'apple_watch'))
+              '--dump', dump, '--data-root', aw_data / 'apple_watch'])
     return best, dump, json.loads((work / 'test_metrics.json').read_text())
 
 
@@ -145,8 +143,7 @@ def test_onnx_dynamic_batch_and_length(tested, aw_data, run_tool,
         np.testing.assert_allclose(got, expected, atol=1e-4, rtol=0)
 
 
-def test_converted_workouts_train_and_test(tmp_path, pretrained, run_tool,
-                                           aw_opts):
+def test_converted_workouts_train_and_test(tmp_path, pretrained, run_tool):
     src = tmp_path / 'workouts'
     src.mkdir()
     for day, write in enumerate([write_gpx, write_tcx, write_fit] * 2):
@@ -160,10 +157,10 @@ def test_converted_workouts_train_and_test(tmp_path, pretrained, run_tool,
     work = tmp_path / 'stage1'
     run_tool(['tools/train.py', STAGE1, '--work-dir', work, '--cfg-options',
               f'load_from={pretrained}', 'train_cfg.max_epochs=1'] +
-             aw_opts(data))
+             ['--data-root', data])
     (best, ) = work.glob('best_hr_mse_epoch_*.pth')
     run_tool(['tools/test.py', STAGE1, best, '--work-dir', work,
-              '--cfg-options'] + aw_opts(data))
+              '--data-root', data])
     metrics = json.loads((work / 'test_metrics.json').read_text())
     assert np.isfinite(metrics['hr/mae']) and metrics['hr/mae'] > 0
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from data_fixtures.butppg import FINETUNE_CFG, ONE_THREAD, data_opts
+from data_fixtures.butppg import FINETUNE_CFG, ONE_THREAD
 from ftplugin.checkpoint import safe_torch_load
 
 # stage 2 from the 2nd epoch, so that 2 epochs cross a stage transition
@@ -29,7 +29,8 @@ def finetune_run(tmp_path_factory, pretrain_run, butppg_data, run_tool):
     proc = run_tool(['tools/train.py', FINETUNE_CFG, '--work-dir', work,
                      '--seed', '0', '--amp', '--cfg-options',
                      f'load_from={pretrain_run / "best_model.pt"}'] +
-                    STAGE_OPTS + data_opts(butppg_data), env=ONE_THREAD)
+                    STAGE_OPTS + ['--data-root', butppg_data],
+                    env=ONE_THREAD)
     return work, proc.stdout
 
 
@@ -63,7 +64,7 @@ def test_test_tool_metrics_and_onnx_parity(finetune_run, butppg_data,
     best = work / 'best_model.pt'
     dump = tmp_path / 'pred.pkl'
     run_tool(['tools/test.py', FINETUNE_CFG, best, '--work-dir', tmp_path,
-              '--dump', dump, '--cfg-options'] + data_opts(butppg_data),
+              '--dump', dump, '--data-root', butppg_data],
              env=ONE_THREAD)
     with open(dump, 'rb') as f:
         results = pickle.load(f)
@@ -101,7 +102,7 @@ def test_dist_train_two_cpu_processes(pretrain_run, butppg_data, run_tool,
                      '--work-dir', work, '--seed', '0', '--cfg-options',
                      f'load_from={pretrain_run / "best_model.pt"}',
                      'train_dataloader.batch_size=16'] + STAGE_OPTS +
-                    data_opts(butppg_data),
+                    ['--data-root', butppg_data],
                     python=False, env={'PORT': str(free_port())})
     assert 'Distributed training: True' in proc.stdout
     assert 'Epoch 2: stage 2/2' in proc.stdout

@@ -139,3 +139,27 @@ def test_pretraining_checkpoint_loads_into_classifier(trained_runs,
     # the fine-tuning run went through the adapter with this file
     assert f'Pretrained weights from {trained_runs.pretrain_ckpt}' in \
         trained_runs.finetune_log
+
+
+def test_strict_names_every_mismatch_and_leaves_the_model(
+        tmp_path, classifier_cfg, build):
+    """Another class count: the two last-layer tensors are shape-skipped;
+    with strict=True that is an error naming both, and the model keeps its
+    weights; an unexpected key is named too."""
+    src = build(classifier_cfg)
+    state = dict(src.state_dict(), **{'extra.weight': torch.ones(1)})
+    path = tmp_path / 'two_classes.pth'
+    torch.save({'state_dict': state}, path)
+    dst = build(classifier_cfg, num_classes=3)
+    before = {k: v.clone() for k, v in dst.state_dict().items()}
+    with pytest.raises(RuntimeError, match='load_cfg.strict=True') as err:
+        load_pretrained(dst, str(path), strict=True)
+    for key in ('cls_head.classifier.6.weight', 'cls_head.classifier.6.bias',
+                'extra.weight'):
+        assert key in str(err.value)
+    assert all(torch.equal(v, before[k])
+               for k, v in dst.state_dict().items())
+    report = load_pretrained(dst, str(path))  # not strict: reported only
+    assert set(report.shape_skipped) == {'cls_head.classifier.6.weight',
+                                         'cls_head.classifier.6.bias'}
+    assert report.unexpected == ['extra.weight']

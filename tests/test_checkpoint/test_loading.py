@@ -8,7 +8,6 @@ from mmengine.logging import HistoryBuffer
 
 from ftplugin.checkpoint import (UnsafeCheckpointError, load_pretrained,
                                  safe_torch_load)
-from ftplugin.checkpoint.loading import trusted_checkpoint_dir
 
 # ---------------------------------------------------------- unsafe files
 class Exploit:
@@ -49,26 +48,24 @@ def test_unsafe_checkpoint_is_refused_without_running_code(
     assert not marker.exists()
 
 
-def test_trusted_dir_is_the_only_exception(tmp_path):
-    """A run's own work dir may hold full pickles (resume); a sibling dir
-    whose name starts the same may not."""
-    work = tmp_path / 'run'
-    work.mkdir()
-    sibling = tmp_path / 'run_other'
-    sibling.mkdir()
-    obj = {'state_dict': {'w': torch.ones(2)}, 'extra': Exploit(
-        dict, ((('a', 1), ), ))}
-    torch.save(obj, work / 'ckpt.pth')
-    torch.save(obj, sibling / 'ckpt.pth')
-    with pytest.raises(UnsafeCheckpointError):
-        safe_torch_load(str(work / 'ckpt.pth'))
-    with trusted_checkpoint_dir(str(work)):
-        loaded = safe_torch_load(str(work / 'ckpt.pth'))
-        assert loaded['extra'] == {'a': 1}
-        with pytest.raises(UnsafeCheckpointError):
-            safe_torch_load(str(sibling / 'ckpt.pth'))
-    with pytest.raises(UnsafeCheckpointError):
-        safe_torch_load(str(work / 'ckpt.pth'))
+def test_allow_list_holds_what_a_resume_needs(tmp_path):
+    """numpy RNG state (uint32 array), python RNG state (tuples of ints),
+    HistoryBuffer: what resuming checkpoints carry, loaded as data."""
+    import random
+
+    import numpy as np
+    buffer = HistoryBuffer()
+    buffer.update(1.5)
+    state = {'random_state': dict(python=random.getstate(),
+                                  numpy=np.random.get_state(),
+                                  torch=torch.get_rng_state()),
+             'message_hub': {'log_scalars': {'train/loss': buffer}}}
+    torch.save(state, tmp_path / 'resume.pth')
+    loaded = safe_torch_load(str(tmp_path / 'resume.pth'))
+    assert loaded['random_state']['python'] == random.getstate()
+    assert np.array_equal(loaded['random_state']['numpy'][1],
+                          np.random.get_state()[1])
+    assert loaded['message_hub']['log_scalars']['train/loss'].mean() == 1.5
 
 
 def test_missing_file(tmp_path):
@@ -87,7 +84,7 @@ def test_mmengine_run_checkpoint_loads_safely(trained_runs, which):
     else:
         path = str(trained_runs.best_ckpt)
         keys = {'meta', 'state_dict', 'message_hub'}
-    ckpt = safe_torch_load(path)  # outside any trusted work dir
+    ckpt = safe_torch_load(path)
     assert keys <= set(ckpt)
     buffers = list(ckpt['message_hub']['log_scalars'].values())
     assert buffers and all(isinstance(b, HistoryBuffer) for b in buffers)

@@ -114,3 +114,19 @@ def test_bad_scaler_field(write_split):
         dict(speed_mean=1.0, speed_std=1.0, altitude_mean='x',
              altitude_std=1.0)))
     expect_error(root, 'scaler_params.json', "'altitude_mean'")
+
+
+# a missing scaler file does not hide the split's own defects
+def test_missing_scaler_does_not_hide_field_errors(write_split):
+    root, _ = write_split(scaler=None, heart_rate=torch.zeros(3, 8))
+    with pytest.raises(ValueError) as err:
+        AppleWatchDataset(data_root=str(root), split='train')
+    message = str(err.value)
+    assert 'scaler_params.json' in message
+    assert "field 'heart_rate'" in message and 'train.pt' in message
+
+
+def test_missing_scaler_alone_is_named(write_split):
+    root, _ = write_split(scaler=None)
+    with pytest.raises(FileNotFoundError, match='scaler_params.json'):
+        AppleWatchDataset(data_root=str(root), split='train')

@@ -158,3 +158,15 @@ def test_pipeline_packs_window_and_label(tmp_path):
     sample = dataset[1]
     np.testing.assert_array_equal(sample['inputs'].numpy(), signals[1])
     assert int(sample['data_samples'].gt_label) == 1
+
+
+def test_truncated_npz_names_the_file(butppg_data, tmp_path):
+    import shutil
+    root = tmp_path / 'truncated'
+    shutil.copytree(butppg_data, root)
+    victim = root / 'train.npz'
+    data = victim.read_bytes()
+    victim.write_bytes(data[:len(data) // 2])
+    with pytest.raises(ValueError, match=str(victim)) as err:
+        build(root)
+    assert 'truncated or corrupt' in str(err.value)

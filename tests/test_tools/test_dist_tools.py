@@ -21,7 +21,7 @@ def test_dist_train_two_cpu_processes(generated_data, run_tool, tool_cfg,
     proc = run_tool(['bash', 'tools/dist_train.sh', tool_cfg.finetune, '2',
                      '--work-dir', work, '--seed', '0', '--cfg-options',
                      'train_cfg.max_epochs=1'] + tool_cfg.batch +
-                    tool_cfg.data_opts(kaggle),
+                    ['--data-root', kaggle],
                     python=False, env={'PORT': str(free_port())})
     assert 'Distributed training: True' in proc.stdout
     ckpt = safe_torch_load(str(work / 'epoch_1.pth'))
@@ -42,8 +42,7 @@ def test_dist_test_two_cpu_processes(trained_runs, run_tool, tool_cfg,
     dump = tmp_path / 'dist.pkl'
     run_tool(['bash', 'tools/dist_test.sh', tool_cfg.finetune,
               trained_runs.best_ckpt, '2', '--work-dir', tmp_path / 'work',
-              '--dump', dump, '--cfg-options'] +
-             tool_cfg.data_opts(trained_runs.kaggle),
+              '--dump', dump, '--data-root', trained_runs.kaggle],
              python=False, env={'PORT': str(free_port())})
     with open(dump, 'rb') as f:
         results = pickle.load(f)

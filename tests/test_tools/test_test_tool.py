@@ -16,8 +16,8 @@ def tested(trained_runs, run_tool, tool_cfg, tmp_path_factory):
     dump = out / 'out.pkl'
     work = out / 'work'
     run_tool(['tools/test.py', tool_cfg.finetune, trained_runs.best_ckpt,
-              '--work-dir', work, '--dump', dump, '--cfg-options'] +
-             tool_cfg.data_opts(trained_runs.kaggle))
+              '--work-dir', work, '--dump', dump, '--data-root',
+              trained_runs.kaggle])
     with open(dump, 'rb') as f:
         results = pickle.load(f)
     metrics = json.loads((work / 'test_metrics.json').read_text())

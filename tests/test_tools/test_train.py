@@ -23,7 +23,7 @@ def test_resume_continues_from_epoch_two(trained_runs, run_tool, copy_tree,
     before = json.loads((work / 'training_history.json').read_text())
     proc = run_tool(['tools/train.py', tool_cfg.finetune, '--work-dir', work,
                      '--resume', '--cfg-options', 'train_cfg.max_epochs=3'] +
-                    tool_cfg.batch + tool_cfg.data_opts(trained_runs.kaggle))
+                    tool_cfg.batch + ['--data-root', trained_runs.kaggle])
     assert re.search(r'resumed epoch: 2\b', proc.stdout), proc.stdout[-3000:]
     assert 'Epoch(train) [3]' in proc.stdout
     assert 'Epoch(train) [1]' not in proc.stdout
@@ -50,7 +50,7 @@ def test_resume_with_load_from_in_options_still_resumes_the_work_dir(
                      '--seed', '0', '--resume', '--cfg-options',
                      f'load_from={trained_runs.pretrain_ckpt}',
                      'train_cfg.max_epochs=3'] + tool_cfg.batch +
-                    tool_cfg.data_opts(trained_runs.kaggle))
+                    ['--data-root', trained_runs.kaggle])
     assert re.search(r'resumed epoch: 2\b', proc.stdout)
     history = json.loads((work / 'training_history.json').read_text())
     assert [h['epoch'] for h in history] == [1, 2, 3]
@@ -64,7 +64,7 @@ def test_amp_training_on_cpu(generated_data, run_tool, tool_cfg, tmp_path):
     run_tool(['tools/train.py', tool_cfg.finetune, '--work-dir', work,
               '--amp', '--seed', '0', '--cfg-options',
               'train_cfg.max_epochs=1'] + tool_cfg.batch +
-             tool_cfg.data_opts(generated_data / 'kaggle_fall'))
+             ['--data-root', generated_data / 'kaggle_fall'])
     dumped = (work / 'pose_ae_kaggle_finetune.py').read_text()
     assert "type='AmpOptimWrapper'" in dumped
     history = json.loads((work / 'training_history.json').read_text())

@@ -1,8 +1,8 @@
 # The original project's fine-tuning schedule (its stage 1): Adam 5e-4, weight
 # decay 1e-4, gradient clipping 1.0, lr halved after 3 epochs without a gain of
 # 0.01 BPM^2 in validation MSE (down to 1e-6), at most 50 epochs. The configs
-# add mmengine's EarlyStoppingHook (patience 10) as
-# default_hooks.early_stopping.
+# add ResumableEarlyStoppingHook (mmengine's, with its counters in the
+# checkpoint; patience 10) as default_hooks.early_stopping.
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=50, val_interval=1)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')

@@ -1,5 +1,6 @@
 from .classification_metric import ClassificationMetric
+from .frame_map_metric import FrameMAPMetric
 from .heart_rate_metric import HeartRateMetric
 from .reconstruction_metric import ReconstructionMetric
 
-__all__ = ['ClassificationMetric', 'HeartRateMetric', 'ReconstructionMetric']
+__all__ = ['ClassificationMetric', 'FrameMAPMetric', 'HeartRateMetric', 'ReconstructionMetric']

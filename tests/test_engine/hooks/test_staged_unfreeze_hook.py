@@ -272,7 +272,7 @@ def test_apple_watch_stage_configs_match_the_original_schedule():
         assert plateau.type == 'ReduceOnPlateauLR'
         assert plateau.monitor == 'hr/mse'
         stop = cfg.default_hooks['early_stopping']
-        assert stop['type'] == 'EarlyStoppingHook'
+        assert stop['type'] == 'ResumableEarlyStoppingHook'
         assert stop['patience'] == 10 and stop['monitor'] == 'hr/mse'
         # far below mmengine's default 0.1 BPM^2
         assert 0 < stop['min_delta'] < 0.1

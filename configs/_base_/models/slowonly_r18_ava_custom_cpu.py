@@ -1,0 +1,51 @@
+# A small detector for 2 (shared) CPU cores: a three-stage SlowOnly
+# ResNet3d (8 base channels, one block per stage, 3D kernels in the last
+# stage) at total stride 4 (stride-2 stem, no max pool) so that the small
+# thermal people (about 11x14 pixels of 60x40) span a few cells; RoIAlign
+# 5x5 over the 32-channel map, spatial max, dropout 0.3, a hidden layer of 64,
+# one sigmoid score per class; trained from scratch.
+model = dict(
+    type='RoIActionDetector',
+    backbone=dict(
+        type='ResNet3dSlowOnly',
+        depth=18,
+        pretrained=None,
+        base_channels=8,
+        num_stages=3,
+        stage_blocks=(1, 1, 1),
+        out_indices=(2, ),
+        lateral=False,
+        conv1_kernel=(1, 7, 7),
+        conv1_stride_s=2,
+        conv1_stride_t=1,
+        with_pool1=False,
+        pool1_stride_t=1,
+        inflate=(0, 0, 1),
+        spatial_strides=(1, 1, 2),
+        temporal_strides=(1, 1, 1),
+        dilations=(1, 1, 1),
+        norm_eval=False),
+    roi_size=5,
+    sampling_ratio=2,
+    cls_head=dict(
+        type='RoIActionHead',
+        in_channels=32,
+        num_classes=14,
+        mid_channels=64,
+        dropout_ratio=0.3),
+    data_preprocessor=dict(
+        type='ActionDataPreprocessor',
+        mean=[123.675, 116.28, 103.53],
+        std=[58.395, 57.12, 57.375],
+        format_shape='NCTHW'))
+
+# tools/deployment/export_onnx.py: normalised clips (N, C, T, H, W) and M
+# person boxes per clip (N, M, 4, input pixels) in, scores (N, M, K) out.
+onnx_cfg = dict(
+    input_shape=[(1, 3, 4, 40, 60), (1, 3, 4)],
+    input_names=['clips', 'boxes'],
+    output_names=['scores'],
+    dynamic_axes=dict(clips={0: 'batch'}, boxes={0: 'batch', 1: 'boxes'},
+                      scores={0: 'batch', 1: 'boxes'}),
+    # another number of boxes per clip than the export's 3
+    verify_shapes=[[(2, 3, 4, 40, 60), (2, 7, 4)]])

@@ -1,0 +1,67 @@
+import random
+from typing import Optional
+
+import numpy as np
+import torch
+from mmaction.registry import HOOKS
+from mmengine.hooks import Hook
+
+
+def get_random_state(runner) -> dict:
+    """Every random-number state a training run draws from, as plain data
+    (python, numpy, torch CPU and CUDA generators, the train sampler's
+    seed; the sampler's order follows from that seed and the epoch)."""
+    sampler = getattr(runner.train_dataloader, 'sampler', None)
+    return dict(
+        python=random.getstate(),
+        numpy=np.random.get_state(),
+        torch=torch.get_rng_state(),
+        cuda=(torch.cuda.get_rng_state_all()
+              if torch.cuda.is_available() else []),
+        sampler_seed=getattr(sampler, 'seed', None))
+
+
+def set_random_state(runner, state: dict) -> None:
+    """Restore what :func:`get_random_state` returned."""
+    random.setstate(state['python'])
+    np.random.set_state(state['numpy'])
+    torch.set_rng_state(state['torch'])
+    if state['cuda'] and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(state['cuda'])
+    sampler = getattr(runner.train_dataloader, 'sampler', None)
+    if state.get('sampler_seed') is not None and hasattr(sampler, 'seed'):
+        sampler.seed = state['sampler_seed']
+
+
+@HOOKS.register_module()
+class RandomStateHook(Hook):
+    """Save the random-number state with every checkpoint; restore it on
+    ``--resume``, so that a resumed run draws the same dropout masks,
+    augmentations and batch orders as an uninterrupted one.
+
+    The state is restored at the start of the first epoch after the resume
+    (before any other hook), i.e. at the point where the uninterrupted run
+    continued after writing that checkpoint. A checkpoint written without it
+    resumes with a warning that the run will not repeat exactly.
+    """
+    priority = 'HIGHEST'
+
+    def __init__(self) -> None:
+        self._to_restore: Optional[dict] = None
+
+    def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
+        checkpoint['random_state'] = get_random_state(runner)
+
+    def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
+        if not getattr(runner, '_resume', False):
+            return  # load_from: weights only, the run's own randomness
+        self._to_restore = checkpoint.get('random_state')
+        if self._to_restore is None:
+            runner.logger.warning(
+                'The resumed checkpoint carries no random state: the rest of '
+                'the run will not repeat an uninterrupted one exactly')
+
+    def before_train_epoch(self, runner) -> None:
+        if self._to_restore is not None:
+            set_random_state(runner, self._to_restore)
+            self._to_restore = None

@@ -1,0 +1,21 @@
+"""tools/validate_data.py: every defect printed with its file, exit 1 (a
+clean root's report: tests/test_datasets/test_validate.py)."""
+import shutil
+
+CFG = 'configs/kaggle_pose/pose_ae_kaggle_finetune.py'
+
+
+def test_exit_codes_and_report(generated_data, run_tool, tmp_path):
+    root = tmp_path / 'kaggle_fall'
+    shutil.copytree(generated_data / 'kaggle_fall', root)
+    folder = root / 'Fall' / 'Keypoints_CSV'
+    (folder / 'no_confidence.csv').write_text('Frame,Keypoint,X,Y\n'
+                                              '0,Nose,1.0,2.0\n')
+    (folder / 'binary.csv').write_bytes(b'\x00\xff\xfe' * 10)
+    proc = run_tool(['tools/validate_data.py', CFG, '--data-root', root],
+                    check=False)
+    assert proc.returncode == 1, proc.stdout[-3000:]
+    assert "no_confidence.csv: missing column(s) ['Confidence']" in \
+        proc.stdout
+    assert 'binary.csv' in proc.stdout
+    assert 'problem(s) found' in proc.stdout
