@@ -8,7 +8,6 @@ the .pt format (e.g. written by
 ``tools/data/apple_watch/convert_workouts.py``), those files are used
 instead of generated ones.
 """
-import os
 import os.path as osp
 from typing import List, Optional, Tuple
 
@@ -25,22 +24,9 @@ def _has_data(folder: Optional[str]) -> bool:
 
 def run_family(work_root: str, data_root: Optional[str],
                quick: bool) -> List[Tuple[str, str]]:
-    """Run the family end to end; return (what, where) of its results."""
-    # one thread: this small LSTM runs several times faster on a shared
-    # 2-core machine than with OpenMP threads fighting for the cores
-    saved = os.environ.get('OMP_NUM_THREADS')
-    os.environ['OMP_NUM_THREADS'] = '1'
-    try:
-        return _run(work_root, data_root, quick)
-    finally:
-        if saved is None:
-            os.environ.pop('OMP_NUM_THREADS', None)
-        else:
-            os.environ['OMP_NUM_THREADS'] = saved
+    """Run the family end to end; return (what, where) of its results.
 
-
-def _run(work_root: str, data_root: Optional[str],
-         quick: bool) -> List[Tuple[str, str]]:
+    The configs run the LSTM on one torch thread (``env_cfg``)."""
     work = osp.join(work_root, 'apple_watch')
     given = osp.join(data_root, 'apple_watch') if data_root else None
     generated = osp.join('data', 'demo', 'apple_watch')
