@@ -1,10 +1,10 @@
-# make setup | make demo [DATA=../shared/data] [FAMILIES=...] | make test
+# make setup | make demo [DATA=../shared/data] [FAMILIES=...] | make test | make bench
 PYTHON ?= python
 DATA ?=
 # `make demo FAMILIES=thermal` runs one family
 FAMILIES ?= kaggle_pose apple_watch butppg thermal ava_custom
 
-.PHONY: setup demo test
+.PHONY: setup demo test bench
 
 # Installs into the active Python environment. torch first, as the CPU wheel
 # 2.13.0 (a plain `pip install torch` would pull a multi-GB CUDA build), then
@@ -23,3 +23,8 @@ demo: setup
 
 test: setup
 	$(PYTHON) -m pytest tests -ra
+
+# Side-by-side ratios (runner vs plain loop, loaders, ONNX, memory, the
+# original Kaggle loop), one table; never run by the tests. About 10 min.
+bench: setup
+	$(PYTHON) bench/run_all.py

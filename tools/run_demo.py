@@ -8,7 +8,8 @@ function) and are plain commands of this repository, printed before they
 run. Without ``--data-root`` every family generates its data first (a fresh
 clone has none); with ``--data-root DIR`` (e.g. ``../shared/data``) a family
 whose real files are there uses them. The last lines say where the results
-are.
+are, ending with one report per training run
+(``tools/analysis/report.py``: Markdown + PNGs in ``<run>/report/``).
 """
 import argparse
 import importlib
@@ -36,6 +37,11 @@ def main() -> None:
         module = importlib.import_module(f'ftplugin.demo.{family}')
         results[family] = module.run_family(args.work_root, args.data_root,
                                             args.quick)
+    from ftplugin.visualization import write_reports
+    for family in results:
+        results[family] += [
+            ('report', path) for path in write_reports(
+                osp.join(args.work_root, family))]
     print('\nResults')
     for family, rows in results.items():
         print(f'  {family}')

@@ -33,12 +33,22 @@ custom_hooks = []
 
 env_cfg = dict(
     cudnn_benchmark=False,
+    # torch intra-op threads (ftplugin): 'auto' = $OMP_NUM_THREADS when set,
+    # else the cores left by the training dataloader's workers, shared by
+    # the processes of the machine; an int fixes it; None keeps torch's
+    # default (one per physical core)
+    torch_num_threads='auto',
     mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
     # ftplugin.compat.cpu_distributed switches to gloo on machines without CUDA
     dist_cfg=dict(backend='nccl'))
 
 log_processor = dict(type='LogProcessor', window_size=20, by_epoch=True)
-vis_backends = [dict(type='LocalVisBackend')]
+# TensorBoard too, where the package is installed (pip install tensorboard;
+# tensorboard --logdir work_dirs/<config>); nothing where it is not
+vis_backends = [
+    dict(type='LocalVisBackend'),
+    dict(type='OptionalTensorboardVisBackend')
+]
 visualizer = dict(type='ActionVisualizer', vis_backends=vis_backends)
 log_level = 'INFO'
 load_from = None

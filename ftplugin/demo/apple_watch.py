@@ -8,12 +8,11 @@ the .pt format (e.g. written by
 ``tools/data/apple_watch/convert_workouts.py``), those files are used
 instead of generated ones.
 """
-import os
 import os.path as osp
 from typing import List, Optional, Tuple
 
-from .common import (PYTHON, REPO, best_checkpoint, run,
-                    test_and_export)
+from .common import (PYTHON, REPO, best_checkpoint, result_rows, run,
+                     test_and_export)
 
 SPLIT_FILES = ('train.pt', 'val.pt', 'test.pt', 'scaler_params.json')
 
@@ -25,22 +24,9 @@ def _has_data(folder: Optional[str]) -> bool:
 
 def run_family(work_root: str, data_root: Optional[str],
                quick: bool) -> List[Tuple[str, str]]:
-    """Run the family end to end; return (what, where) of its results."""
-    # one thread: this small LSTM runs several times faster on a shared
-    # 2-core machine than with OpenMP threads fighting for the cores
-    saved = os.environ.get('OMP_NUM_THREADS')
-    os.environ['OMP_NUM_THREADS'] = '1'
-    try:
-        return _run(work_root, data_root, quick)
-    finally:
-        if saved is None:
-            os.environ.pop('OMP_NUM_THREADS', None)
-        else:
-            os.environ['OMP_NUM_THREADS'] = saved
+    """Run the family end to end; return (what, where) of its results.
 
-
-def _run(work_root: str, data_root: Optional[str],
-         quick: bool) -> List[Tuple[str, str]]:
+    The configs run the LSTM on one torch thread (``env_cfg``)."""
     work = osp.join(work_root, 'apple_watch')
     given = osp.join(data_root, 'apple_watch') if data_root else None
     generated = osp.join('data', 'demo', 'apple_watch')
@@ -87,12 +73,8 @@ def _run(work_root: str, data_root: Optional[str],
         ft_cfg, best, ft_dir, watch,
         'apple_watch 4/5: test the best checkpoint on the newest workouts',
         'apple_watch 5/5: export to ONNX, compare onnxruntime with torch')
-    return [
+    return result_rows(
         ('test MAE', f'{metrics["hr/mae"]:.2f} BPM (RMSE '
-         f'{metrics["hr/rmse"]:.2f} BPM)'),
-        ('pretraining run', pre_dir), ('fine-tuning run', ft_dir),
-        ('best checkpoint', best),
-        ('training curves', osp.join(ft_dir, 'training_curves.png')),
-        ('test metrics', osp.join(ft_dir, 'test_metrics.json')),
-        ('test predictions', dump), ('ONNX model', onnx_file)
-    ]
+         f'{metrics["hr/rmse"]:.2f} BPM)'), pre_dir, ft_dir, best, dump,
+        onnx_file, [('training curves', 'training_curves.png'),
+                    ('test metrics', 'test_metrics.json')])

@@ -10,7 +10,7 @@ those files are used instead of generated ones.
 import os.path as osp
 from typing import List, Optional, Tuple
 
-from .common import PYTHON, run, test_and_export
+from .common import PYTHON, result_rows, run, test_and_export
 
 PRETRAIN_CFG = 'configs/butppg/ssl_vitaldb_2ch_pretrain.py'
 FINETUNE_CFG = 'configs/butppg/butppg_5ch_finetune.py'
@@ -74,14 +74,10 @@ def run_family(work_root: str, data_root: Optional[str],
         'butppg 5/6: test the best checkpoint on the test split',
         'butppg 6/6: export to ONNX (normalisation inside), compare with '
         'torch')
-    return [
+    return result_rows(
         ('test accuracy', f'{metrics["accuracy"]:.2f} % (poor '
          f'{metrics["class_0_acc"]:.2f} %, good '
-         f'{metrics["class_1_acc"]:.2f} %)'),
-        ('pretraining run', pre_dir), ('fine-tuning run', ft_dir),
-        ('best checkpoint', best),
-        ('final checkpoint', osp.join(ft_dir, 'final_model.pt')),
-        ('training history', osp.join(ft_dir, 'training_history.json')),
-        ('test metrics', osp.join(ft_dir, 'test_metrics.json')),
-        ('test predictions', dump), ('ONNX model', onnx_file)
-    ]
+         f'{metrics["class_1_acc"]:.2f} %)'), pre_dir, ft_dir, best, dump,
+        onnx_file, [('final checkpoint', 'final_model.pt'),
+                    ('training history', 'training_history.json'),
+                    ('test metrics', 'test_metrics.json')])

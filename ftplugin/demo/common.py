@@ -57,3 +57,24 @@ def test_and_export(cfg: str, checkpoint: str, work_dir: str,
     with open(osp.join(REPO, work_dir, 'test_metrics.json')) as f:
         metrics = json.load(f)
     return dump, onnx_file, metrics
+
+
+def result_rows(headline: Tuple[str, str], pre_dir: str, ft_dir: str,
+                best: str, dump: str, onnx_file: str,
+                ft_files: Sequence[Tuple[str, str]]) -> List[Tuple[str, str]]:
+    """The (what, where) rows of a pretrain -> fine-tune -> test -> export
+    demo, in the order every family prints them.
+
+    Args:
+        headline (tuple): The test result, shown first.
+        pre_dir (str): The pretraining work dir.
+        ft_dir (str): The fine-tuning work dir.
+        best (str): The checkpoint tested and exported.
+        dump (str): The ``--dump`` file.
+        onnx_file (str): The exported model.
+        ft_files (Sequence[tuple]): (what, file name in ``ft_dir``) rows.
+    """
+    return ([headline, ('pretraining run', pre_dir),
+             ('fine-tuning run', ft_dir), ('best checkpoint', best)] +
+            [(what, osp.join(ft_dir, name)) for what, name in ft_files] +
+            [('test predictions', dump), ('ONNX model', onnx_file)])

@@ -9,8 +9,8 @@ lies beside them.
 import os.path as osp
 from typing import List, Optional, Tuple
 
-from .common import (PYTHON, REPO, best_checkpoint, run,
-                    test_and_export)
+from .common import (PYTHON, REPO, best_checkpoint, result_rows, run,
+                     test_and_export)
 
 ORIGINAL_CHECKPOINT = osp.join('checkpoints', 'fall_detection_study',
                                'pose_autoencoder.pt')
@@ -61,13 +61,9 @@ def run_family(work_root: str, data_root: Optional[str],
         ft_cfg, best, ft_dir, kaggle,
         'kaggle_pose 4/5: test the best checkpoint on the held-out split',
         'kaggle_pose 5/5: export to ONNX, compare onnxruntime with torch')
-    return [
+    return result_rows(
         ('test accuracy', f'{metrics["acc/top1"]:.4f} (Fall recall '
-         f'{metrics["recall/Fall"]:.4f})'),
-        ('pretraining run', pre_dir), ('fine-tuning run', ft_dir),
-        ('best checkpoint', best),
-        ('training curves', osp.join(ft_dir, 'training_curves.png')),
-        ('test metrics', osp.join(ft_dir, 'test_metrics.json')),
-        ('confusion matrix', osp.join(ft_dir, 'confusion_matrix.png')),
-        ('test predictions', dump), ('ONNX model', onnx_file)
-    ]
+         f'{metrics["recall/Fall"]:.4f})'), pre_dir, ft_dir, best, dump,
+        onnx_file, [('training curves', 'training_curves.png'),
+                    ('test metrics', 'test_metrics.json'),
+                    ('confusion matrix', 'confusion_matrix.png')])

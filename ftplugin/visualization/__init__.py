@@ -1,3 +1,13 @@
-from .report_plots import plot_confusion_matrix, plot_training_curves
+from .optional_tensorboard_backend import (OptionalTensorboardVisBackend,
+                                           tensorboard_available)
+from .report_plots import (metric_panels, plot_confusion_matrix,
+                           plot_error_by_step, plot_iteration_curves,
+                           plot_per_class_ap, plot_training_curves)
+from .run_report import write_report, write_reports
 
-__all__ = ['plot_confusion_matrix', 'plot_training_curves']
+__all__ = [
+    'OptionalTensorboardVisBackend', 'metric_panels', 'plot_confusion_matrix',
+    'plot_error_by_step', 'plot_iteration_curves', 'plot_per_class_ap',
+    'plot_training_curves', 'tensorboard_available', 'write_report',
+    'write_reports'
+]

@@ -7,8 +7,6 @@ tests/conftest.py).
   once per session by the generator.
 * ``write_split``: writes a ``.pt`` split (+ scaler_params.json) from numpy
   arrays, for hand-made good and bad files.
-* ``aw_env``: environment for tool subprocesses (one OpenMP thread: this
-  small LSTM is several times faster that way on a shared 2-core machine).
 """
 import json
 from pathlib import Path
@@ -32,11 +30,6 @@ def aw_gen():
 def aw_convert():
     from ftplugin.datasets.converters import workouts
     return workouts
-
-
-@pytest.fixture(scope='session')
-def aw_env() -> dict:
-    return {'OMP_NUM_THREADS': '1'}
 
 
 @pytest.fixture(scope='session')

@@ -29,11 +29,11 @@ TWO_SHORT_STAGES = ['train_cfg.max_epochs=2',
 
 
 @pytest.fixture(scope='module')
-def pretrained(tmp_path_factory, aw_data, run_tool, aw_env):
+def pretrained(tmp_path_factory, aw_data, run_tool):
     work = tmp_path_factory.mktemp('aw_pretrain')
     run_tool(['tools/train.py', PRETRAIN, '--work-dir', work, '--seed', '0',
               '--cfg-options', 'train_cfg.max_epochs=1'] +
-             ['--data-root', aw_data / 'endomondo'], env=aw_env)
+             ['--data-root', aw_data / 'endomondo'])
     (best, ) = work.glob('best_hr_mse_epoch_*.pth')
     return best
 
@@ -52,12 +52,12 @@ def original_layout(pretrained, tmp_path_factory):
 
 
 @pytest.fixture(scope='module')
-def finetuned(tmp_path_factory, aw_data, original_layout, run_tool, aw_env):
+def finetuned(tmp_path_factory, aw_data, original_layout, run_tool):
     work = tmp_path_factory.mktemp('aw_finetune')
     proc = run_tool(['tools/train.py', FINETUNE, '--work-dir', work,
                      '--seed', '0', '--cfg-options',
                      f'load_from={original_layout[0]}'] + TWO_SHORT_STAGES +
-                    ['--data-root', aw_data / 'apple_watch'], env=aw_env)
+                    ['--data-root', aw_data / 'apple_watch'])
     return work, proc.stdout
 
 
@@ -90,13 +90,12 @@ def test_stage_1_keeps_layer_0_and_stage_2_trains_it(finetuned,
 
 
 @pytest.fixture(scope='module')
-def tested(finetuned, aw_data, run_tool, aw_env):
+def tested(finetuned, aw_data, run_tool):
     work, _ = finetuned
     (best, ) = work.glob('best_hr_mse_epoch_*.pth')
     dump = work / 'predictions.pkl'
     run_tool(['tools/test.py', FINETUNE, best, '--work-dir', work,
-              '--dump', dump, '--data-root', aw_data / 'apple_watch'],
-             env=aw_env)
+              '--dump', dump, '--data-root', aw_data / 'apple_watch'])
     return best, dump, json.loads((work / 'test_metrics.json').read_text())
 
 
@@ -115,12 +114,12 @@ def test_test_metrics_match_the_dumped_predictions(tested, aw_data):
     assert np.isfinite(metrics['hr/mae'])
 
 
-def test_onnx_dynamic_batch_and_length(tested, aw_data, run_tool, aw_env,
+def test_onnx_dynamic_batch_and_length(tested, aw_data, run_tool,
                                        repo_root, tmp_path):
     best, _, _ = tested
     out = tmp_path / 'hr.onnx'
     proc = run_tool(['tools/deployment/export_onnx.py', FINETUNE, best,
-                     '--output-file', out, '--verify'], env=aw_env)
+                     '--output-file', out, '--verify'])
     assert '"passed": true' in proc.stdout
     assert 'shape_3x137x3' in proc.stdout  # another sequence length
     graph = onnx.load(str(out)).graph
@@ -144,8 +143,7 @@ def test_onnx_dynamic_batch_and_length(tested, aw_data, run_tool, aw_env,
         np.testing.assert_allclose(got, expected, atol=1e-4, rtol=0)
 
 
-def test_converted_workouts_train_and_test(tmp_path, pretrained, run_tool,
-                                           aw_env):
+def test_converted_workouts_train_and_test(tmp_path, pretrained, run_tool):
     src = tmp_path / 'workouts'
     src.mkdir()
     for day, write in enumerate([write_gpx, write_tcx, write_fit] * 2):
@@ -154,15 +152,15 @@ def test_converted_workouts_train_and_test(tmp_path, pretrained, run_tool,
                                                 seed=day))
     data = tmp_path / 'converted'
     proc = run_tool(['tools/data/apple_watch/convert_workouts.py', src,
-                     '--out-dir', data], env=aw_env)
+                     '--out-dir', data])
     assert '6 workouts' in proc.stdout
     work = tmp_path / 'stage1'
     run_tool(['tools/train.py', STAGE1, '--work-dir', work, '--cfg-options',
               f'load_from={pretrained}', 'train_cfg.max_epochs=1'] +
-             ['--data-root', data], env=aw_env)
+             ['--data-root', data])
     (best, ) = work.glob('best_hr_mse_epoch_*.pth')
     run_tool(['tools/test.py', STAGE1, best, '--work-dir', work,
-              '--data-root', data], env=aw_env)
+              '--data-root', data])
     metrics = json.loads((work / 'test_metrics.json').read_text())
     assert np.isfinite(metrics['hr/mae']) and metrics['hr/mae'] > 0
 

@@ -270,3 +270,21 @@ def test_forked_workers_read_the_same(thermal_gen, build_thermal):
     for a, b in zip(serial, parallel):
         np.testing.assert_array_equal(a, b)
     ds.close()
+
+
+def test_in_memory_mode_gives_identical_windows(thermal_gen, build_thermal):
+    on_disk = build_thermal(thermal_gen)
+    in_memory = build_thermal(thermal_gen, in_memory=True)
+    assert len(on_disk) == len(in_memory) > 0
+    edges = 0
+    for i in range(len(on_disk)):
+        info = on_disk.get_data_info(i)
+        half = on_disk.clip_len // 2
+        edges += (info['frame_idx'] < half or
+                  info['frame_idx'] + half > info['num_file_frames'])
+        np.testing.assert_array_equal(in_memory[i]['imgs'],
+                                      on_disk[i]['imgs'])
+    assert edges > 0  # padded windows at the recordings' ends compared too
+    # every clip came from memory: no file was opened for reading clips
+    assert in_memory._handles == {}
+    on_disk.close()

@@ -17,11 +17,11 @@ def test_pose_generator_cli(run_tool, tmp_path, config_dataset):
     assert len(dataset) > 0
 
 
-def test_apple_watch_generator_cli(run_tool, tmp_path, aw_env):
+def test_apple_watch_generator_cli(run_tool, tmp_path):
     run_tool(['tools/data/apple_watch/generate_apple_watch_data.py',
               '--out-dir', tmp_path, '--endomondo-workouts', 12,
               '--endomondo-users', 8, '--apple-watch-workouts', 10,
-              '--quiet'], env=aw_env)
+              '--quiet'])
     for name in ('endomondo', 'apple_watch'):
         meta = json.loads((tmp_path / name / 'metadata.json').read_text())
         assert sum(meta['sizes'].values()) == (12 if name == 'endomondo'

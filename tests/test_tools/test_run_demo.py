@@ -38,6 +38,10 @@ def test_run_demo_quick_kaggle_pose(run_tool, tmp_path):
     (onnx_file, ) = ft.glob('*.onnx')
     assert onnx_file.stat().st_size > 0
     assert list(work.rglob('best_recon_mse_epoch_*.pth'))
+    # the demo ends with a report per training run, and says where
+    report = ft / 'report' / 'report.md'
+    assert '](confusion_matrix.png)' in report.read_text()
+    assert f"{'report':<19} {report}" in proc.stdout
 
 
 @pytest.mark.parametrize('family, metric', [

@@ -89,6 +89,9 @@ def test_hook_epoch_means_and_lr(tmp_path):
     assert history[0]['lr'] == pytest.approx(0.02)
     assert history[0]['val'] == {'acc/top1': 0.75, 'cm': [[1, 0], [0, 1]]}
     assert history[1]['val'] == {}
+    # plotted at the end of training (throttled during it)
+    assert not (tmp_path / 'training_curves.png').exists()
+    hook.after_train(runner)
     assert (tmp_path / 'training_curves.png').read_bytes()[:8] == PNG_MAGIC
 
 

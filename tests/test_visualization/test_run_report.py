@@ -1,0 +1,118 @@
+"""tools/analysis/report.py's logic on small fake work dirs."""
+import json
+import pickle
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from ftplugin.visualization import metric_panels, write_report
+
+PNG_MAGIC = b'\x89PNG\r\n\x1a\n'
+
+
+def history(epochs=6):
+    """Fractions, their percent aliases, a per-class accuracy, stages."""
+    out = []
+    for e in range(1, epochs + 1):
+        acc = 0.5 + 0.05 * e
+        out.append(dict(
+            epoch=e, stage=1 if e <= 3 else 2, lr=1e-3 / e,
+            train=dict(loss=1.0 / e, loss_cls=0.8 / e, loss_recon=0.2 / e),
+            val={'acc/top1': acc, 'acc/Fall': acc - 0.1,
+                 'acc/No_Fall': acc + 0.05, 'f1/Fall': acc - 0.05,
+                 'accuracy': 100 * acc, 'class_1_acc': 100 * (acc - 0.1),
+                 'hr/mae': 10.0 / e, 'hr/mse': 150.0 / e,
+                 'confusion_matrix': [[3, 1], [1, 3]]}))
+    return out
+
+
+def test_panels_one_quantity_and_scale():
+    panels = metric_panels(history())
+    keys = {k for series in panels.values() for _, _, k in series}
+    # the original projects' percent names repeat acc/*: drawn once
+    assert 'accuracy' not in keys and 'class_1_acc' not in keys
+    assert {'acc/top1', 'acc/Fall', 'f1/Fall', 'hr/mae', 'loss'} <= keys
+    for title, series in panels.items():
+        values = [v for h in history() for s, k in
+                  ((s, k) for _, s, k in series)
+                  for v in [h[s].get(k)] if v is not None]
+        if title.endswith('(fraction)'):
+            assert max(values) <= 1.0
+        assert not (title.endswith('(percent)') and max(values) <= 1)
+    assert panels['loss'] and all('loss' in k for _, _, k in panels['loss'])
+    per_class = panels['acc per class (fraction)']
+    assert {k for _, _, k in per_class} == {'acc/Fall', 'acc/No_Fall'}
+    # BPM and BPM^2 on their own axes, not with the fractions
+    assert [k for _, _, k in panels['hr']] == ['hr/mae']
+    assert [k for _, _, k in panels['hr squared error']] == ['hr/mse']
+
+
+def fake_work_dir(tmp_path, dump_samples, metrics=None):
+    work = tmp_path / 'run'
+    vis = work / '20261202_000000' / 'vis_data'
+    vis.mkdir(parents=True)
+    (work / 'training_history.json').write_text(json.dumps(history()))
+    lines = [dict(lr=1e-3 / (1 + i), loss=1.0 / (1 + i),
+                  loss_cls=0.8 / (1 + i), step=10 * (i + 1))
+             for i in range(6)] + [{'acc/top1': 0.7, 'step': 1}]
+    (vis / 'scalars.json').write_text(
+        '\n'.join(json.dumps(line) for line in lines))
+    (vis / 'config.py').write_text(
+        "model = dict(type='PoseAEClassifier', backbone=dict("
+        "type='PoseAutoencoder'))\n"
+        "optim_wrapper = dict(optimizer=dict(type='Adam', lr=0.001))\n"
+        "train_cfg = dict(max_epochs=6)\n"
+        "custom_hooks = [dict(type='StagedUnfreezeHook', stages=["
+        "dict(begin=0, trainable=['cls_head']), dict(begin=3, "
+        "trainable=['*'])])]\n")
+    (work / 'best_acc_top1_epoch_5.pth').write_bytes(b'')
+    (work / 'test_metrics.json').write_text(json.dumps(metrics or {
+        'acc/top1': 0.75}))
+    with open(work / 'test_predictions.pkl', 'wb') as f:
+        pickle.dump(dump_samples, f)
+    return work
+
+
+def test_classification_report(tmp_path):
+    rng = np.random.default_rng(0)
+    samples = [dict(pred_label=torch.tensor([int(p)]),
+                    gt_label=torch.tensor(int(g)),
+                    pred_score=torch.tensor([0.5, 0.5]))
+               for p, g in zip(rng.integers(0, 2, 20),
+                               rng.integers(0, 2, 20))]
+    work = fake_work_dir(tmp_path, samples)
+    report = write_report(str(work))
+    out = work / 'report'
+    text = (out / 'report.md').read_text()
+    for png in ('training_curves.png', 'iterations.png',
+                'confusion_matrix.png'):
+        assert (out / png).read_bytes()[:8] == PNG_MAGIC
+        assert f']({png})' in text
+    assert report == str(out / 'report.md')
+    assert 'best_acc_top1_epoch_5.pth` (epoch 5)' in text
+    assert 'from epoch 4: *' in text  # unfreezing stages, 1-based
+    assert '| acc/top1 | 0.8000 | 0.8000 (6) |' in text
+    # 7 panels (loss, acc, acc per class, f1, hr, hr mse, lr), 2 columns
+    width, height = Image.open(out / 'training_curves.png').size
+    assert height > width / 2
+
+
+def test_heart_rate_and_detection_report(tmp_path):
+    gt = torch.full((30, 1), 140.0)
+    samples = [dict(pred_hr=gt + k, gt_hr=gt,
+                    mask=torch.arange(30) < 20 + k) for k in range(4)]
+    work = fake_work_dir(tmp_path, samples, metrics={
+        'mAP/overall': 0.5, 'AP/stand': 0.7, 'AP/walk': 0.3})
+    write_report(str(work), out_dir=str(tmp_path / 'r'))
+    text = (tmp_path / 'r' / 'report.md').read_text()
+    assert '](error_by_step.png)' in text and '](ap_per_class.png)' in text
+    assert 'confusion_matrix.png' not in text
+    for png in ('error_by_step.png', 'ap_per_class.png'):
+        assert (tmp_path / 'r' / png).read_bytes()[:8] == PNG_MAGIC
+
+
+def test_not_a_work_dir(tmp_path):
+    with pytest.raises(FileNotFoundError, match='not a training'):
+        write_report(str(tmp_path))
