@@ -13,8 +13,8 @@ from ftplugin.engine.hooks import DivergenceError, DivergenceGuardHook
 
 def fake_runner(name):
     hub = MessageHub.get_instance(f'guard_{name}')
-    hub.update_info('last_ckpt', '/work/epoch_1.pth')
-    return types.SimpleNamespace(epoch=1, iter=7, work_dir='/work',
+    hub.update_info('last_ckpt', 'work_dirs/run/epoch_1.pth')
+    return types.SimpleNamespace(epoch=1, iter=7, work_dir='work_dirs/run',
                                  message_hub=hub)
 
 
@@ -31,7 +31,7 @@ def test_finite_losses_pass_and_nan_stops_with_the_terms():
     assert 'epoch 2, iteration 8' in message
     assert 'loss=nan' in message and 'loss_recon=inf' in message
     assert 'loss_cls=0.7' in message
-    assert 'last_checkpoint names /work/epoch_1.pth' in message
+    assert 'last_checkpoint names work_dirs/run/epoch_1.pth' in message
 
 
 def test_grad_norm_and_max_loss():
