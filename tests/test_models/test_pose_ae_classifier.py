@@ -211,3 +211,26 @@ def test_multi_clip_predict_averages_clip_probabilities():
     assert len(preds) == 3
     for i, pred in enumerate(preds):
         torch.testing.assert_close(pred.pred_score, per_clip[i].mean(0))
+
+
+def test_multi_clip_training_aggregates_per_sample_recon_per_window():
+    # multiple-instance training: (N, clips, C, T, J), one label per sample
+    cfg = copy.deepcopy(CLASSIFIER)
+    cfg['cls_head'].update(average_clips='max', train_aggregate='max')
+    model = build(cfg).eval()  # eval: dropout and BN deterministic
+    x = torch.randn(3, 4, 2, 64, 18)
+    labels = [1, 0, 1]
+    losses = model(x, samples(labels), mode='loss')
+    windows = x.flatten(0, 1)
+    latent, recon = model.backbone(windows)
+    torch.testing.assert_close(losses['loss_recon'],
+                               0.1 * F.mse_loss(recon, windows))
+    with torch.no_grad():
+        preds = model(x, samples(labels), mode='predict')
+    # the loss sees the file's probabilities the max test predicts
+    file_probs = torch.stack([p.pred_score for p in preds])
+    torch.testing.assert_close(
+        losses['loss_cls'],
+        F.nll_loss(file_probs.log(), torch.tensor(labels)))
+    losses['loss_cls'].backward()
+    assert all(p.grad is not None for p in model.backbone.encoder.parameters())

@@ -20,8 +20,11 @@ class PoseAEClassifier(BaseRecognizer):
     separately: the reconstruction loss travels as mmaction2's ``loss_aux``.
 
     Inputs are ``(N, C, T, J)`` windows, or ``(N, M, C, T, J)`` with ``M``
-    windows (clips) per sample at test time, whose scores the head averages
-    as its ``average_clips`` says (mmaction2's multi-clip testing).
+    windows (clips) per sample. At test time the head aggregates the clips'
+    scores as its ``average_clips`` says (mmaction2's multi-clip testing); in
+    training (multiple-instance learning) it aggregates their probabilities
+    per sample before the classification loss as its ``train_aggregate``
+    says, while the reconstruction loss stays per window.
 
     Args:
         backbone (dict): The autoencoder, e.g. ``PoseAutoencoder``.
@@ -64,9 +67,9 @@ class PoseAEClassifier(BaseRecognizer):
                      data_samples: OptSampleList = None,
                      test_mode: bool = False) -> Tuple[torch.Tensor, dict]:
         """Latent vectors (``stage='backbone'``) or class logits
-        (``stage='head'``), and the keyword arguments of the head: in
-        training ``loss_aux`` with ``loss_recon``, at test time the number
-        of clips per sample."""
+        (``stage='head'``), and the keyword arguments of the head: the
+        number of clips per sample (``num_segs``) and, in training,
+        ``loss_aux`` with ``loss_recon``."""
         kwargs = dict()
         if inputs.dim() == 5:  # (N, clips, C, T, J)
             kwargs['num_segs'] = inputs.shape[1]
