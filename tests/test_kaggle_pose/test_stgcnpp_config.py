@@ -1,16 +1,21 @@
 """configs/kaggle_pose/stgcnpp_*.py: mmaction2's ST-GCN++ on the pose files.
 
-A tiny training step and a multi-clip test through the config's own
-datasets and pipelines (generated Kaggle CSVs)."""
+A tiny training step, a multi-clip test dumped as tools/test.py --dump does
+and the ONNX export of tools/deployment/export_onnx.py, through the config's
+own datasets and pipelines (generated Kaggle CSVs)."""
 import copy
+import pickle
 
 import pytest
 import torch
-from mmaction.registry import DATASETS, MODELS
+from mmaction.registry import DATASETS, METRICS, MODELS
 from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import init_default_scope
+
+from ftplugin.deployment import (ExportWrapper, export_onnx, input_shapes,
+                                 verify)
 
 CONFIG = 'configs/kaggle_pose/stgcnpp_kaggle_joint_u64.py'
 
@@ -21,8 +26,8 @@ def build_dataset(cfg, loader, root):
     return DATASETS.build(dataset)
 
 
-def test_stgcnpp_trains_and_tests_one_row_per_file(repo_root,
-                                                   generated_data):
+def test_stgcnpp_trains_tests_dumps_and_exports(repo_root, generated_data,
+                                               tmp_path):
     init_default_scope('mmaction')
     cfg = Config.fromfile(str(repo_root / CONFIG))
     root = generated_data / 'kaggle_fall'
@@ -49,3 +54,21 @@ def test_stgcnpp_trains_and_tests_one_row_per_file(repo_root,
         assert pred.filename.endswith('.csv')
         assert pred.pred_score.shape == (2, )
         assert float(pred.pred_score.sum()) == pytest.approx(1.0, abs=1e-5)
+
+    # tools/test.py --dump: one row per file, naming it
+    dump = METRICS.build(dict(type='DumpResults',
+                              out_file_path=str(tmp_path / 'pred.pkl')))
+    dump.process(None, [p.to_dict() for p in preds])
+    dump.evaluate(len(preds))
+    with open(tmp_path / 'pred.pkl', 'rb') as f:
+        rows = pickle.load(f)
+    assert [r['filename'] for r in rows] == [s['data_samples'].filename
+                                             for s in samples]
+
+    # tools/deployment/export_onnx.py --verify, on the trained model
+    wrapper = ExportWrapper(model).eval()
+    onnx_file = str(tmp_path / 'stgcnpp.onnx')
+    export_onnx(wrapper, cfg.onnx_cfg, onnx_file)
+    result = verify(wrapper, onnx_file, input_shapes(cfg.onnx_cfg),
+                    cfg.onnx_cfg['input_names'], (2, ), atol=1e-4)
+    assert result['passed'], result
