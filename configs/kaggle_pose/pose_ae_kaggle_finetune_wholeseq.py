@@ -1,9 +1,9 @@
-# pose_ae_kaggle_finetune.py over whole sequences: training on one random
-# 64-frame window of each file per epoch (mirrored half of the time), testing
-# (and validating) on 5 windows spread over the whole file, their class
-# probabilities averaged into one prediction per file. A runner-up on k-fold
-# (configs/kaggle_pose/README.md).
-_base_ = ['./pose_ae_kaggle_finetune.py']
+# pose_ae_kaggle_finetune_single_window.py over whole sequences: training on
+# one random 64-frame window of each file per epoch (mirrored half of the
+# time), testing (and validating) on 5 windows spread over the whole file,
+# their class probabilities averaged into one prediction per file. A
+# runner-up on k-fold (configs/kaggle_pose/README.md).
+_base_ = ['./pose_ae_kaggle_finetune_single_window.py']
 
 model = dict(cls_head=dict(average_clips='prob'))
 

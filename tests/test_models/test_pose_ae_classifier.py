@@ -181,6 +181,7 @@ def test_without_recon_loss_decoder_gets_no_gradient():
 
 @pytest.mark.parametrize('config,trainable', [
     ('pose_ae_kaggle_finetune.py', ('backbone.', 'cls_head.')),
+    ('pose_ae_kaggle_finetune_single_window.py', ('backbone.', 'cls_head.')),
     ('pose_ae_kaggle_scratch.py', ('backbone.encoder', 'backbone.latent_head',
                                    'cls_head.')),
     ('pose_ae_kaggle_freeze_encoder.py', ('cls_head.', )),

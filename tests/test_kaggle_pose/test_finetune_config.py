@@ -1,6 +1,6 @@
-"""configs/kaggle_pose/pose_ae_kaggle_finetune_mil.py: multiple-instance
-training on several windows per file, through the config's own datasets
-(generated Kaggle CSVs)."""
+"""configs/kaggle_pose/pose_ae_kaggle_finetune.py (the default): multiple-
+instance training on several windows per file, through the config's own
+datasets (generated Kaggle CSVs), and its single-window runner-up."""
 import copy
 
 import torch
@@ -10,7 +10,7 @@ from mmengine.dataset import pseudo_collate
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import init_default_scope
 
-CONFIG = 'configs/kaggle_pose/pose_ae_kaggle_finetune_mil.py'
+CONFIG = 'configs/kaggle_pose/pose_ae_kaggle_finetune.py'
 
 
 def test_mil_config_trains_on_every_window_of_a_file(repo_root,
@@ -33,3 +33,15 @@ def test_mil_config_trains_on_every_window_of_a_file(repo_root,
     with torch.no_grad():
         preds = model.val_step(batch)
     assert len(preds) == 3  # one prediction per file
+
+
+def test_single_window_runner_up_trains_on_the_first_window(repo_root):
+    cfg = Config.fromfile(
+        str(repo_root / 'configs/kaggle_pose/'
+            'pose_ae_kaggle_finetune_single_window.py'))
+    assert cfg.model.cls_head.train_aggregate is None
+    for loader in ('train_dataloader', 'val_dataloader'):
+        assert cfg[loader].dataset.sampling == 'first'
+        assert cfg[loader].dataset.num_clips == 1
+    assert cfg.test_dataloader.dataset.num_clips == 5
+    assert cfg.model.cls_head.average_clips == 'max'
