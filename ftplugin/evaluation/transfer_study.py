@@ -89,9 +89,9 @@ def _markdown(name: str, summary: Dict, arms: Dict[str, Config],
              for arm in metrics}
     size = (f' Test set: {sizes["pretrained"]} samples.'
             if sizes.get('pretrained') else '')
-    return (f'# Transfer report: {name}\n\n{summary["text"]}; verdict '
-            f'"{summary["verdict"]}" needs the mean paired difference to be '
-            f'at least twice its standard error.\n\n'
+    return (f'# Transfer report: {name}\n\n{summary["text"]}. ("helped" '
+            f'or "hurt" needs the mean paired difference to be at least '
+            f'twice its standard error.)\n\n'
             f'Test `{metric}` of each run\'s best checkpoint (chosen on the '
             f'validation split), fine-tuned from `{arms["pretrained"].load_from}`'
             f' vs the same budget from scratch ({summary["scratch_config"]}), '

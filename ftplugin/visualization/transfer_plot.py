@@ -34,12 +34,11 @@ def plot_transfer(summary: Dict, out_file: str,
         ax.annotate(f'seed {seed}', (1, values[1, i]), xytext=(6, 0),
                     textcoords='offset points', va='center', fontsize=8,
                     color='0.4')
-    for x, (arm, _) in enumerate(arms):
+    for x, (arm, label) in enumerate(arms):
         mean, std = summary[arm]['mean'], summary[arm]['std']
         ax.errorbar(x - 0.12, mean, yerr=0 if np.isnan(std) else std,
                     fmt='s', color='C0' if x == 0 else 'C1', capsize=4,
-                    ms=7, zorder=3, label=f'{arm.replace("pretrained", "fine-tuned")}'
-                    f' mean ± sd')
+                    ms=7, zorder=3, label=f'{label} mean ± sd')
     ax.set_xticks([0, 1], [label for _, label in arms])
     ax.set_xlim(-0.5, 1.6)
     ax.set_ylabel(f"test {summary['metric']}")
