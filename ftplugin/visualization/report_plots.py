@@ -128,6 +128,9 @@ def shade_stages(ax, spans: List[tuple]) -> None:
                 transform=ax.get_xaxis_transform())
 
 
+MARKERS = ('o', 's', '^', 'D', 'v', 'P', 'X', '<', '>', '*')
+
+
 def distinct_colors(n: int) -> list:
     """n colours that differ (tab10, then tab20, then a hue sweep)."""
     if n <= 10:
@@ -166,9 +169,15 @@ def plot_training_curves(history: List[Dict], out_file: str) -> str:
             ax.set_yscale('log')
         else:
             series = panels[title]
-            for (label, split, key), color in zip(
-                    series, distinct_colors(len(series))):
-                ax.plot(epochs, _series(history, split, key), marker='.',
+            # series of equal values (all 0, or acc/top1 = mean_class on
+            # balanced data) would hide each other: each later one is
+            # thinner, with its own smaller marker, so all stay visible
+            for i, ((label, split, key), color) in enumerate(zip(
+                    series, distinct_colors(len(series)))):
+                ax.plot(epochs, _series(history, split, key),
+                        marker=MARKERS[i % len(MARKERS)],
+                        ms=max(7.5 - 1.2 * i, 3), lw=max(2.6 - 0.4 * i, 1),
+                        mfc='none' if i % 2 == 0 else color,
                         color=color, label=label,
                         ls='-' if split == 'val' else '--')
             if title.endswith('(fraction)'):
