@@ -128,6 +128,8 @@ def shade_stages(ax, spans: List[tuple]) -> None:
                 transform=ax.get_xaxis_transform())
 
 
+# y-axis units of the panels whose metric names do not say them
+UNITS = {'hr': 'BPM', 'hr squared error': 'BPM²'}
 MARKERS = ('o', 's', '^', 'D', 'v', 'P', 'X', '<', '>', '*')
 
 
@@ -180,6 +182,8 @@ def plot_training_curves(history: List[Dict], out_file: str) -> str:
                         mfc='none' if i % 2 == 0 else color,
                         color=color, label=label,
                         ls='-' if split == 'val' else '--')
+            if title.split(' (')[0] in UNITS:
+                ax.set_ylabel(UNITS[title.split(' (')[0]])
             if title.endswith('(fraction)'):
                 ax.set_ylim(-0.02, 1.02)
             elif title.endswith('(percent)'):
@@ -265,8 +269,13 @@ def plot_iteration_curves(records: List[Dict], out_file: str) -> str:
     ax_lr.plot(steps, [r.get('lr', np.nan) for r in records], color='k',
                lw=1)
     ax_lr.set(title='learning rate', xlabel='iteration', yscale='log')
+    from matplotlib.ticker import MaxNLocator
     for ax in (ax_loss, ax_lr):
         ax.grid(alpha=0.3)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        if len(steps) < 20:  # few logged points: show each
+            for line in ax.get_lines():
+                line.set_marker('.')
     fig.savefig(out_file, dpi=100)
     return out_file
 
