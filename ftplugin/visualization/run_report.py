@@ -62,7 +62,8 @@ def _training_run(work_dir: str) -> Optional[str]:
 
 def _class_names(path: Optional[str]) -> Optional[List[str]]:
     """The test dataset's class names: its config's ``metainfo``, else
-    the dataset class's ``METAINFO`` (nothing is built or read)."""
+    the dataset class's ``METAINFO``, else the built dataset's (names
+    that come from the annotation files); None when none is found."""
     if path is None:
         return None
     from mmengine.config import Config
@@ -72,11 +73,20 @@ def _class_names(path: Optional[str]) -> Optional[List[str]]:
             dataset = dataset.dataset
     except (AttributeError, KeyError, TypeError):
         return None
+    from mmaction.registry import DATASETS
     classes = (dataset.get('metainfo') or {}).get('classes')
     if classes is None:
-        from mmaction.registry import DATASETS
         cls = DATASETS.get(dataset.get('type', ''))
         classes = (getattr(cls, 'METAINFO', None) or {}).get('classes')
+    if classes is None:
+        # names read from the annotations (thermal, ava_custom): build the
+        # test dataset where its files are still where the run found them
+        try:
+            from mmengine.registry import init_default_scope
+            init_default_scope('mmaction')
+            classes = DATASETS.build(dataset).metainfo.get('classes')
+        except Exception:  # moved or deleted data: numbers, not names
+            classes = None
     return list(classes) if classes else None
 
 
@@ -259,7 +269,8 @@ def write_report(work_dir: str, dump: Optional[str] = None,
                 if not values:
                     continue
                 low = 'loss' in key or 'mse' in key or 'mae' in key
-                best_v = (min if low else max)(values)
+                # the first epoch that reached it, as save_best keeps
+                best_v = (min if low else max)(values, key=lambda v: v[0])
                 now = last.get('val', {}).get(key)
                 now = f'{now:.4f}' if isinstance(now, (int, float)) else '-'
                 lines.append(f'| {key} | {now} | {best_v[0]:.4f} '
