@@ -20,6 +20,10 @@ from .report_plots import (metric_panels, plot_confusion_matrix,
                            plot_per_class_ap, plot_training_curves)
 
 
+# summary entries of the detection metric, not classes
+NOT_CLASSES = ('overall', 'mean', 'constant_baseline', 'classes_without_gt')
+
+
 def _newest(pattern: str) -> Optional[str]:
     found = glob.glob(pattern)
     return max(found, key=osp.getmtime) if found else None
@@ -181,7 +185,7 @@ def _per_class_ap(metrics: dict) -> Dict[str, float]:
     """``AP/<class>``-style entries of detection metrics."""
     return {k.split('/', 1)[1]: float(v) for k, v in metrics.items()
             if re.match(r'^(mAP|AP)/', k) and isinstance(v, (int, float))
-            and not k.split('/', 1)[1].startswith(('overall', 'mean'))}
+            and not k.split('/', 1)[1].startswith(NOT_CLASSES)}
 
 
 def write_report(work_dir: str, dump: Optional[str] = None,
@@ -240,7 +244,8 @@ def write_report(work_dir: str, dump: Optional[str] = None,
     ap = _per_class_ap(test_metrics)
     if ap:
         figures.append(('AP per class', plot_per_class_ap(
-            ap, osp.join(out_dir, 'ap_per_class.png'))))
+            ap, osp.join(out_dir, 'ap_per_class.png'),
+            baseline=test_metrics.get('mAP/constant_baseline'))))
 
     lines = [f'# {title or osp.basename(osp.normpath(work_dir))}', '',
              f'Work dir: `{work_dir}`', '']

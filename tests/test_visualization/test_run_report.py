@@ -148,6 +148,24 @@ def test_heart_rate_and_detection_report(tmp_path):
         assert (tmp_path / 'r' / png).read_bytes()[:8] == PNG_MAGIC
 
 
+def test_detection_summaries_are_not_classes(tmp_path, monkeypatch):
+    import ftplugin.visualization.run_report as run_report
+    drawn = {}
+    real = run_report.plot_per_class_ap
+
+    def spy(ap, out_file, baseline=None):
+        drawn.update(ap=ap, baseline=baseline)
+        return real(ap, out_file, baseline=baseline)
+
+    monkeypatch.setattr(run_report, 'plot_per_class_ap', spy)
+    work = fake_work_dir(tmp_path, [], metrics={
+        'mAP/overall': 0.5, 'mAP/stand': 0.7, 'mAP/walk': 0.3,
+        'mAP/constant_baseline': 0.4, 'mAP/classes_without_gt': 1})
+    write_report(str(work))
+    assert drawn['ap'] == {'stand': 0.7, 'walk': 0.3}
+    assert drawn['baseline'] == 0.4
+
+
 def test_not_a_work_dir(tmp_path):
     with pytest.raises(FileNotFoundError, match='not a training'):
         write_report(str(tmp_path))
