@@ -59,7 +59,6 @@ def train_and_test(cfg: Config, work_dir: str, seed: int) -> Dict:
     cfg = copy.deepcopy(cfg)
     cfg.work_dir = work_dir
     cfg.randomness = dict(seed=seed)
-    cfg.experiment_name = f'{osp.basename(work_dir)}'
     cfg.launcher = 'none'
     cfg.resume = False
     # the study needs only the best checkpoint and the test metrics
