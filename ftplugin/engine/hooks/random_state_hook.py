@@ -52,6 +52,17 @@ class RandomStateHook(Hook):
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
         checkpoint['random_state'] = get_random_state(runner)
 
+    def before_train(self, runner) -> None:
+        loader = runner.train_dataloader
+        if (getattr(loader, 'num_workers', 0) > 0
+                and getattr(loader, 'persistent_workers', False)):
+            runner.logger.warning(
+                'train_dataloader.persistent_workers=True: its workers keep '
+                'their random state from epoch to epoch, which a checkpoint '
+                'cannot hold, so a resumed run will not repeat the '
+                'augmentations of an uninterrupted one (set it to False for '
+                'exact resume)')
+
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
         if not getattr(runner, '_resume', False):
             return  # load_from: weights only, the run's own randomness
