@@ -59,6 +59,15 @@ def truncate(path, keep=0.5):
     path.write_bytes(data[:int(len(data) * keep)])
 
 
+def corrupt(path):
+    """Zeros over the compressed frames: the file opens, its chunks do not
+    decompress."""
+    data = bytearray(path.read_bytes())
+    start = len(data) // 3
+    data[start:start + 50000] = bytes(50000)
+    path.write_bytes(bytes(data))
+
+
 def first(key, field, value):
     def change(data):
         data[key][0][field] = value
@@ -74,6 +83,7 @@ def drop(key, field):
 # defect -> (how to make it, the file and the field the error must name)
 DEFECTS = {
     'hdf5 truncated': (lambda r: truncate(r / REC), REC, 'HDF5'),
+    'hdf5 corrupt chunks': (lambda r: corrupt(r / REC), REC, '"frames"'),
     'hdf5 empty file': (lambda r: truncate(r / REC, 0), REC, 'HDF5'),
     'hdf5 not hdf5': (lambda r: (r / REC).write_text('frames'), REC, 'HDF5'),
     'hdf5 missing dataset': (lambda r: rewrite_frames(
