@@ -3,8 +3,10 @@
 stop the dataset (built and read, as training would) with an error naming
 the file and the field, and ``tools/validate_data.py``'s pass must list it
 the same way, every defect of a root at once."""
+import json
+import shutil
 from pathlib import Path
-from typing import List, Sequence
+from typing import List, Optional, Sequence
 
 import pytest
 from mmaction.registry import DATASETS
@@ -73,3 +75,38 @@ def assert_each_reported(problems: List[str], expected: dict) -> None:
         assert hits, (f'{file!r} / {field!r} not reported; problems: '
                       f'{problems}')
     assert len(problems) >= len(expected), problems
+
+
+def copy_root(clean: Path, tmp_path: Path) -> Path:
+    """A copy of a clean generated root, to break."""
+    copy = tmp_path / clean.name
+    shutil.copytree(clean, copy)
+    return copy
+
+
+def truncate(path: Path, keep: float = 0.5) -> None:
+    """Cut a file to the fraction ``keep`` of its bytes."""
+    data = path.read_bytes()
+    path.write_bytes(data[:int(len(data) * keep)])
+
+
+def edit_json(path: Path, change) -> None:
+    """Rewrite a JSON file with ``change(data)`` applied."""
+    data = json.loads(path.read_text())
+    change(data)
+    path.write_text(json.dumps(data))
+
+
+def set_first(key: Optional[str], field: str, value):
+    """A change for :func:`edit_json`: ``data[key][0][field] = value``
+    (``data[0]...`` with no key)."""
+    def change(data):
+        (data[key] if key else data)[0][field] = value
+    return change
+
+
+def drop_first(key: str, field: str):
+    """A change for :func:`edit_json`: delete ``data[key][0][field]``."""
+    def change(data):
+        del data[key][0][field]
+    return change

@@ -2,13 +2,12 @@
 predictions CSV), built here in tmp_path: each defect stops the dataset with
 an error naming the file and the field, and ``tools/validate_data.py``'s
 pass reports it the same way, all defects of a root at once."""
-import json
-import shutil
 
 import numpy as np
 import pytest
 from bad_input import (assert_each_reported, assert_named, assert_refused,
-                       family_config, validation_problems)
+                       copy_root, drop_first, edit_json, family_config,
+                       set_first, truncate, validation_problems)
 
 from ftplugin.datasets.ava_custom_format import (clip_path,
                                                  read_predictions_csv,
@@ -32,32 +31,7 @@ def clean_root(tmp_path_factory):
 
 @pytest.fixture
 def root(clean_root, tmp_path):
-    copy = tmp_path / 'ava'
-    shutil.copytree(clean_root, copy)
-    return copy
-
-
-def edit_json(path, change):
-    data = json.loads(path.read_text())
-    change(data)
-    path.write_text(json.dumps(data))
-
-
-def truncate(path, keep=0.5):
-    data = path.read_bytes()
-    path.write_bytes(data[:int(len(data) * keep)])
-
-
-def first(key, field, value):
-    def change(data):
-        (data[key] if key else data)[0][field] = value
-    return change
-
-
-def drop(key, field):
-    def change(data):
-        del data[key][0][field]
-    return change
+    return copy_root(clean_root, tmp_path)
 
 
 def other_size_clip(root):
@@ -82,36 +56,36 @@ DEFECTS = {
         r / TRAIN, lambda d: d.pop('categories')), 'train', TRAIN,
         '"categories"'),
     'json image without id': (lambda r: edit_json(
-        r / TRAIN, drop('images', 'id')), 'train', TRAIN, '"id"'),
+        r / TRAIN, drop_first('images', 'id')), 'train', TRAIN, '"id"'),
     'json image without key': (lambda r: edit_json(
-        r / TRAIN, drop('images', 'file_name')), 'train', TRAIN,
+        r / TRAIN, drop_first('images', 'file_name')), 'train', TRAIN,
         '"file_name"'),
     'json width type': (lambda r: edit_json(
-        r / TRAIN, first('images', 'width', '60')), 'train', TRAIN,
+        r / TRAIN, set_first('images', 'width', '60')), 'train', TRAIN,
         '"width"'),
     'json id points nowhere': (lambda r: edit_json(
-        r / TRAIN, first('annotations', 'image_id', 99)), 'train', TRAIN,
+        r / TRAIN, set_first('annotations', 'image_id', 99)), 'train', TRAIN,
         '"image_id"'),
     'json label type': (lambda r: edit_json(
-        r / TRAIN, first('annotations', 'category_id', '1')), 'train',
+        r / TRAIN, set_first('annotations', 'category_id', '1')), 'train',
         TRAIN, '"category_id"'),
     'json label bool': (lambda r: edit_json(
-        r / TRAIN, first('annotations', 'category_id', True)), 'train',
+        r / TRAIN, set_first('annotations', 'category_id', True)), 'train',
         TRAIN, '"category_id"'),
     'json label unknown': (lambda r: edit_json(
-        r / TRAIN, first('annotations', 'category_id', 9)), 'train', TRAIN,
+        r / TRAIN, set_first('annotations', 'category_id', 9)), 'train', TRAIN,
         '"category_id"'),
     'json no label': (lambda r: edit_json(
-        r / TRAIN, drop('annotations', 'category_id')), 'train', TRAIN,
+        r / TRAIN, drop_first('annotations', 'category_id')), 'train', TRAIN,
         '"category_id"'),
     'json bbox short': (lambda r: edit_json(
-        r / TRAIN, first('annotations', 'bbox', [1, 2, 3])), 'train', TRAIN,
+        r / TRAIN, set_first('annotations', 'bbox', [1, 2, 3])), 'train', TRAIN,
         '"bbox"'),
     'json bbox nan': (lambda r: edit_json(
-        r / TRAIN, first('annotations', 'bbox', [1, 2, float('nan'), 4])),
+        r / TRAIN, set_first('annotations', 'bbox', [1, 2, float('nan'), 4])),
         'train', TRAIN, '"bbox"'),
     'json bbox empty': (lambda r: edit_json(
-        r / TRAIN, first('annotations', 'bbox', [1, 2, 0, 4])), 'train',
+        r / TRAIN, set_first('annotations', 'bbox', [1, 2, 0, 4])), 'train',
         TRAIN, '"bbox"'),
     'json empty split': (lambda r: edit_json(
         r / TRAIN, lambda d: d.update(images=[], annotations=[])), 'train',
@@ -129,13 +103,13 @@ DEFECTS = {
     'boxes not a list': (lambda r: (r / VAL_BOXES).write_text('{}'), 'val',
                          VAL_BOXES, 'list'),
     'boxes id points nowhere': (lambda r: edit_json(
-        r / VAL_BOXES, first(None, 'image_id', 99)), 'val', VAL_BOXES,
+        r / VAL_BOXES, set_first(None, 'image_id', 99)), 'val', VAL_BOXES,
         '"image_id"'),
     'boxes score type': (lambda r: edit_json(
-        r / VAL_BOXES, first(None, 'score', 'high')), 'val', VAL_BOXES,
+        r / VAL_BOXES, set_first(None, 'score', 'high')), 'val', VAL_BOXES,
         '"score"'),
     'boxes bbox nan': (lambda r: edit_json(
-        r / VAL_BOXES, first(None, 'bbox', [1, 2, 3, float('inf')])),
+        r / VAL_BOXES, set_first(None, 'bbox', [1, 2, 3, float('inf')])),
         'val', VAL_BOXES, '"bbox"'),
 }
 

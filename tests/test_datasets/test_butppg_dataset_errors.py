@@ -5,7 +5,7 @@ all defects of a root at once."""
 import numpy as np
 import pytest
 from bad_input import (assert_each_reported, assert_refused, family_config,
-                       validation_problems)
+                       truncate, validation_problems)
 
 CFG = 'configs/butppg/butppg_5ch_scratch.py'
 N, C, T = 4, 5, 1250
@@ -32,10 +32,6 @@ def root(tmp_path):
         write(tmp_path, split)
     return tmp_path
 
-
-def truncate(path, keep=0.5):
-    data = path.read_bytes()
-    path.write_bytes(data[:int(len(data) * keep)])
 
 
 def with_nan():

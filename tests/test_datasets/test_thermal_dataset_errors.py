@@ -2,14 +2,13 @@
 mapping), built here in tmp_path: each defect stops the dataset with an
 error naming the file and the field, and ``tools/validate_data.py``'s pass
 reports it the same way, all defects of a root at once."""
-import json
-import shutil
 
 import h5py
 import numpy as np
 import pytest
-from bad_input import (assert_each_reported, assert_refused, family_config,
-                       validation_problems)
+from bad_input import (assert_each_reported, assert_refused, copy_root,
+                       drop_first, edit_json, family_config, set_first,
+                       truncate, validation_problems)
 
 from ftplugin.datasets.synthetic.thermal import generate_thermal
 
@@ -30,9 +29,7 @@ def clean_root(tmp_path_factory):
 
 @pytest.fixture
 def root(clean_root, tmp_path):
-    copy = tmp_path / 'thermal'
-    shutil.copytree(clean_root, copy)
-    return copy
+    return copy_root(clean_root, tmp_path)
 
 
 def rewrite_frames(path, **datasets):
@@ -48,17 +45,6 @@ def frames_of(path):
         return np.asarray(f['frames'])
 
 
-def edit_json(path, change):
-    data = json.loads(path.read_text())
-    change(data)
-    path.write_text(json.dumps(data))
-
-
-def truncate(path, keep=0.5):
-    data = path.read_bytes()
-    path.write_bytes(data[:int(len(data) * keep)])
-
-
 def corrupt(path):
     """Zeros over the compressed frames: the file opens, its chunks do not
     decompress."""
@@ -66,18 +52,6 @@ def corrupt(path):
     start = len(data) // 3
     data[start:start + 50000] = bytes(50000)
     path.write_bytes(bytes(data))
-
-
-def first(key, field, value):
-    def change(data):
-        data[key][0][field] = value
-    return change
-
-
-def drop(key, field):
-    def change(data):
-        del data[key][0][field]
-    return change
 
 
 # defect -> (how to make it, the file and the field the error must name)
@@ -101,21 +75,21 @@ DEFECTS = {
     'json not a list': (lambda r: edit_json(
         r / TRAIN, lambda d: d.update(images={})), TRAIN, '"images"'),
     'json missing key': (lambda r: edit_json(
-        r / TRAIN, drop('images', 'sensor_id')), TRAIN, '"sensor_id"'),
+        r / TRAIN, drop_first('images', 'sensor_id')), TRAIN, '"sensor_id"'),
     'json label type': (lambda r: edit_json(
-        r / TRAIN, first('annotations', 'category_id', '3')), TRAIN,
+        r / TRAIN, set_first('annotations', 'category_id', '3')), TRAIN,
         '"category_id"'),
     'json label out of range': (lambda r: edit_json(
-        r / TRAIN, first('annotations', 'category_id', 14)), TRAIN,
+        r / TRAIN, set_first('annotations', 'category_id', 14)), TRAIN,
         '"category_id"'),
     'json id points nowhere': (lambda r: edit_json(
-        r / TRAIN, first('annotations', 'image_id', 'nowhere')), TRAIN,
+        r / TRAIN, set_first('annotations', 'image_id', 'nowhere')), TRAIN,
         '"image_id"'),
     'json frame past the end': (lambda r: edit_json(
-        r / TRAIN, first('images', 'frame_idx', 640)), TRAIN,
+        r / TRAIN, set_first('images', 'frame_idx', 640)), TRAIN,
         '"frame_idx"'),
     'json frame index type': (lambda r: edit_json(
-        r / TRAIN, first('images', 'frame_idx', 2.5)), TRAIN,
+        r / TRAIN, set_first('images', 'frame_idx', 2.5)), TRAIN,
         '"frame_idx"'),
     'json empty split': (lambda r: edit_json(
         r / TRAIN, lambda d: d.update(images=[], annotations=[])), TRAIN,
