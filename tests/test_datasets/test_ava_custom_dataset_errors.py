@@ -79,8 +79,8 @@ DEFECTS = {
         r / TRAIN, drop_first('annotations', 'category_id')), 'train', TRAIN,
         '"category_id"'),
     'json bbox short': (lambda r: edit_json(
-        r / TRAIN, set_first('annotations', 'bbox', [1, 2, 3])), 'train', TRAIN,
-        '"bbox"'),
+        r / TRAIN, set_first('annotations', 'bbox', [1, 2, 3])), 'train',
+        TRAIN, '"bbox"'),
     'json bbox nan': (lambda r: edit_json(
         r / TRAIN, set_first('annotations', 'bbox', [1, 2, float('nan'), 4])),
         'train', TRAIN, '"bbox"'),
