@@ -1,12 +1,15 @@
-# A small detector for 2 (shared) CPU cores: a three-stage SlowOnly
-# ResNet3d (8 base channels, one block per stage, 3D kernels in the last
-# stage) at total stride 4 (stride-2 stem, no max pool) so that the small
-# thermal people (about 11x14 pixels of 60x40) span a few cells; RoIAlign
-# 5x5 over the 32-channel map, spatial max, dropout 0.3, a hidden layer of 64,
-# one sigmoid score per class; trained from scratch.
+# The AVA-style detector of slowfast_r50_ava_custom.py made small for 2
+# (shared) CPU cores: a three-stage SlowOnly ResNet3d (8 base channels, one
+# block per stage, 3D kernels in the last stage) at total stride 4 (stride-2
+# stem, no max pool) so that the small thermal people (about 11x14 pixels of
+# 60x40) span a few cells; RoIAlign 5x5 over the 32-channel map, spatial max,
+# dropout 0.3, a hidden layer of 64, one sigmoid score per class; trained
+# from scratch.
+_base_ = ['./slowfast_r50_ava_custom.py']
+
 model = dict(
-    type='RoIActionDetector',
     backbone=dict(
+        _delete_=True,
         type='ResNet3dSlowOnly',
         depth=18,
         pretrained=None,
@@ -26,26 +29,10 @@ model = dict(
         dilations=(1, 1, 1),
         norm_eval=False),
     roi_size=5,
-    sampling_ratio=2,
     cls_head=dict(
-        type='RoIActionHead',
-        in_channels=32,
-        num_classes=14,
-        mid_channels=64,
-        dropout_ratio=0.3),
-    data_preprocessor=dict(
-        type='ActionDataPreprocessor',
-        mean=[123.675, 116.28, 103.53],
-        std=[58.395, 57.12, 57.375],
-        format_shape='NCTHW'))
+        in_channels=32, num_classes=14, mid_channels=64, dropout_ratio=0.3))
 
-# tools/deployment/export_onnx.py: normalised clips (N, C, T, H, W) and M
-# person boxes per clip (N, M, 4, input pixels) in, scores (N, M, K) out.
 onnx_cfg = dict(
     input_shape=[(1, 3, 4, 40, 60), (1, 3, 4)],
-    input_names=['clips', 'boxes'],
-    output_names=['scores'],
-    dynamic_axes=dict(clips={0: 'batch'}, boxes={0: 'batch', 1: 'boxes'},
-                      scores={0: 'batch', 1: 'boxes'}),
     # another number of boxes per clip than the export's 3
     verify_shapes=[[(2, 3, 4, 40, 60), (2, 7, 4)]])
