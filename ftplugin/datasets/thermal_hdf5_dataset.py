@@ -279,9 +279,14 @@ class ThermalHDF5Dataset(BaseActionDataset):
             # a copy: the pipeline may change its frames in place
             clip = recording[lo:hi].copy()
         else:
-            clip = render_uint8(np.asarray(
-                self._frames(info['filename'])[lo:hi], dtype=np.float32),
-                self.temp_range)
+            path = info['filename']
+            try:
+                frames = np.asarray(self._frames(path)[lo:hi],
+                                    dtype=np.float32)
+            except OSError as e:  # h5py's own message names no file
+                raise OSError(f'{path}: dataset "frames" cannot be read at '
+                              f'frames {lo}:{hi} (corrupt file? {e})') from e
+            clip = render_uint8(frames, self.temp_range)
         if (lo, hi) != (start, end):
             # the window runs past the recording: repeat its edge frames
             clip = np.pad(clip, ((lo - start, end - hi), (0, 0), (0, 0),
