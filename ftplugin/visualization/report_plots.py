@@ -128,6 +128,11 @@ def shade_stages(ax, spans: List[tuple]) -> None:
                 transform=ax.get_xaxis_transform())
 
 
+# y-axis units of the panels whose metric names do not say them
+UNITS = {'hr': 'BPM', 'hr squared error': 'BPM²'}
+MARKERS = ('o', 's', '^', 'D', 'v', 'P', 'X', '<', '>', '*')
+
+
 def distinct_colors(n: int) -> list:
     """n colours that differ (tab10, then tab20, then a hue sweep)."""
     if n <= 10:
@@ -166,11 +171,19 @@ def plot_training_curves(history: List[Dict], out_file: str) -> str:
             ax.set_yscale('log')
         else:
             series = panels[title]
-            for (label, split, key), color in zip(
-                    series, distinct_colors(len(series))):
-                ax.plot(epochs, _series(history, split, key), marker='.',
+            # series of equal values (all 0, or acc/top1 = mean_class on
+            # balanced data) would hide each other: each later one is
+            # thinner, with its own smaller marker, so all stay visible
+            for i, ((label, split, key), color) in enumerate(zip(
+                    series, distinct_colors(len(series)))):
+                ax.plot(epochs, _series(history, split, key),
+                        marker=MARKERS[i % len(MARKERS)],
+                        ms=max(7.5 - 1.2 * i, 3), lw=max(2.6 - 0.4 * i, 1),
+                        mfc='none' if i % 2 == 0 else color,
                         color=color, label=label,
                         ls='-' if split == 'val' else '--')
+            if title.split(' (')[0] in UNITS:
+                ax.set_ylabel(UNITS[title.split(' (')[0]])
             if title.endswith('(fraction)'):
                 ax.set_ylim(-0.02, 1.02)
             elif title.endswith('(percent)'):
@@ -256,8 +269,13 @@ def plot_iteration_curves(records: List[Dict], out_file: str) -> str:
     ax_lr.plot(steps, [r.get('lr', np.nan) for r in records], color='k',
                lw=1)
     ax_lr.set(title='learning rate', xlabel='iteration', yscale='log')
+    from matplotlib.ticker import MaxNLocator
     for ax in (ax_loss, ax_lr):
         ax.grid(alpha=0.3)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        if len(steps) < 20:  # few logged points: show each
+            for line in ax.get_lines():
+                line.set_marker('.')
     fig.savefig(out_file, dpi=100)
     return out_file
 
