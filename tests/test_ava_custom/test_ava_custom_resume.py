@@ -2,6 +2,7 @@
 an uninterrupted run (CPU, --deterministic, RoI head dropout 0.3 on, the
 config's flips / jitter and the dataset's box jitter drawn in its dataloader
 worker, a three-stage unfreezing schedule, early stopping counting)."""
+import pytest
 from exact_resume import check_exact_resume, keyed_hooks
 
 from ftplugin.datasets.synthetic.ava_custom import generate_ava_custom
@@ -14,6 +15,7 @@ BODY = 'model = dict(cls_head=dict(num_classes=4))\n' + keyed_hooks(
     10)
 
 
+@pytest.mark.slow
 def test_kill_and_resume_is_bit_identical(repo_root, tmp_path):
     # 10 training keyframes (2 videos of 5 s), 5 validation ones:
     # 5 iterations an epoch

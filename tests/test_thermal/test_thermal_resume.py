@@ -2,6 +2,7 @@
 uninterrupted run (CPU, --deterministic, head dropout 0.5 on, the config's
 random crops / flips / jitter / erasing drawn in its dataloader worker, a
 three-stage unfreezing schedule, early stopping counting)."""
+import pytest
 import numpy as np
 from exact_resume import check_exact_resume, keyed_hooks
 from mmengine.config import Config
@@ -38,6 +39,7 @@ model = dict(
     "dict(begin=2, trainable=['*'], lr_mult=0.5)]", 'acc/top1', 'greater', 10)
 
 
+@pytest.mark.slow
 def test_kill_and_resume_is_bit_identical(repo_root, tmp_path):
     # 39 training and 9 validation windows: 5 iterations an epoch
     root = tmp_path / 'thermal'
