@@ -2,8 +2,8 @@
 uninterrupted run (CPU, --deterministic, head dropout 0.5 on, the config's
 random crops / flips / jitter / erasing drawn in its dataloader worker, a
 three-stage unfreezing schedule, early stopping counting)."""
-import pytest
 import numpy as np
+import pytest
 from exact_resume import check_exact_resume, keyed_hooks
 from mmengine.config import Config
 
