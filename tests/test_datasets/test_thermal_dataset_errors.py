@@ -45,6 +45,11 @@ def frames_of(path):
         return np.asarray(f['frames'])
 
 
+def with_nan(frames):
+    frames[5, 10, 20] = np.nan
+    return frames
+
+
 def corrupt(path):
     """Zeros over the compressed frames: the file opens, its chunks do not
     decompress."""
@@ -67,6 +72,8 @@ DEFECTS = {
     'hdf5 swapped axes': (lambda r: rewrite_frames(
         r / REC, frames=frames_of(r / REC).transpose(1, 2, 0)), REC,
         '"height"'),
+    'hdf5 nan': (lambda r: rewrite_frames(
+        r / REC, frames=with_nan(frames_of(r / REC))), REC, "'frames'"),
     'hdf5 wrong dtype': (lambda r: rewrite_frames(
         r / REC, frames=np.full((64, 40, 60), b'x')), REC, '"frames"'),
     'hdf5 missing file': (lambda r: (r / REC).unlink(), REC, TRAIN),
@@ -111,6 +118,12 @@ def test_defect_names_file_and_field(repo_root, root, defect):
     # skip_missing=False: a missing recording is an error, not a warning
     cfg = family_config(repo_root, CFG, root, skip_missing=False)
     assert_refused(cfg, 'train', file, field)
+
+
+def test_nan_is_refused_when_recordings_are_held_in_memory(repo_root, root):
+    DEFECTS['hdf5 nan'][0](root)
+    cfg = family_config(repo_root, CFG, root, in_memory=True)
+    assert_refused(cfg, 'train', REC, "'frames'")
 
 
 def test_clean_root_has_no_problem(repo_root, root):
