@@ -21,8 +21,12 @@ setup:
 demo: setup
 	$(PYTHON) tools/run_demo.py --families $(FAMILIES) $(if $(DATA),--data-root $(DATA))
 
+# The suite runs on one pytest-xdist worker per core (TEST_WORKERS=0: one
+# process), each worker and the tools it starts on one thread; loadgroup
+# keeps a module whose fixtures train on one worker (tests/conftest.py).
+TEST_WORKERS ?= auto
 test: setup
-	$(PYTHON) -m pytest tests -ra
+	$(PYTHON) -m pytest tests -ra -n $(TEST_WORKERS) --dist loadgroup
 
 # Side-by-side ratios (runner vs plain loop, loaders, ONNX, memory, the
 # original Kaggle loop), one table; never run by the tests. About 10 min.

@@ -1,12 +1,13 @@
 """Training step time and peak memory: ftplugin's runner vs a plain loop.
 
-    python bench/bench_train_step.py [FAMILY ...] [--rounds 3]
+    python bench/bench_train_step.py [FAMILY ...] [--rounds 3] [--checkpoint both]
     python bench/bench_train_step.py FAMILY --mode runner|plain --epochs 1
         (one process, prints its peak resident memory; used by make bench)
 
 The runner side is the family's real config through ``FineTuneRunner``
 (data loader, data preprocessor, hooks, logging, checkpointing at the
-config's interval, the optimizer wrapper), on a capped number of training
+config's interval, the optimizer wrapper; a second row with the checkpoint
+hook off, as the plain side saves nothing), on a capped number of training
 samples so that an epoch takes seconds. The plain side is what a user
 would write by hand over the *same model* (a copy taken when the runner
 starts, weights loaded), the same dataset and batch size, the same
@@ -75,8 +76,11 @@ def _init_checkpoint(name: str, spec: dict, cfg) -> Optional[str]:
     return path
 
 
-def build_cfg(name: str, validate: bool, epochs: int):
-    """The family's config pointed at the bench data, ``epochs`` long."""
+def build_cfg(name: str, validate: bool, epochs: int,
+              checkpoint: bool = True):
+    """The family's config pointed at the bench data, ``epochs`` long;
+    ``checkpoint=False`` switches the checkpoint hook off (the plain loop
+    saves nothing), otherwise it saves at the config's interval."""
     from mmengine.config import Config
     spec = FAMILIES[name]
     cfg = Config.fromfile(osp.join(REPO, spec['config']))
@@ -100,6 +104,8 @@ def build_cfg(name: str, validate: bool, epochs: int):
     cfg.work_dir = osp.join(OUT_DIR, 'runs', name.replace(' ', '_'))
     cfg.randomness = dict(seed=0)
     cfg.default_hooks.logger.interval = 10
+    if not checkpoint:
+        cfg.default_hooks.checkpoint = None
     cfg.load_from = _init_checkpoint(name, spec, cfg)
     cfg.setdefault('env_cfg', {})['torch_num_threads'] = 1
     return cfg, data_source(root)
@@ -203,10 +209,12 @@ def _interleave_hook(validate: bool):
     return InterleavePlainHook()
 
 
-def run_pair(name: str, validate: bool, rounds: int) -> dict:
+def run_pair(name: str, validate: bool, rounds: int,
+             checkpoint: bool = True) -> dict:
     """One row: runner vs plain seconds per epoch, interleaved."""
     from ftplugin.utils import build_runner
-    cfg, source = build_cfg(name, validate, epochs=rounds + 1)
+    cfg, source = build_cfg(name, validate, epochs=rounds + 1,
+                            checkpoint=checkpoint)
     runner = build_runner(cfg)
     hook = _interleave_hook(validate)
     runner.register_hook(hook)
@@ -217,7 +225,8 @@ def run_pair(name: str, validate: bool, rounds: int) -> dict:
     return record(
         'train step',
         f'{name}: runner / plain loop, '
-        f'{"with" if validate else "no"} validation',
+        f'{"with" if validate else "no"} validation'
+        f'{"" if checkpoint else ", checkpoints off"}',
         ratio, '<= 1.10',
         f'{sum(ours) / len(ours) / iters * 1e3:.0f} vs '
         f'{sum(plain) / len(plain) / iters * 1e3:.0f} ms/iter, {iters} '
@@ -278,6 +287,10 @@ def main() -> None:
     parser.add_argument('--rounds', type=int, default=3)
     parser.add_argument('--mode', choices=['runner', 'plain'])
     parser.add_argument('--epochs', type=int, default=1)
+    parser.add_argument(
+        '--checkpoint', choices=['config', 'off', 'both'], default='both',
+        help="the runner's checkpointing: at the config's interval, off "
+        '(like the plain loop), or a row of each')
     args = parser.parse_args()
     set_threads(1)
     if args.mode:
@@ -287,12 +300,15 @@ def main() -> None:
                                      args.epochs)))
         return
     print(f'load: {load_average()}')
+    checkpoints = dict(config=[True], off=[False],
+                       both=[True, False])[args.checkpoint]
     for name in args.families:
         for validate in (False, True):
-            try:
-                run_pair(name, validate, args.rounds)
-            except Skip as e:
-                record('train step', name, None, '', skipped=str(e))
+            for checkpoint in checkpoints:
+                try:
+                    run_pair(name, validate, args.rounds, checkpoint)
+                except Skip as e:
+                    record('train step', name, None, '', skipped=str(e))
 
 
 if __name__ == '__main__':

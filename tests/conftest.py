@@ -26,6 +26,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+# `make test` runs the suite on pytest-xdist workers, one per core: each
+# worker, and every tool it starts (which inherits the environment), then
+# uses one intra-op thread instead of one per core, so that the workers do
+# not oversubscribe the cores. Set before torch is first imported.
+if os.environ.get('PYTEST_XDIST_WORKER'):
+    os.environ.setdefault('OMP_NUM_THREADS', '1')
+    os.environ.setdefault('MKL_NUM_THREADS', '1')
+
 pytest_plugins = ['data_fixtures.apple_watch', 'data_fixtures.butppg',
                   'data_fixtures.thermal']
 
@@ -48,6 +56,14 @@ PRETRAIN_CFG = 'configs/kaggle_pose/pose_ae_kth_pretrain.py'
 # the generated training split (~44 files) gives 2 iterations per epoch, and
 # 1 per rank with 2 processes, whatever batch size the config ships with
 BATCH_OPTIONS = ['train_dataloader.batch_size=16']
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``slow`` (end-to-end runs of a minute or more) run
+    first: pytest-xdist deals its first tests out to the workers one by one,
+    so the long ones run side by side instead of one worker ending the suite
+    alone on them."""
+    items.sort(key=lambda item: item.get_closest_marker('slow') is None)
 
 
 @pytest.fixture(scope='session')

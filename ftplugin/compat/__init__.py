@@ -10,14 +10,14 @@ entry points (including mmaction2's own ``tools/train.py`` through
 """
 import warnings
 
-from . import (checkpoint_loading, cpu_amp, cpu_distributed, installed_path,
-               missing_drn)
+from . import (checkpoint_git_hash, checkpoint_loading, cpu_amp,
+               cpu_distributed, installed_path, missing_drn)
 from .versions import affected
 
 # In order: drn before anything imports mmaction.models (the checkpoint
 # package does, through ftplugin.models).
 PATCHES = (installed_path, missing_drn, checkpoint_loading, cpu_distributed,
-           cpu_amp)
+           cpu_amp, checkpoint_git_hash)
 
 
 def _import_mmcv_lite_quietly() -> None:

@@ -27,6 +27,7 @@ score`` with coordinates normalised to [0, 1] and the original class id.
 """
 import csv
 import json
+import math
 import os
 import os.path as osp
 from collections import OrderedDict
@@ -38,6 +39,7 @@ CLIP_EXT = '.mp4'
 KEYFRAME_EXT = '.jpg'
 CSV_FIELDS = ('video', 'timestamp', 'x1', 'y1', 'x2', 'y2', 'action_id',
               'score')
+CSV_TYPES = (str, int, float, float, float, float, int, float)
 
 
 def load_json(path: str) -> object:
@@ -88,6 +90,8 @@ def xywh_to_xyxy(bbox: Sequence[float], where: str) -> List[float]:
         raise ValueError(f'{where} field "bbox" must be [x, y, w, h] '
                          f'numbers, got {bbox!r}')
     x, y, w, h = (float(v) for v in bbox)
+    if not all(math.isfinite(v) for v in (x, y, w, h)):
+        raise ValueError(f'{where} field "bbox" holds NaN/Inf: {bbox!r}')
     if w <= 0 or h <= 0:
         raise ValueError(f'{where} field "bbox" has width/height <= 0: '
                          f'{bbox!r}')
@@ -183,7 +187,8 @@ def load_ava_annotations(ann_file: str,
         else:
             raise ValueError(f'{where} needs "category_id" or "action_ids"')
         for a in actions:
-            if a not in index:
+            # True == 1 as a dict key: a boolean would pass for class id 1
+            if isinstance(a, bool) or a not in index:
                 raise ValueError(f'{where} field "{field}" holds {a!r}, not '
                                  f'an id of "categories" {ids}')
         box = xywh_to_xyxy(ann.get('bbox'), where)
@@ -399,6 +404,13 @@ def read_predictions_csv(path: str) -> List[tuple]:
             if len(row) != len(CSV_FIELDS):
                 raise ValueError(f'{path}: line {i + 1} has {len(row)} '
                                  f'fields, expected {CSV_FIELDS}')
-            out.append((row[0], int(row[1]), *map(float, row[2:6]),
-                        int(row[6]), float(row[7])))
+            values = []
+            for name, kind, value in zip(CSV_FIELDS, CSV_TYPES, row):
+                try:
+                    values.append(kind(value))
+                except ValueError:
+                    raise ValueError(
+                        f'{path}: line {i + 1} field {name!r} is {value!r}, '
+                        f'expected {kind.__name__}') from None
+            out.append(tuple(values))
     return out

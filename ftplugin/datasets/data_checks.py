@@ -105,6 +105,10 @@ def read_npz(path: str, required: Sequence[str] = (),
                 raise ValueError(
                     f'{path}: field {name!r} cannot be read (truncated or '
                     f'corrupt file: {type(err).__name__}: {err})') from err
+            if not isinstance(out[name], np.ndarray):
+                # numpy hands a member without the .npy header back as bytes
+                raise ValueError(f'{path}: field {name!r} is not a .npy '
+                                 f'array (corrupt file?)')
     out['__fields__'] = fields
     return out
 

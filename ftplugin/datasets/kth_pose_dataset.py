@@ -60,8 +60,11 @@ class KTHPoseDataset(BasePoseDataset):
         return KTH_ACTIONS.index(action)
 
     def read_file(self, path: str) -> Tuple[np.ndarray, np.ndarray]:
-        poses = read_npz(path, required=('poses', ))['poses'].astype(
-            np.float32)
+        poses = read_npz(path, required=('poses', ))['poses']
+        if not np.issubdtype(poses.dtype, np.number):
+            raise ValueError(f'{path}: field "poses" has dtype {poses.dtype},'
+                             f' expected numbers (pixels)')
+        poses = poses.astype(np.float32)
         if poses.ndim != 3 or poses.shape[1:] != (18, 2):
             raise ValueError(f'{path}: field "poses" has shape {poses.shape},'
                              f' expected (T, 18, 2) in OpenPose-18 order')

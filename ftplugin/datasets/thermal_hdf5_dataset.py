@@ -8,7 +8,8 @@ from mmaction.datasets import BaseActionDataset
 from mmaction.registry import DATASETS
 from mmengine.logging import print_log
 
-from .data_checks import is_collecting, per_item, warn_or_record
+from .data_checks import (check_finite, is_collecting, per_item,
+                          warn_or_record)
 from .thermal_coco import load_class_mapping, load_thermal_coco
 
 
@@ -44,7 +45,9 @@ class ThermalHDF5Dataset(BaseActionDataset):
     is the most common ``category_id`` of the image's annotations (ties: the
     smallest id). Temperatures are clipped to ``temp_range``, scaled to 0-255
     (rounded) and replicated to 3 channels: ``imgs`` is a uint8 array
-    (clip_len, H, W, 3), (64, 40, 60, 3) for the real data. ``array`` is the
+    (clip_len, H, W, 3), (64, 40, 60, 3) for the real data. A NaN/Inf
+    temperature in a clip is an error naming the file and its frames (the
+    sensor marks dead pixels with -273.2, not NaN). ``array`` is the
     same array, so mmaction2's ``SampleFrames`` + ``ArrayDecode`` can take
     fewer frames from it; ``modality`` is ``'RGB'`` because mmaction2's
     transforms handle 3 channels under that name.
@@ -186,9 +189,9 @@ class ThermalHDF5Dataset(BaseActionDataset):
             import h5py
             for path in lengths:
                 with h5py.File(path, 'r') as f:
-                    self._memory[path] = render_uint8(
-                        np.asarray(f['frames'], dtype=np.float32),
-                        self.temp_range)
+                    frames = np.asarray(f['frames'], dtype=np.float32)
+                check_finite(path, 'frames', frames)
+                self._memory[path] = render_uint8(frames, self.temp_range)
         return data_list
 
     def _checked_sample(self, sample: dict, path: str,
@@ -279,9 +282,16 @@ class ThermalHDF5Dataset(BaseActionDataset):
             # a copy: the pipeline may change its frames in place
             clip = recording[lo:hi].copy()
         else:
-            clip = render_uint8(np.asarray(
-                self._frames(info['filename'])[lo:hi], dtype=np.float32),
-                self.temp_range)
+            path = info['filename']
+            try:
+                frames = np.asarray(self._frames(path)[lo:hi],
+                                    dtype=np.float32)
+            except OSError as e:  # h5py's own message names no file
+                raise OSError(f'{path}: dataset "frames" cannot be read at '
+                              f'frames {lo}:{hi} (corrupt file? {e})') from e
+            # the sensor marks dead pixels -273.2; NaN/Inf is corruption
+            check_finite(f'{path} (frames {lo}:{hi})', 'frames', frames)
+            clip = render_uint8(frames, self.temp_range)
         if (lo, hi) != (start, end):
             # the window runs past the recording: repeat its edge frames
             clip = np.pad(clip, ((lo - start, end - hi), (0, 0), (0, 0),

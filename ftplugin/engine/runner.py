@@ -3,11 +3,12 @@ import os.path as osp
 
 from mmaction.registry import RUNNERS
 from mmengine.config import Config
-from mmengine.dist import is_main_process
+from mmengine.dist import get_rank, is_main_process
 from mmengine.runner import Runner
 
 from ..checkpoint import load_pretrained
 from ..utils.threads import apply_thread_settings
+from .worker_init import resumable_worker_init_fn
 
 LOAD_CFG_KEYS = ('key_map', 'inflate', 'required', 'skip', 'strict')
 # the default hooks mmengine itself knows; it accepts None only for these
@@ -83,6 +84,21 @@ class FineTuneRunner(Runner):
         workers = (loader.get('num_workers', 0) if isinstance(loader, dict)
                    else getattr(loader, 'num_workers', 0))
         apply_thread_settings(env_cfg, workers)
+
+    @staticmethod
+    def build_dataloader(dataloader, seed=None, diff_rank_seed=False):
+        """mmengine's, whose workers (unless the config names a
+        ``worker_init_fn``) are seeded by
+        :func:`~ftplugin.engine.worker_init.resumable_worker_init_fn`:
+        new augmentations every epoch, repeated exactly by ``--resume``
+        (where the train loader's workers are not persistent)."""
+        if (isinstance(dataloader, dict) and seed is not None
+                and dataloader.get('num_workers', 0) > 0
+                and 'worker_init_fn' not in dataloader):
+            dataloader = dict(dataloader, worker_init_fn=dict(
+                type=resumable_worker_init_fn,
+                num_workers=dataloader['num_workers'], rank=get_rank()))
+        return Runner.build_dataloader(dataloader, seed, diff_rank_seed)
 
     def register_default_hooks(self, hooks=None) -> None:
         """mmengine's, where ``None`` also switches off ftplugin's optional

@@ -4,10 +4,11 @@ from .report_plots import (metric_panels, plot_confusion_matrix,
                            plot_error_by_step, plot_iteration_curves,
                            plot_per_class_ap, plot_training_curves)
 from .run_report import write_report, write_reports
+from .transfer_plot import plot_transfer
 
 __all__ = [
     'OptionalTensorboardVisBackend', 'metric_panels', 'plot_confusion_matrix',
     'plot_error_by_step', 'plot_iteration_curves', 'plot_per_class_ap',
-    'plot_training_curves', 'tensorboard_available', 'write_report',
-    'write_reports'
+    'plot_training_curves', 'plot_transfer', 'tensorboard_available',
+    'write_report', 'write_reports'
 ]

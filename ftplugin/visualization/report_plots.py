@@ -86,6 +86,8 @@ def metric_panels(history: List[Dict]) -> Dict[str, List[tuple]]:
     panels: Dict[str, List[tuple]] = {}
     overall = ('top', 'mean', 'overall')
     for split, key, values in kept:
+        if key.endswith(COUNT_KEYS):  # a count, not a score: the log has it
+            continue
         scale = _scale(key, values)
         if 'loss' in key:
             title = 'loss'
@@ -128,6 +130,13 @@ def shade_stages(ax, spans: List[tuple]) -> None:
                 transform=ax.get_xaxis_transform())
 
 
+# metric entries that count classes rather than score them
+COUNT_KEYS = ('classes_without_gt', )
+# y-axis units of the panels whose metric names do not say them
+UNITS = {'hr': 'BPM', 'hr squared error': 'BPM²'}
+MARKERS = ('o', 's', '^', 'D', 'v', 'P', 'X', '<', '>', '*')
+
+
 def distinct_colors(n: int) -> list:
     """n colours that differ (tab10, then tab20, then a hue sweep)."""
     if n <= 10:
@@ -135,6 +144,15 @@ def distinct_colors(n: int) -> list:
     if n <= 20:
         return [_cmap('tab20')(i) for i in range(n)]
     return [_cmap('hsv')(i / n) for i in range(n)]
+
+
+def _epoch_axis(ax, steps: Sequence[int]) -> None:
+    """Integer ticks; a margin of half a step around few points (one
+    epoch alone otherwise gets ticks like 0.995, 1.000, 1.005)."""
+    from matplotlib.ticker import MaxNLocator
+    if steps:
+        ax.set_xlim(min(steps) - 0.5, max(steps) + 0.5)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
 
 
 def plot_training_curves(history: List[Dict], out_file: str) -> str:
@@ -166,11 +184,19 @@ def plot_training_curves(history: List[Dict], out_file: str) -> str:
             ax.set_yscale('log')
         else:
             series = panels[title]
-            for (label, split, key), color in zip(
-                    series, distinct_colors(len(series))):
-                ax.plot(epochs, _series(history, split, key), marker='.',
+            # series of equal values (all 0, or acc/top1 = mean_class on
+            # balanced data) would hide each other: each later one is
+            # thinner, with its own smaller marker, so all stay visible
+            for i, ((label, split, key), color) in enumerate(zip(
+                    series, distinct_colors(len(series)))):
+                ax.plot(epochs, _series(history, split, key),
+                        marker=MARKERS[i % len(MARKERS)],
+                        ms=max(7.5 - 1.2 * i, 3), lw=max(2.6 - 0.4 * i, 1),
+                        mfc='none' if i % 2 == 0 else color,
                         color=color, label=label,
                         ls='-' if split == 'val' else '--')
+            if title.split(' (')[0] in UNITS:
+                ax.set_ylabel(UNITS[title.split(' (')[0]])
             if title.endswith('(fraction)'):
                 ax.set_ylim(-0.02, 1.02)
             elif title.endswith('(percent)'):
@@ -181,8 +207,7 @@ def plot_training_curves(history: List[Dict], out_file: str) -> str:
         shade_stages(ax, spans)
         ax.set_title(title, fontsize=10, pad=12 if spans else 6)
         ax.set_xlabel('epoch')
-        from matplotlib.ticker import MaxNLocator
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        _epoch_axis(ax, epochs)
         ax.grid(alpha=0.3)
     for ax in list(axes.flat)[len(titles):]:
         ax.remove()
@@ -258,6 +283,10 @@ def plot_iteration_curves(records: List[Dict], out_file: str) -> str:
     ax_lr.set(title='learning rate', xlabel='iteration', yscale='log')
     for ax in (ax_loss, ax_lr):
         ax.grid(alpha=0.3)
+        _epoch_axis(ax, steps)
+        if len(steps) < 20:  # few logged points: show each
+            for line in ax.get_lines():
+                line.set_marker('.')
     fig.savefig(out_file, dpi=100)
     return out_file
 
@@ -299,12 +328,15 @@ def plot_error_by_step(abs_errors: np.ndarray, out_file: str,
     return out_file
 
 
-def plot_per_class_ap(ap: Dict[str, float], out_file: str) -> str:
+def plot_per_class_ap(ap: Dict[str, float], out_file: str,
+                      baseline: Optional[float] = None) -> str:
     """Horizontal bars of the average precision of each class.
 
     Args:
         ap (dict): class name -> AP in [0, 1].
         out_file (str): PNG path.
+        baseline (float, optional): The mAP a constant score per class
+            gets (``mAP/constant_baseline``), drawn as a dashed line.
 
     Returns:
         str: ``out_file``.
@@ -315,6 +347,10 @@ def plot_per_class_ap(ap: Dict[str, float], out_file: str) -> str:
     ax.barh(names, [ap[n] for n in names], color='tab:blue')
     for i, n in enumerate(names):
         ax.text(ap[n] + 0.01, i, f'{ap[n]:.2f}', va='center', fontsize=7)
+    if baseline is not None:
+        ax.axvline(baseline, color='0.3', ls='--', lw=1,
+                   label=f'constant-score baseline {baseline:.2f}')
+        ax.legend(fontsize=7, loc='lower right')
     ax.set(xlim=(0, 1.08), xlabel='average precision',
            title='AP per class (test set)')
     ax.grid(alpha=0.3, axis='x')

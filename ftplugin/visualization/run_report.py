@@ -20,6 +20,10 @@ from .report_plots import (metric_panels, plot_confusion_matrix,
                            plot_per_class_ap, plot_training_curves)
 
 
+# summary entries of the detection metric, not classes
+NOT_CLASSES = ('overall', 'mean', 'constant_baseline', 'classes_without_gt')
+
+
 def _newest(pattern: str) -> Optional[str]:
     found = glob.glob(pattern)
     return max(found, key=osp.getmtime) if found else None
@@ -44,6 +48,50 @@ def read_scalars(path: Optional[str]) -> Dict[str, List[dict]]:
                 record = json.loads(line)
                 out['train' if 'lr' in record else 'val'].append(record)
     return out
+
+
+def _training_run(work_dir: str) -> Optional[str]:
+    """The newest ``<timestamp>`` folder whose ``scalars.json`` holds
+    training records: ``tools/test.py`` adds folders of its own to the work
+    dir, whose config carries the tested checkpoint as ``load_from`` and
+    none of the training's ``--cfg-options``."""
+    found = sorted(glob.glob(osp.join(work_dir, '*', 'vis_data',
+                                      'scalars.json')),
+                   key=osp.getmtime, reverse=True)
+    for path in found:
+        if read_scalars(path)['train']:
+            return osp.dirname(osp.dirname(path))
+    return None
+
+
+def _class_names(path: Optional[str]) -> Optional[List[str]]:
+    """The test dataset's class names: its config's ``metainfo``, else
+    the dataset class's ``METAINFO``, else the built dataset's (names
+    that come from the annotation files); None when none is found."""
+    if path is None:
+        return None
+    from mmengine.config import Config
+    try:
+        dataset = Config.fromfile(path).test_dataloader.dataset
+        while 'dataset' in dataset:  # wrappers
+            dataset = dataset.dataset
+    except (AttributeError, KeyError, TypeError):
+        return None
+    from mmaction.registry import DATASETS
+    classes = (dataset.get('metainfo') or {}).get('classes')
+    if classes is None:
+        cls = DATASETS.get(dataset.get('type', ''))
+        classes = (getattr(cls, 'METAINFO', None) or {}).get('classes')
+    if classes is None:
+        # names read from the annotations (thermal, ava_custom): build the
+        # test dataset where its files are still where the run found them
+        try:
+            from mmengine.registry import init_default_scope
+            init_default_scope('mmaction')
+            classes = DATASETS.build(dataset).metainfo.get('classes')
+        except Exception:  # moved or deleted data: numbers, not names
+            classes = None
+    return list(classes) if classes else None
 
 
 def _to_numpy(value) -> np.ndarray:
@@ -137,7 +185,7 @@ def _per_class_ap(metrics: dict) -> Dict[str, float]:
     """``AP/<class>``-style entries of detection metrics."""
     return {k.split('/', 1)[1]: float(v) for k, v in metrics.items()
             if re.match(r'^(mAP|AP)/', k) and isinstance(v, (int, float))
-            and not k.split('/', 1)[1].startswith(('overall', 'mean'))}
+            and not k.split('/', 1)[1].startswith(NOT_CLASSES)}
 
 
 def write_report(work_dir: str, dump: Optional[str] = None,
@@ -160,10 +208,14 @@ def write_report(work_dir: str, dump: Optional[str] = None,
     out_dir = out_dir or osp.join(work_dir, 'report')
     os.makedirs(out_dir, exist_ok=True)
     history = _read_json(osp.join(work_dir, 'training_history.json')) or []
+    run = _training_run(work_dir)
     scalars = read_scalars(
-        _newest(osp.join(work_dir, '*', 'vis_data', 'scalars.json')))
-    config = (_newest(osp.join(work_dir, '*', 'vis_data', 'config.py'))
+        osp.join(run, 'vis_data', 'scalars.json') if run else None)
+    config = ((osp.join(run, 'vis_data', 'config.py') if run else None)
+              or _newest(osp.join(work_dir, '*', 'vis_data', 'config.py'))
               or _newest(osp.join(work_dir, '*', '*.py')))
+    if config is not None and not osp.isfile(config):
+        config = _newest(osp.join(work_dir, '*.py'))
     test_metrics = _read_json(osp.join(work_dir, 'test_metrics.json')) or {}
     dump = dump or _newest(osp.join(work_dir, '*.pkl'))
     best = _newest(osp.join(work_dir, 'best_*.pth'))
@@ -182,17 +234,18 @@ def write_report(work_dir: str, dump: Optional[str] = None,
                         plot_iteration_curves(
                             scalars['train'],
                             osp.join(out_dir, 'iterations.png'))))
-    classes = None
+    classes = _class_names(config)
     if dump is not None:
         figures += _dump_plots(dump, out_dir, classes)
     elif 'confusion_matrix' in test_metrics:
         figures.append(('confusion matrix', plot_confusion_matrix(
-            test_metrics['confusion_matrix'], None,
+            test_metrics['confusion_matrix'], classes,
             osp.join(out_dir, 'confusion_matrix.png'))))
     ap = _per_class_ap(test_metrics)
     if ap:
         figures.append(('AP per class', plot_per_class_ap(
-            ap, osp.join(out_dir, 'ap_per_class.png'))))
+            ap, osp.join(out_dir, 'ap_per_class.png'),
+            baseline=test_metrics.get('mAP/constant_baseline'))))
 
     lines = [f'# {title or osp.basename(osp.normpath(work_dir))}', '',
              f'Work dir: `{work_dir}`', '']
@@ -221,7 +274,8 @@ def write_report(work_dir: str, dump: Optional[str] = None,
                 if not values:
                     continue
                 low = 'loss' in key or 'mse' in key or 'mae' in key
-                best_v = (min if low else max)(values)
+                # the first epoch that reached it, as save_best keeps
+                best_v = (min if low else max)(values, key=lambda v: v[0])
                 now = last.get('val', {}).get(key)
                 now = f'{now:.4f}' if isinstance(now, (int, float)) else '-'
                 lines.append(f'| {key} | {now} | {best_v[0]:.4f} '

@@ -1,6 +1,7 @@
 """apple_watch: SIGKILL at a random iteration + --resume ends bit-identical
 to an uninterrupted run (CPU, --deterministic, LSTM dropout 0.2 on, the
 two-stage schedule, early stopping counting)."""
+import pytest
 from exact_resume import check_exact_resume, keyed_hooks
 
 # the family's fine-tuning config from scratch (the test has no
@@ -19,6 +20,7 @@ param_scheduler = [
     "dict(begin=1, trainable=['*'], lr_mult=0.2)]", 'hr/mse', 'less', 1e9)
 
 
+@pytest.mark.slow
 def test_kill_and_resume_is_bit_identical(repo_root, aw_data, tmp_path):
     check_exact_resume(
         repo_root, tmp_path, 'configs/apple_watch/lstm_applewatch_finetune.py',

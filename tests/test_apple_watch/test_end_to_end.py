@@ -18,6 +18,11 @@ from data_fixtures.workout_files import (make_run, start_date, write_fit,
 from ftplugin.checkpoint import load_pretrained
 from ftplugin.datasets import AppleWatchDataset
 
+# its module fixtures train once: every test of the module on one
+# pytest-xdist worker (make test runs --dist loadgroup), and first
+pytestmark = [pytest.mark.slow,
+              pytest.mark.xdist_group('apple_watch_end_to_end')]
+
 PRETRAIN = 'configs/apple_watch/lstm_endomondo_pretrain.py'
 STAGE1 = 'configs/apple_watch/lstm_applewatch_stage1.py'
 FINETUNE = 'configs/apple_watch/lstm_applewatch_finetune.py'

@@ -1,6 +1,7 @@
 """ava_custom end to end on generated data, as ``make demo`` runs it:
 generate -> train -> tools/test.py --dump (+ predictions CSV) -> ONNX export
 with onnxruntime parity."""
+import pytest
 import json
 import pickle
 import re
@@ -10,6 +11,7 @@ import numpy as np
 from ftplugin.datasets.ava_custom_format import read_predictions_csv
 
 
+@pytest.mark.slow
 def test_demo_trains_tests_dumps_and_exports(run_tool, tmp_path):
     work = tmp_path / 'demo'
     proc = run_tool(['tools/run_demo.py', '--quick', '--families',

@@ -11,6 +11,10 @@ import torch
 from data_fixtures.butppg import FINETUNE_CFG, ONE_THREAD
 from ftplugin.checkpoint import safe_torch_load
 
+# its module fixtures train once: every test of the module on one
+# pytest-xdist worker (make test runs --dist loadgroup), and first
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group('butppg_pipeline')]
+
 # stage 2 from the 2nd epoch, so that 2 epochs cross a stage transition
 STAGE_OPTS = ['default_hooks.unfreeze.stages.1.begin=1',
               'train_cfg.max_epochs=2']

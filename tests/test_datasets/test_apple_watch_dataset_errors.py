@@ -4,6 +4,8 @@ import json
 import numpy as np
 import pytest
 import torch
+from bad_input import (assert_each_reported, assert_refused, family_config,
+                       truncate, validation_problems)
 
 from ftplugin.datasets import AppleWatchDataset
 
@@ -130,3 +132,73 @@ def test_missing_scaler_alone_is_named(write_split):
     root, _ = write_split(scaler=None)
     with pytest.raises(FileNotFoundError, match='scaler_params.json'):
         AppleWatchDataset(data_root=str(root), split='train')
+
+
+# The matrix through the family's config: run time (dataset built and read)
+# and the validation pass of tools/validate_data.py, each naming file and
+# field.
+CFG = 'configs/apple_watch/lstm_applewatch_scratch.py'
+
+
+class Payload:
+    """Unpickling it would run code: the loader must refuse it."""
+
+    def __reduce__(self):
+        return (print, ('payload ran',))
+
+
+def payload_file(root):
+    torch.save(dict(speed=Payload()), root / 'train.pt')
+
+
+def swapped(field):
+    """Time and feature axes swapped: (N, 1, T)."""
+    return {field: torch.zeros(3, 1, 8)}
+
+
+# defect -> (fields for write_split, or a callable(root) after it, and the
+# file and field the error must name)
+MATRIX = {
+    'truncated': (lambda r: truncate(r / 'train.pt'), 'train.pt',
+                  'tensor file'),
+    'empty file': (lambda r: truncate(r / 'train.pt', 0), 'train.pt',
+                   'tensor file'),
+    'code in the pickle': (payload_file, 'train.pt', 'GLOBAL print'),
+    'swapped axes': (swapped('speed'), 'train.pt', "'speed'"),
+    'text label': (dict(heart_rate=['fast'] * 3), 'train.pt',
+                   "'heart_rate'"),
+    'integer label': (dict(heart_rate=torch.full((3, 8, 1), 120)),
+                      'train.pt', "'heart_rate'"),
+    'nan label': (dict(heart_rate=torch.full((3, 8, 1), float('nan'))),
+                  'train.pt', "'heart_rate'"),
+    'missing key': (dict(original_lengths=None), 'train.pt',
+                    'original_lengths'),
+    'scaler malformed': (lambda r: truncate(r / 'scaler_params.json'),
+                         'scaler_params.json', 'JSON'),
+    'scaler missing key': (lambda r: (r / 'scaler_params.json').write_text(
+        json.dumps(dict(speed_mean=1.0))), 'scaler_params.json', 'std'),
+}
+
+
+@pytest.mark.parametrize('defect', MATRIX)
+def test_config_defect_names_file_and_field(repo_root, write_split,
+                                            defect, capsys):
+    make, file, field = MATRIX[defect]
+    root, _ = write_split(**(make if isinstance(make, dict) else {}))
+    if callable(make):
+        make(root)
+    assert_refused(family_config(repo_root, CFG, root), 'train', file,
+                   field)
+    assert 'payload ran' not in capsys.readouterr().out
+
+
+def test_three_broken_files_reported_at_once(repo_root, write_split):
+    root, _ = write_split('train', speed=torch.zeros(3, 1, 8))
+    write_split('val', heart_rate=torch.full((3, 8, 1), float('nan')))
+    write_split('test')
+    truncate(root / 'test.pt')
+    problems = validation_problems(family_config(repo_root, CFG, root),
+                                   ('train', 'val', 'test'))
+    assert_each_reported(problems, {'train.pt': "'speed'",
+                                    'val.pt': "'heart_rate'",
+                                    'test.pt': 'tensor file'})

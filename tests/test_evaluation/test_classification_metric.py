@@ -47,6 +47,21 @@ def test_binary_against_sklearn(seed):
                           confusion_matrix(labels, preds, labels=[0, 1]))
 
 
+def test_auc_with_tied_scores_against_sklearn():
+    # scores on a coarse grid: many ties, which count one half in the AUC
+    scores, labels = random_predictions(7, 120, 2)
+    scores = np.round(scores, 1)
+    scores[:, 0] = 1 - scores[:, 1]
+    m = evaluate(scores, labels, ('No_Fall', 'Fall'))
+    assert m['auc/roc'] == pytest.approx(roc_auc_score(labels, scores[:, 1]))
+    scores, labels = random_predictions(8, 120, 3)
+    scores = np.round(scores, 1) + 1e-3
+    m = evaluate(scores, labels, ('a', 'b', 'c'))
+    probs = scores / scores.sum(1, keepdims=True)
+    assert m['auc/roc'] == pytest.approx(
+        roc_auc_score(labels, probs, multi_class='ovr'))
+
+
 def test_pos_label_zero():
     scores, labels = random_predictions(5, 60, 2)
     preds = scores.argmax(1)

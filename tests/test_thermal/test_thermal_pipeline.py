@@ -12,6 +12,10 @@ import pytest
 import torch
 from mmengine.config import Config
 
+# its module fixtures train once: every test of the module on one
+# pytest-xdist worker (make test runs --dist loadgroup), and first
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group('thermal_pipeline')]
+
 CPU_CFG = 'configs/thermal/slowonly_r18_thermal_cpu.py'
 SLOWFAST_CFG = 'configs/thermal/slowfast_r50_thermal_finetune.py'
 

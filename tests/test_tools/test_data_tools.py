@@ -1,6 +1,7 @@
 """The command lines of tools/data/<family>/: each runs, with tiny sizes,
 and writes what its family's dataset then reads (their logic is tested in
 tests/test_datasets/test_synthetic/ and test_converters/)."""
+import pytest
 import json
 
 import numpy as np
@@ -39,6 +40,7 @@ def test_butppg_generator_cli(run_tool, tmp_path):
     assert not (tmp_path / 'val.npz').exists()
 
 
+@pytest.mark.slow
 def test_thermal_generator_and_split_cli(run_tool, tmp_path, build_thermal):
     root = tmp_path / 'thermal_action_dataset'
     proc = run_tool(['tools/data/thermal/generate_thermal_data.py',

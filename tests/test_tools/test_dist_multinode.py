@@ -1,5 +1,6 @@
 """tools/dist_train.sh as two "nodes" on 127.0.0.1 (NNODES=2, NODE_RANK=0
 and 1, one CPU process each, gloo): both ranks end with the same weights."""
+import pytest
 import os
 import socket
 import subprocess
@@ -34,6 +35,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@pytest.mark.slow
 def test_two_nodes_on_one_box_end_with_the_same_weights(
         repo_root, generated_data, tmp_path):
     cfg = plugin_config(repo_root, tmp_path,

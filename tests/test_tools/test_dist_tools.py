@@ -14,6 +14,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@pytest.mark.slow
 def test_dist_train_two_cpu_processes(generated_data, run_tool, tool_cfg,
                                       tmp_path):
     work = tmp_path / 'dist'
@@ -37,6 +38,7 @@ def test_dist_train_two_cpu_processes(generated_data, run_tool, tool_cfg,
     assert 'acc/top1' in history[0]['val']
 
 
+@pytest.mark.slow
 def test_dist_test_two_cpu_processes(trained_runs, run_tool, tool_cfg,
                                      tmp_path, config_dataset):
     dump = tmp_path / 'dist.pkl'

@@ -9,6 +9,10 @@ from mmengine.config import Config
 
 from ftplugin.checkpoint import load_pretrained
 
+# its module fixtures train once: every test of the module on one
+# pytest-xdist worker (make test runs --dist loadgroup)
+pytestmark = pytest.mark.xdist_group('export_onnx_tool')
+
 
 @pytest.fixture(scope='module')
 def exported(trained_runs, run_tool, tool_cfg, tmp_path_factory):

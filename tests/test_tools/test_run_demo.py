@@ -13,6 +13,7 @@ import re
 import pytest
 
 
+@pytest.mark.slow
 def test_run_demo_quick_kaggle_pose(run_tool, tmp_path):
     work = tmp_path / 'demo'
     proc = run_tool(['tools/run_demo.py', '--quick', '--families',
@@ -49,6 +50,7 @@ def test_run_demo_quick_kaggle_pose(run_tool, tmp_path):
     ('butppg', 'test accuracy'),
     ('thermal', 'val acc/mean_class'),
 ])
+@pytest.mark.slow
 def test_run_demo_quick_other_families(run_tool, tmp_path, family, metric):
     """Every step of each family's demo runs, in order, and leaves a test
     report, a dump and an ONNX model that passed its parity check."""

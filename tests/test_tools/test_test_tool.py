@@ -6,6 +6,10 @@ import numpy as np
 import pytest
 import torch
 
+# its module fixtures train once: every test of the module on one
+# pytest-xdist worker (make test runs --dist loadgroup)
+pytestmark = pytest.mark.xdist_group('test_tool')
+
 
 PNG_MAGIC = b'\x89PNG\r\n\x1a\n'
 

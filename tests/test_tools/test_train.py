@@ -16,6 +16,7 @@ def fix_last_checkpoint(work):
     pointer.write_text(str(work / name))
 
 
+@pytest.mark.slow
 def test_resume_continues_from_epoch_two(trained_runs, run_tool, copy_tree,
                                          tool_cfg):
     work = copy_tree(trained_runs.finetune_dir, 'resumed')
@@ -38,6 +39,7 @@ def test_resume_continues_from_epoch_two(trained_runs, run_tool, copy_tree,
     assert safe_torch_load(last)['meta']['epoch'] == 3
 
 
+@pytest.mark.slow
 def test_resume_with_load_from_in_options_still_resumes_the_work_dir(
         trained_runs, run_tool, copy_tree, tool_cfg):
     """The natural way to resume is to re-run the same command with
@@ -56,6 +58,7 @@ def test_resume_with_load_from_in_options_still_resumes_the_work_dir(
     assert [h['epoch'] for h in history] == [1, 2, 3]
 
 
+@pytest.mark.slow
 def test_amp_training_on_cpu(generated_data, run_tool, tool_cfg, tmp_path):
     """--amp on a machine without CUDA: bfloat16 autocast, one epoch."""
     if torch.cuda.is_available():

@@ -99,6 +99,41 @@ def test_classification_report(tmp_path):
     assert height > width / 2
 
 
+def test_settings_from_the_training_run_and_class_names(tmp_path,
+                                                       monkeypatch):
+    """tools/test.py leaves a newer folder whose config names the tested
+    checkpoint and lacks the training's --cfg-options: the report reads
+    the training's; the confusion matrix names the dataset's classes."""
+    import os
+    samples = [dict(pred_label=torch.tensor([p]), gt_label=torch.tensor(g))
+               for p, g in ((0, 0), (1, 1), (1, 0))]
+    work = fake_work_dir(tmp_path, samples)
+    train_cfg = work / '20261202_000000' / 'vis_data' / 'config.py'
+    train_cfg.write_text(train_cfg.read_text() + (
+        "load_from = 'pretrained_kth.pth'\n"
+        "test_dataloader = dict(dataset=dict(type='KagglePoseDataset'))\n"))
+    test_vis = work / '20261202_000100' / 'vis_data'
+    test_vis.mkdir(parents=True)
+    (test_vis / 'config.py').write_text(
+        "load_from = 'run/best_acc_top1_epoch_5.pth'\n"
+        "train_cfg = dict(max_epochs=30)\n")
+    os.utime(test_vis / 'config.py', (2e9, 2e9))  # the newest file
+    drawn = {}
+    import ftplugin.visualization.run_report as run_report
+    real = run_report.plot_confusion_matrix
+
+    def spy(matrix, classes, out_file, **kwargs):
+        drawn['classes'] = classes
+        return real(matrix, classes, out_file, **kwargs)
+
+    monkeypatch.setattr(run_report, 'plot_confusion_matrix', spy)
+    with open(write_report(str(work))) as f:
+        text = f.read()
+    assert '| load_from (pretrained) | pretrained_kth.pth |' in text
+    assert '| epochs | 6 |' in text
+    assert drawn['classes'] == ['No_Fall', 'Fall']
+
+
 def test_heart_rate_and_detection_report(tmp_path):
     gt = torch.full((30, 1), 140.0)
     samples = [dict(pred_hr=gt + k, gt_hr=gt,
@@ -111,6 +146,24 @@ def test_heart_rate_and_detection_report(tmp_path):
     assert 'confusion_matrix.png' not in text
     for png in ('error_by_step.png', 'ap_per_class.png'):
         assert (tmp_path / 'r' / png).read_bytes()[:8] == PNG_MAGIC
+
+
+def test_detection_summaries_are_not_classes(tmp_path, monkeypatch):
+    import ftplugin.visualization.run_report as run_report
+    drawn = {}
+    real = run_report.plot_per_class_ap
+
+    def spy(ap, out_file, baseline=None):
+        drawn.update(ap=ap, baseline=baseline)
+        return real(ap, out_file, baseline=baseline)
+
+    monkeypatch.setattr(run_report, 'plot_per_class_ap', spy)
+    work = fake_work_dir(tmp_path, [], metrics={
+        'mAP/overall': 0.5, 'mAP/stand': 0.7, 'mAP/walk': 0.3,
+        'mAP/constant_baseline': 0.4, 'mAP/classes_without_gt': 1})
+    write_report(str(work))
+    assert drawn['ap'] == {'stand': 0.7, 'walk': 0.3}
+    assert drawn['baseline'] == 0.4
 
 
 def test_not_a_work_dir(tmp_path):

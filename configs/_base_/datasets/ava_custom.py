@@ -32,7 +32,9 @@ test_pipeline = [
 train_dataloader = dict(
     batch_size=2,
     num_workers=2,
-    persistent_workers=True,
+    # fresh workers each epoch, seeded from the run's random state, so that
+    # --resume repeats the augmentations exactly (ftplugin's runner)
+    persistent_workers=False,
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         **common,

@@ -5,6 +5,8 @@ from mmaction.registry import HOOKS
 from mmengine.dist import is_main_process
 from mmengine.hooks import CheckpointHook
 
+from .utils import validates_after_this_epoch
+
 
 def atomic_write_text(path: str, text: str) -> None:
     """Write ``text`` to ``path`` so that a reader sees the old or the new
@@ -50,16 +52,8 @@ class AtomicCheckpointHook(CheckpointHook):
                     os.remove(osp.join(self.out_dir, name))
 
     # -------------------------------------------------- when to write
-    def _validates_now(self, runner) -> bool:
-        loop = runner.train_loop
-        if runner.val_loop is None or not hasattr(loop, 'val_interval'):
-            return False
-        epoch = runner.epoch + 1  # after_train_epoch: not yet incremented
-        return epoch >= loop.val_begin and (
-            epoch % loop.val_interval == 0 or epoch == loop.max_epochs)
-
     def _save_checkpoint(self, runner) -> None:
-        if not self.by_epoch or not self._validates_now(runner):
+        if not self.by_epoch or not validates_after_this_epoch(runner):
             return super()._save_checkpoint(runner)
         step = runner.epoch + 1
         self._pending = (step, dict(epoch=step, iter=runner.iter))

@@ -5,6 +5,7 @@ import numpy as np
 import torch
 from mmaction.registry import HOOKS
 from mmengine.hooks import Hook
+from mmengine.runner import BaseLoop
 
 
 def get_random_state(runner) -> dict:
@@ -48,9 +49,34 @@ class RandomStateHook(Hook):
 
     def __init__(self) -> None:
         self._to_restore: Optional[dict] = None
+        self._before_val: Optional[dict] = None
 
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
         checkpoint['random_state'] = get_random_state(runner)
+
+    def before_val_epoch(self, runner) -> None:
+        if isinstance(getattr(runner, '_train_loop', None), BaseLoop):
+            self._before_val = get_random_state(runner)  # while training
+
+    def after_val_epoch(self, runner, metrics=None) -> None:
+        # before the checkpoint hook saves (this hook runs first): a
+        # validation never changes the training's random stream, whether its
+        # loader draws a seed now (a fresh iterator, a resumed run's first
+        # validation) or not (persistent workers started earlier)
+        if self._before_val is not None:
+            set_random_state(runner, self._before_val)
+            self._before_val = None
+
+    def before_train(self, runner) -> None:
+        loader = runner.train_dataloader
+        if (getattr(loader, 'num_workers', 0) > 0
+                and getattr(loader, 'persistent_workers', False)):
+            runner.logger.warning(
+                'train_dataloader.persistent_workers=True: its workers keep '
+                'their random state from epoch to epoch, which a checkpoint '
+                'cannot hold, so a resumed run will not repeat the '
+                'augmentations of an uninterrupted one (set it to False for '
+                'exact resume)')
 
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
         if not getattr(runner, '_resume', False):

@@ -70,11 +70,13 @@ class StagedUnfreezeHook(Hook):
     def before_train_epoch(self, runner) -> None:
         index = self.stage_index(runner.epoch)
         stage = self.stages[index]
-        names = self.apply_trainable(runner, stage['trainable'])
-        self.apply_lr_mult(runner, stage['lr_mult'])
-        detail = (f': {len(names)} trainable tensors '
-                  f'({", ".join(stage["trainable"])}), lr x '
-                  f'{stage["lr_mult"]}' if index != self.current else '')
+        detail = ''
+        if index != self.current:  # within a stage nothing changes
+            names = self.apply_trainable(runner, stage['trainable'])
+            self.apply_lr_mult(runner, stage['lr_mult'])
+            detail = (f': {len(names)} trainable tensors '
+                      f'({", ".join(stage["trainable"])}), lr x '
+                      f'{stage["lr_mult"]}')
         runner.logger.info(f'Epoch {runner.epoch + 1}: stage {index + 1}/'
                            f'{len(self.stages)}{detail}')
         self.current = index

@@ -10,6 +10,7 @@ from mmengine.dist import master_only
 from mmengine.hooks import Hook
 
 from ...visualization import plot_confusion_matrix, plot_training_curves
+from .utils import validates_after_this_epoch
 
 
 def _jsonable(value):
@@ -25,7 +26,8 @@ class TrainingHistoryHook(Hook):
     """Write the original project-style history and test report into the work
     dir.
 
-    After every epoch, ``<work_dir>/<history_file>`` holds one entry per
+    After every epoch (after its validation, where one follows),
+    ``<work_dir>/<history_file>`` holds one entry per
     epoch, ``{'epoch', 'train': {loss means}, 'val': {metrics}, 'lr'}`` (and
     ``'stage'`` when ``StagedUnfreezeHook`` runs), and
     ``training_curves.png`` plots it at the end of training and, during
@@ -82,12 +84,16 @@ class TrainingHistoryHook(Hook):
         self.history.append(entry)
         self._sums.clear()
         self._count = 0
-        self._write(runner)
+        # one write per epoch: a small file costs milliseconds on a busy
+        # disk, a few percent of a short epoch
+        if not validates_after_this_epoch(runner):
+            self._write(runner)
 
     def after_val_epoch(self, runner, metrics: Optional[dict] = None):
-        if self.history and metrics:
-            self.history[-1]['val'] = {
-                k: _jsonable(v) for k, v in metrics.items()}
+        if self.history:
+            if metrics:
+                self.history[-1]['val'] = {
+                    k: _jsonable(v) for k, v in metrics.items()}
             self._write(runner)
 
     def after_train(self, runner) -> None:

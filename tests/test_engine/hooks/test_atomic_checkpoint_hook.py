@@ -1,6 +1,7 @@
 """AtomicCheckpointHook + FineTuneRunner.save_checkpoint: a kill during a
 save leaves every complete checkpoint and last_checkpoint on one; the run
 resumes from it."""
+import pytest
 import os
 
 from exact_resume import plugin_config
@@ -31,6 +32,7 @@ LocalBackend.put = put
 '''
 
 
+@pytest.mark.slow
 def test_kill_during_save_then_resume(repo_root, generated_data, run_tool,
                                       tmp_path):
     cfg = plugin_config(repo_root, tmp_path,

@@ -65,6 +65,7 @@ param_scheduler = [dict(type='MultiStepLR', milestones=[1], gamma=1e36,
 '''
 
 
+@pytest.mark.slow
 def test_diverging_run_stops_and_keeps_the_last_good_checkpoint(
         repo_root, generated_data, run_tool, tmp_path):
     cfg = tmp_path / 'exploding.py'

@@ -95,6 +95,37 @@ def test_hook_epoch_means_and_lr(tmp_path):
     assert (tmp_path / 'training_curves.png').read_bytes()[:8] == PNG_MAGIC
 
 
+def test_hook_writes_once_per_epoch_after_its_validation(tmp_path,
+                                                        monkeypatch):
+    hook = HOOKS.build(dict(type='TrainingHistoryHook'))
+    runner = stub_runner(tmp_path)
+    # validation after epochs 2 and 3 (the last) only
+    runner.train_loop = SimpleNamespace(val_begin=1, val_interval=2,
+                                        max_epochs=3)
+    runner.val_loop = object()
+    writes = []
+    real_write = type(hook)._write.__wrapped__
+
+    def counting_write(self, runner, plot=False):
+        writes.append(runner.epoch)
+        real_write(self, runner, plot)
+
+    monkeypatch.setattr(type(hook), '_write', counting_write)
+    for epoch in range(3):
+        runner.epoch = epoch
+        hook.after_train_iter(runner, 0, outputs=dict(loss=torch.tensor(1.)))
+        before = len(writes)
+        hook.after_train_epoch(runner)
+        if epoch in (1, 2):
+            assert len(writes) == before  # waits for the validation
+            runner.epoch = epoch + 1  # the loop increments before val
+            hook.after_val_epoch(runner, metrics={'acc/top1': 0.5})
+    assert writes == [0, 2, 3]
+    history = read_history(tmp_path)
+    assert [h['val'] for h in history] == [{}, {'acc/top1': 0.5},
+                                           {'acc/top1': 0.5}]
+
+
 def test_hook_records_the_training_stage(tmp_path):
     hook = HOOKS.build(dict(type='TrainingHistoryHook'))
     infos = {}

@@ -1,0 +1,112 @@
+"""Shared by the per-family bad-input tests
+(``tests/test_datasets/test_<family>_dataset_errors.py``): a defect must
+stop the dataset (built and read, as training would) with an error naming
+the file and the field, and ``tools/validate_data.py``'s pass must list it
+the same way, every defect of a root at once."""
+import json
+import shutil
+from pathlib import Path
+from typing import List, Optional, Sequence
+
+import pytest
+from mmaction.registry import DATASETS
+from mmengine.config import Config
+
+from ftplugin.datasets.validate import format_reports, validate_config
+from ftplugin.utils import set_data_root
+
+
+def family_config(repo_root: Path, config: str, root: Path,
+                  **dataset) -> Config:
+    """``config`` with every dataloader's data root set to ``root`` and
+    ``dataset`` merged into each dataloader's dataset; not serialised (what
+    mmengine does for its workers costs a full garbage collection, about a
+    second in a test process, per dataset)."""
+    dataset = dict(dict(serialize_data=False), **dataset)
+    cfg = Config.fromfile(str(repo_root / config))
+    set_data_root(cfg, str(root))
+    for split in ('train', 'val', 'test'):
+        if cfg.get(f'{split}_dataloader'):
+            cfg[f'{split}_dataloader'].dataset.update(dataset)
+    return cfg
+
+
+def read_all(dataset_cfg: dict) -> None:
+    """Build the dataset and read every sample through its pipeline, as an
+    epoch of training would."""
+    dataset = DATASETS.build(dataset_cfg)
+    for i in range(len(dataset)):
+        dataset[i]
+
+
+def assert_named(text: str, file: str, field: str) -> None:
+    assert file in text and field in text, (
+        f'expected the file {file!r} and the field {field!r} in:\n{text}')
+
+
+def assert_refused(cfg: Config, split: str, file: str, field: str) -> None:
+    """Reading ``split`` raises an error naming ``file`` and ``field``, and
+    the validation pass reports a problem naming both."""
+    with pytest.raises((ValueError, KeyError, OSError, TypeError)) as err:
+        read_all(cfg[f'{split}_dataloader'].dataset)
+    assert_named(str(err.value), file, field)
+    problems = validation_problems(cfg, (split, ))
+    assert any(file in p and field in p for p in problems), (
+        f'{file!r} / {field!r} not among the reported problems: {problems}')
+
+
+def validation_problems(cfg: Config,
+                        splits: Sequence[str] = ('train', )) -> List[str]:
+    """Every problem the ``tools/validate_data.py`` pass finds; its report
+    must say so in its summary."""
+    reports = validate_config(cfg, splits, progress=False)
+    problems = [p for r in reports for p in r.problems]
+    text = format_reports(reports)
+    assert (f'{len(problems)} problem(s) found' in text if problems else
+            'No problem found' in text)
+    return problems
+
+
+def assert_each_reported(problems: List[str], expected: dict) -> None:
+    """Each file of ``expected`` (file -> field) named, with its field, by
+    a problem of its own."""
+    for file, field in expected.items():
+        hits = [p for p in problems if file in p and field in p]
+        assert hits, (f'{file!r} / {field!r} not reported; problems: '
+                      f'{problems}')
+    assert len(problems) >= len(expected), problems
+
+
+def copy_root(clean: Path, tmp_path: Path) -> Path:
+    """A copy of a clean generated root, to break."""
+    copy = tmp_path / clean.name
+    shutil.copytree(clean, copy)
+    return copy
+
+
+def truncate(path: Path, keep: float = 0.5) -> None:
+    """Cut a file to the fraction ``keep`` of its bytes."""
+    data = path.read_bytes()
+    path.write_bytes(data[:int(len(data) * keep)])
+
+
+def edit_json(path: Path, change) -> None:
+    """Rewrite a JSON file with ``change(data)`` applied."""
+    data = json.loads(path.read_text())
+    change(data)
+    path.write_text(json.dumps(data))
+
+
+def set_first(key: Optional[str], field: str, value):
+    """A change for :func:`edit_json`: ``data[key][0][field] = value``
+    (``data[0]...`` with no key)."""
+    def change(data):
+        (data[key] if key else data)[0][field] = value
+    return change
+
+
+def drop_first(key: str, field: str):
+    """A change for :func:`edit_json`: delete ``data[key][0][field]``."""
+    def change(data):
+        del data[key][0][field]
+    return change

@@ -1,0 +1,142 @@
+"""Bad thermal data (HDF5 recordings + COCO-style annotations + class
+mapping), built here in tmp_path: each defect stops the dataset with an
+error naming the file and the field, and ``tools/validate_data.py``'s pass
+reports it the same way, all defects of a root at once."""
+
+import h5py
+import numpy as np
+import pytest
+from bad_input import (assert_each_reported, assert_refused, copy_root,
+                       drop_first, edit_json, family_config, set_first,
+                       truncate, validation_problems)
+
+from ftplugin.datasets.synthetic.thermal import generate_thermal
+
+CFG = 'configs/thermal/slowonly_r18_thermal_cpu.py'
+TRAIN = 'annotations/train.json'
+REC = 'frames/SL90_R1.h5'
+
+
+@pytest.fixture(scope='module')
+def clean_root(tmp_path_factory):
+    """3 recordings of 64 frames, a keyframe every 16."""
+    root = tmp_path_factory.mktemp('thermal_clean') / 'thermal'
+    generate_thermal(str(root), num_sensors=3, frames_per_sensor=64,
+                     keyframe_every=16, rng=np.random.default_rng(0),
+                     verbose=False)
+    return root
+
+
+@pytest.fixture
+def root(clean_root, tmp_path):
+    return copy_root(clean_root, tmp_path)
+
+
+def rewrite_frames(path, **datasets):
+    """Replace a recording by one holding ``datasets``."""
+    path.unlink()
+    with h5py.File(path, 'w') as f:
+        for name, value in datasets.items():
+            f.create_dataset(name, data=value)
+
+
+def frames_of(path):
+    with h5py.File(path, 'r') as f:
+        return np.asarray(f['frames'])
+
+
+def with_nan(frames):
+    frames[5, 10, 20] = np.nan
+    return frames
+
+
+def corrupt(path):
+    """Zeros over the compressed frames: the file opens, its chunks do not
+    decompress."""
+    data = bytearray(path.read_bytes())
+    start = len(data) // 3
+    data[start:start + 50000] = bytes(50000)
+    path.write_bytes(bytes(data))
+
+
+# defect -> (how to make it, the file and the field the error must name)
+DEFECTS = {
+    'hdf5 truncated': (lambda r: truncate(r / REC), REC, 'HDF5'),
+    'hdf5 corrupt chunks': (lambda r: corrupt(r / REC), REC, '"frames"'),
+    'hdf5 empty file': (lambda r: truncate(r / REC, 0), REC, 'HDF5'),
+    'hdf5 not hdf5': (lambda r: (r / REC).write_text('frames'), REC, 'HDF5'),
+    'hdf5 missing dataset': (lambda r: rewrite_frames(
+        r / REC, data=frames_of(r / REC)), REC, '"frames"'),
+    'hdf5 wrong shape': (lambda r: rewrite_frames(
+        r / REC, frames=frames_of(r / REC)[..., None]), REC, '"frames"'),
+    'hdf5 swapped axes': (lambda r: rewrite_frames(
+        r / REC, frames=frames_of(r / REC).transpose(1, 2, 0)), REC,
+        '"height"'),
+    'hdf5 nan': (lambda r: rewrite_frames(
+        r / REC, frames=with_nan(frames_of(r / REC))), REC, "'frames'"),
+    'hdf5 wrong dtype': (lambda r: rewrite_frames(
+        r / REC, frames=np.full((64, 40, 60), b'x')), REC, '"frames"'),
+    'hdf5 missing file': (lambda r: (r / REC).unlink(), REC, TRAIN),
+    'json malformed': (lambda r: truncate(r / TRAIN), TRAIN, 'JSON'),
+    'json empty': (lambda r: truncate(r / TRAIN, 0), TRAIN, 'JSON'),
+    'json not a list': (lambda r: edit_json(
+        r / TRAIN, lambda d: d.update(images={})), TRAIN, '"images"'),
+    'json missing key': (lambda r: edit_json(
+        r / TRAIN, drop_first('images', 'sensor_id')), TRAIN, '"sensor_id"'),
+    'json label type': (lambda r: edit_json(
+        r / TRAIN, set_first('annotations', 'category_id', '3')), TRAIN,
+        '"category_id"'),
+    'json label out of range': (lambda r: edit_json(
+        r / TRAIN, set_first('annotations', 'category_id', 14)), TRAIN,
+        '"category_id"'),
+    'json id points nowhere': (lambda r: edit_json(
+        r / TRAIN, set_first('annotations', 'image_id', 'nowhere')), TRAIN,
+        '"image_id"'),
+    'json frame past the end': (lambda r: edit_json(
+        r / TRAIN, set_first('images', 'frame_idx', 640)), TRAIN,
+        '"frame_idx"'),
+    'json frame index type': (lambda r: edit_json(
+        r / TRAIN, set_first('images', 'frame_idx', 2.5)), TRAIN,
+        '"frame_idx"'),
+    'json empty split': (lambda r: edit_json(
+        r / TRAIN, lambda d: d.update(images=[], annotations=[])), TRAIN,
+        'no sample'),
+    'class mapping malformed': (lambda r: truncate(
+        r / 'annotations/class_mapping.json'),
+        'annotations/class_mapping.json', 'JSON'),
+    'class mapping wrong type': (lambda r: edit_json(
+        r / 'annotations/class_mapping.json',
+        lambda d: d.update(classes='sitting')),
+        'annotations/class_mapping.json', '"classes"'),
+}
+
+
+@pytest.mark.parametrize('defect', DEFECTS)
+def test_defect_names_file_and_field(repo_root, root, defect):
+    make, file, field = DEFECTS[defect]
+    make(root)
+    # skip_missing=False: a missing recording is an error, not a warning
+    cfg = family_config(repo_root, CFG, root, skip_missing=False)
+    assert_refused(cfg, 'train', file, field)
+
+
+def test_nan_is_refused_when_recordings_are_held_in_memory(repo_root, root):
+    DEFECTS['hdf5 nan'][0](root)
+    cfg = family_config(repo_root, CFG, root, in_memory=True)
+    assert_refused(cfg, 'train', REC, "'frames'")
+
+
+def test_clean_root_has_no_problem(repo_root, root):
+    assert validation_problems(family_config(repo_root, CFG, root)) == []
+
+
+def test_three_broken_recordings_reported_at_once(repo_root, root):
+    truncate(root / 'frames/SL90_R1.h5')
+    rewrite_frames(root / 'frames/SL90_R2.h5',
+                   data=frames_of(root / 'frames/SL90_R2.h5'))
+    rewrite_frames(root / 'frames/SL90_R3.h5', frames=frames_of(
+        root / 'frames/SL90_R3.h5').transpose(1, 2, 0))
+    problems = validation_problems(family_config(repo_root, CFG, root))
+    assert_each_reported(problems, {'frames/SL90_R1.h5': 'HDF5',
+                                    'frames/SL90_R2.h5': '"frames"',
+                                    'frames/SL90_R3.h5': '"height"'})
