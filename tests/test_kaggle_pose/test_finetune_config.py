@@ -13,7 +13,7 @@ from mmengine.registry import init_default_scope
 CONFIG = 'configs/kaggle_pose/pose_ae_kaggle_finetune.py'
 
 
-def test_mil_config_trains_on_every_window_of_a_file(repo_root,
+def test_default_trains_on_every_window_of_a_file(repo_root,
                                                      generated_data):
     init_default_scope('mmaction')
     cfg = Config.fromfile(str(repo_root / CONFIG))
