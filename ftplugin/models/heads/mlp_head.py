@@ -1,7 +1,5 @@
-from typing import Sequence
-
 import math
-from typing import Dict, Optional
+from typing import Dict, Optional, Sequence
 
 import torch
 from mmaction.models.heads import BaseHead
