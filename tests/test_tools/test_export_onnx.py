@@ -62,7 +62,10 @@ def test_onnx_matches_torch_on_generated_batch(exported, torch_model,
                                                trained_runs, tool_cfg,
                                                config_dataset):
     ds = config_dataset(tool_cfg.finetune, 'val', trained_runs.kaggle)
-    windows = np.stack([ds.get_data_info(i)['keypoint'] for i in range(5)])
+    # several windows per file; ONNX scores windows
+    windows = np.concatenate([
+        ds.get_data_info(i)['keypoint'].reshape(-1, 2, 64, 18)
+        for i in range(5)])
     compare(exported, torch_model, windows)
 
 

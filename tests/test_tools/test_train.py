@@ -56,6 +56,10 @@ def test_resume_with_load_from_in_options_still_resumes_the_work_dir(
     assert re.search(r'resumed epoch: 2\b', proc.stdout)
     history = json.loads((work / 'training_history.json').read_text())
     assert [h['epoch'] for h in history] == [1, 2, 3]
+    # the copied checkpoints name the original folder's best file; a new
+    # best replaces the copy's own, never the original's
+    assert len(list(work.glob('best_acc_top1_epoch_*.pth'))) == 1
+    assert trained_runs.best_ckpt.is_file()
 
 
 @pytest.mark.slow

@@ -31,6 +31,9 @@ class AtomicCheckpointHook(CheckpointHook):
       complete; checkpoints beyond ``max_keep_ckpts`` (and the previous
       best) are removed only after that, so a kill leaves at least every
       checkpoint that was complete before.
+    - The previous best checkpoint it removes is always the one in its own
+      folder, also in a resumed work dir that was copied or moved (the
+      checkpoint records the path the file had when it was written).
     - In an epoch that validates, the epoch's checkpoint is written after
       the validation, so it carries the state every hook and scheduler
       reached then (early stopping, plateau schedulers, the random state);
@@ -45,11 +48,31 @@ class AtomicCheckpointHook(CheckpointHook):
 
     def before_train(self, runner) -> None:
         super().before_train(runner)
+        self._keep_best_paths_in_out_dir()
         if is_main_process() and osp.isdir(str(self.out_dir)):
             # what a kill during a save left: never a checkpoint
             for name in os.listdir(self.out_dir):
                 if name.startswith('.') and '.tmp-' in name:
                     os.remove(osp.join(self.out_dir, name))
+
+    def _keep_best_paths_in_out_dir(self) -> None:
+        # a resumed checkpoint names the previous best by the path it had
+        # when it was written; in a work dir copied or moved since, that is
+        # the old folder's file, which mmengine would delete at the next
+        # best: take the file of the same name in this run's folder instead
+        if not osp.isdir(str(self.out_dir)):
+            return
+        here = osp.realpath(str(self.out_dir))
+
+        def local(path):
+            if path and osp.dirname(osp.realpath(str(path))) != here:
+                return osp.join(str(self.out_dir), osp.basename(str(path)))
+            return path
+
+        self.best_ckpt_path = local(getattr(self, 'best_ckpt_path', None))
+        paths = getattr(self, 'best_ckpt_path_dict', None) or {}
+        for key in list(paths):
+            paths[key] = local(paths[key])
 
     # -------------------------------------------------- when to write
     def _save_checkpoint(self, runner) -> None:
