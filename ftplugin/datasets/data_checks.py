@@ -116,7 +116,8 @@ def read_npz(path: str, required: Sequence[str] = (),
 def check_finite(path: str, field: str, values: np.ndarray,
                  index: Optional[int] = None) -> None:
     """NaN/Inf in ``values`` is an error naming file, field and index."""
-    bad = ~np.isfinite(np.asarray(values, dtype=np.float64))
+    # no float64 copy: it runs on every thermal clip as it is read
+    bad = ~np.isfinite(np.asarray(values))
     if bad.any():
         where = f'[{index}]' if index is not None else ''
         raise ValueError(f'{path}{where}: field {field!r} holds '
