@@ -184,6 +184,8 @@ def test_without_recon_loss_decoder_gets_no_gradient():
     ('pose_ae_kaggle_finetune_single_window.py', ('backbone.', 'cls_head.')),
     ('pose_ae_kaggle_scratch.py', ('backbone.encoder', 'backbone.latent_head',
                                    'cls_head.')),
+    ('pose_ae_kaggle_single_window_scratch.py',
+     ('backbone.encoder', 'backbone.latent_head', 'cls_head.')),
     ('pose_ae_kaggle_freeze_encoder.py', ('cls_head.', )),
 ])
 def test_family_configs_train_the_documented_parts(repo_root, config,
