@@ -79,7 +79,9 @@ class BasePoseDataset(BaseDataset):
             or ``'skeleton'`` (mmaction2 ``PoseDataset`` samples: whole
             sequences, ``keypoint`` (1, T, 17, 2) in pixels,
             ``keypoint_score`` (1, T, 17), ``total_frames``, ``label``,
-            ``filename``, ``frame_dir``; see
+            ``filename``, ``frame_dir``, and ``img_shape`` where the
+            subclass sets the attribute ``img_shape`` (the frame size in
+            pixels, for ``PreNormalize2D``); see
             :mod:`~ftplugin.datasets.pose_annotations`). Defaults to
             ``'window'``.
         on_empty (str): What to do with files that hold no pose:
@@ -87,6 +89,9 @@ class BasePoseDataset(BaseDataset):
             Defaults to ``'skip'``.
         test_mode (bool): Passed to :class:`BaseDataset`.
     """
+    # (height, width) of the source frames, when known: skeleton samples
+    # then carry it as ``img_shape`` (a subclass or its argument sets it)
+    img_shape: Optional[Tuple[int, int]] = None
 
     def __init__(self,
                  data_root: str,
@@ -224,6 +229,8 @@ class BasePoseDataset(BaseDataset):
             info = dict(label=label, filename=path,
                         total_frames=len(keypoint))
             if self.output == 'skeleton':
+                if self.img_shape is not None:  # read by PreNormalize2D
+                    info['img_shape'] = tuple(self.img_shape)
                 data_list.append(skeleton_annotation(
                     info, keypoint, score, self.data_root))
                 continue

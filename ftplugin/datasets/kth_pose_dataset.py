@@ -1,7 +1,7 @@
 import glob
 import json
 import os.path as osp
-from typing import List, Tuple
+from typing import List, Optional, Tuple
 
 import numpy as np
 from mmaction.registry import DATASETS
@@ -23,11 +23,20 @@ class KTHPoseDataset(BasePoseDataset):
 
     Args:
         window_stride (int): See :class:`BasePoseDataset`. Defaults to 32.
+        img_shape (tuple[int, int], optional): (height, width) of the videos
+            in pixels, given to ``output='skeleton'`` annotations so that
+            mmaction2's ``PreNormalize2D`` maps KTH's coordinates to
+            [-1, 1] (its default frame is 1080 x 1920). Defaults to
+            (120, 160), the KTH videos; None leaves it out.
         **kwargs: See :class:`BasePoseDataset`.
     """
     METAINFO = dict(classes=KTH_ACTIONS)
 
-    def __init__(self, window_stride: int = 32, **kwargs) -> None:
+    def __init__(self,
+                 window_stride: int = 32,
+                 img_shape: Optional[Tuple[int, int]] = (120, 160),
+                 **kwargs) -> None:
+        self.img_shape = img_shape
         super().__init__(window_stride=window_stride, **kwargs)
 
     def scan_files(self) -> List[Tuple[str, int]]:
