@@ -46,16 +46,14 @@ train_dataloader = dict(
     drop_last=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(output='skeleton', pipeline=skeleton_pipeline()))
+eval_loader = dict(batch_size=16, num_workers=0,
+                   sampler=dict(type='DefaultSampler', shuffle=False))
 val_dataloader = dict(
-    batch_size=16,
-    num_workers=0,
-    sampler=dict(type='DefaultSampler', shuffle=False),
+    **eval_loader,
     dataset=dict(output='skeleton', test_mode=True,
                  pipeline=skeleton_pipeline(1, test_mode=True)))
 test_dataloader = dict(
-    batch_size=16,
-    num_workers=0,
-    sampler=dict(type='DefaultSampler', shuffle=False),
+    **eval_loader,
     dataset=dict(output='skeleton', test_mode=True,
                  pipeline=skeleton_pipeline(10, test_mode=True)))
 
