@@ -47,12 +47,13 @@ class SeededSampleMixin:
 
     :class:`~ftplugin.datasets.SeededIndexSampler` (which
     :class:`~ftplugin.engine.FineTuneRunner` puts around the sampler of
-    every loader whose dataset has this mixin) derives the seed from the run's seed, the
-    epoch and the sample's position in the epoch. The dataloader workers
-    then hold no random state that matters: they can be persistent, their
-    number does not change the augmentations, and ``--resume`` repeats
-    them exactly. A plain int index prepares the sample as before,
-    drawing from whatever state the process's generators are in.
+    every loader whose dataset has this mixin) derives the seed from the
+    run's seed, the epoch and the sample's position in the epoch. The
+    dataloader workers then hold no random state that matters: they can be
+    persistent, their number does not change the augmentations, and
+    ``--resume`` repeats them exactly. A plain int index prepares the
+    sample as before, drawing from whatever state the process's
+    generators are in.
 
     Put it first among the bases (``class D(SeededSampleMixin,
     BaseActionDataset)``), so that its ``__getitem__`` runs first. Draws

@@ -46,10 +46,10 @@ class RandomStateHook(Hook):
     (before any other hook), i.e. at the point where the uninterrupted run
     continued after writing that checkpoint. Augmentations drawn in
     dataloader workers repeat when the dataset takes per-sample seeds
-    (:class:`~ftplugin.datasets.SeededIndexSampler`, persistent workers or
-    not) or when the workers are restarted each epoch; with persistent
-    workers and no per-sample seeds the hook warns. A checkpoint written without it
-    resumes with a warning that the run will not repeat exactly.
+    (:class:`~ftplugin.datasets.SeededIndexSampler`, persistent workers
+    or not) or when the workers are restarted each epoch; with persistent
+    workers and no per-sample seeds the hook warns. A checkpoint written
+    without it resumes with a warning that the run will not repeat exactly.
     """
     priority = 'HIGHEST'
 
