@@ -73,3 +73,20 @@ def test_runner_wraps_only_seeded_datasets(dataset, wrapped):
     state = torch.get_rng_state()
     iter(loader)
     assert torch.equal(torch.get_rng_state(), state) is wrapped
+
+
+def test_wraps_the_class_balanced_sampler():
+    class Labelled(Items):
+
+        def get_cat_ids(self, index):
+            return [index % 2]
+
+    sampler = SeededIndexSampler(
+        Labelled(), dict(type='ClassBalancedSampler', num_samples=12),
+        seed=5)
+    sampler.set_epoch(1)
+    assert sampler.sampler.seed == 5 and sampler.sampler.epoch == 1
+    drawn = list(sampler)
+    assert [i for i, _ in drawn] == list(sampler.sampler)
+    # drawn with replacement: every draw has its own seed all the same
+    assert len(drawn) == 12 and len({s for _, s in drawn}) == 12
