@@ -60,6 +60,8 @@ class SeededIndexSampler(Sampler):
             sampler = DATA_SAMPLERS.build(
                 sampler, default_args=dict(dataset=dataset, seed=seed))
         self.sampler = sampler
+        if seed is None:
+            seed = getattr(sampler, 'seed', None)
         self._seed = sync_random_seed() if seed is None else int(seed)
         self.rank = get_rank()
         self.epoch = 0
