@@ -193,6 +193,9 @@ def main() -> None:
     cfg.load_from = ckpt if osp.isfile(ckpt) else None
     cfg.work_dir = osp.join(OUT_DIR, 'runs', 'kaggle_30e')
     cfg.randomness = dict(seed=0)
+    # one intra-op thread for both sides, as every bench: the runner would
+    # otherwise apply the config's 'auto' (both cores) to the whole process
+    cfg.setdefault('env_cfg', {})['torch_num_threads'] = 1
     start = time.perf_counter()
     runner = build_runner(cfg)
     hook = AlternateHook()

@@ -59,7 +59,10 @@ def _init_checkpoint(name: str, spec: dict, cfg) -> Optional[str]:
     pretraining config's model): timing does not depend on their values.
     """
     from mmengine.config import Config
+    from mmengine.registry import init_default_scope
     from mmaction.registry import MODELS
+
+    import ftplugin  # noqa: F401 (registers the models)
     if spec.get('load_from') and osp.isfile(spec['load_from']):
         return spec['load_from']
     if not spec.get('init_from'):
@@ -68,6 +71,9 @@ def _init_checkpoint(name: str, spec: dict, cfg) -> Optional[str]:
     if not osp.isfile(path):
         src = cfg if spec['init_from'] == 'self' else Config.fromfile(
             osp.join(REPO, spec['init_from']))
+        # a model's nested parts (its data preprocessor) are built through
+        # the default scope, which no runner has set yet in a fresh process
+        init_default_scope(src.get('default_scope', 'mmaction'))
         model = MODELS.build(src.model)
         model.init_weights()
         import os

@@ -6,6 +6,8 @@ from .butppg_dataset import BUTPPGDataset
 from .class_balanced_sampler import ClassBalancedSampler
 from .kaggle_pose_dataset import KagglePoseDataset
 from .kth_pose_dataset import KTHPoseDataset
+from .seeded_index_sampler import SeededIndexSampler
+from .seeded_sample_mixin import SeededSampleMixin
 from .thermal_hdf5_dataset import ThermalHDF5Dataset
 from .transforms import *  # noqa: F401,F403
 from .vitaldb_windows_dataset import VitalDBWindowsDataset
@@ -13,4 +15,5 @@ from .vitaldb_windows_dataset import VitalDBWindowsDataset
 __all__ = ['AppleWatchDataset', 'AVACustomDataset', 'BasePoseDataset', 'KagglePoseDataset',
            'KTHPoseDataset',
            'BaseSignalDataset', 'BUTPPGDataset', 'VitalDBWindowsDataset',
-           'ThermalHDF5Dataset', 'ClassBalancedSampler']
+           'ThermalHDF5Dataset', 'ClassBalancedSampler',
+           'SeededIndexSampler', 'SeededSampleMixin']

@@ -10,10 +10,11 @@ from mmengine.logging import print_log
 from .ava_custom_format import (clip_path, frame_positions, list_clips,
                                 load_ava_annotations, load_person_boxes,
                                 read_clip)
+from .seeded_sample_mixin import SeededSampleMixin
 
 
 @DATASETS.register_module()
-class AVACustomDataset(BaseActionDataset):
+class AVACustomDataset(SeededSampleMixin, BaseActionDataset):
     """Spatio-temporal action detection data in AlphAction's custom layout.
 
     ``clips/<video>/<timestamp>.mp4`` (one clip per second), COCO-style
@@ -27,6 +28,8 @@ class AVACustomDataset(BaseActionDataset):
     mode ``proposals`` (m, 4): the box file's detections scored at least
     ``box_score_thr`` (the ground-truth boxes without a box file).
     Training uses the ground-truth boxes, optionally jittered.
+    ``dataset[(index, seed)]`` draws the sample's box jitter and
+    augmentations from ``seed`` (:class:`SeededSampleMixin`).
 
     Class ids of any value map to 0..K-1 in ``categories`` order; the map
     is ``metainfo['category_ids']`` (and ``metainfo['classes']`` the names).

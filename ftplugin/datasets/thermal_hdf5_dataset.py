@@ -10,6 +10,7 @@ from mmengine.logging import print_log
 
 from .data_checks import (check_finite, is_collecting, per_item,
                           warn_or_record)
+from .seeded_sample_mixin import SeededSampleMixin
 from .thermal_coco import load_class_mapping, load_thermal_coco
 
 
@@ -30,7 +31,7 @@ def render_uint8(frames: np.ndarray,
 
 
 @DATASETS.register_module()
-class ThermalHDF5Dataset(BaseActionDataset):
+class ThermalHDF5Dataset(SeededSampleMixin, BaseActionDataset):
     """Thermal action clips from per-sensor HDF5 recordings
     (jingchen-butlr/mmaction2's ThermalDataGen).
 
@@ -54,6 +55,10 @@ class ThermalHDF5Dataset(BaseActionDataset):
 
     HDF5 files are opened lazily, by the process that reads them: a handle
     opened before a dataloader forks its workers is never used by them.
+    ``dataset[(index, seed)]`` draws the sample's augmentations from
+    ``seed`` (:class:`SeededSampleMixin`; ftplugin's runner passes such
+    indices in training), so persistent workers, which keep the files and
+    their chunk caches open from epoch to epoch, resume exactly.
 
     Args:
         ann_file (str): COCO-style annotation JSON (relative to

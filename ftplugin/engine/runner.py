@@ -1,14 +1,33 @@
 import os
 import os.path as osp
 
-from mmaction.registry import RUNNERS
+import torch
+from mmaction.registry import DATASETS, RUNNERS
 from mmengine.config import Config
 from mmengine.dist import get_rank, is_main_process
 from mmengine.runner import Runner
 
 from ..checkpoint import load_pretrained
+from ..datasets.seeded_index_sampler import (SeededIndexSampler,
+                                             find_seeded_sampler)
 from ..utils.threads import apply_thread_settings
 from .worker_init import resumable_worker_init_fn
+
+
+def _accepts_seeded_index(dataset) -> bool:
+    """Whether a dataset (or its config) takes ``(index, seed)``."""
+    if isinstance(dataset, dict):
+        dataset = dataset.get('type')
+        if isinstance(dataset, str):
+            dataset = DATASETS.get(dataset)
+    return bool(getattr(dataset, 'accepts_seeded_index', False))
+
+
+def _is_seeded_sampler(sampler) -> bool:
+    kind = sampler.get('type') if isinstance(sampler, dict) else sampler
+    return kind in ('SeededIndexSampler', SeededIndexSampler) or isinstance(
+        kind, SeededIndexSampler)
+
 
 LOAD_CFG_KEYS = ('key_map', 'inflate', 'required', 'skip', 'strict')
 # the default hooks mmengine itself knows; it accepts None only for these
@@ -87,18 +106,44 @@ class FineTuneRunner(Runner):
 
     @staticmethod
     def build_dataloader(dataloader, seed=None, diff_rank_seed=False):
-        """mmengine's, whose workers (unless the config names a
-        ``worker_init_fn``) are seeded by
-        :func:`~ftplugin.engine.worker_init.resumable_worker_init_fn`:
-        new augmentations every epoch, repeated exactly by ``--resume``
-        (where the train loader's workers are not persistent)."""
+        """mmengine's, with two changes to how its samples draw random
+        numbers.
+
+        - A loader whose dataset takes seeded indices
+          (:class:`~ftplugin.datasets.SeededSampleMixin`: thermal,
+          ava_custom) gets its sampler wrapped in
+          :class:`~ftplugin.datasets.SeededIndexSampler`: each sample's
+          augmentations follow from the run's seed, the epoch and the
+          sample's position, not from the worker that prepares it. Its
+          workers' own seed comes from a generator of the loader's
+          (``DataLoader.generator``), not the main process's: a persistent
+          loader draws it once, when its workers start, which a resumed
+          run does one epoch later than an uninterrupted one, and that
+          draw must not shift the main stream (dropout, ...).
+        - Other loaders' workers (unless the config names a
+          ``worker_init_fn``) are seeded by
+          :func:`~ftplugin.engine.worker_init.resumable_worker_init_fn`:
+          new augmentations every epoch, repeated exactly by ``--resume``
+          where the workers are not persistent.
+        """
+        if (isinstance(dataloader, dict)
+                and _accepts_seeded_index(dataloader.get('dataset'))
+                and dataloader.get('sampler') is not None
+                and not _is_seeded_sampler(dataloader['sampler'])):
+            dataloader = dict(dataloader, sampler=dict(
+                type=SeededIndexSampler, sampler=dataloader['sampler']))
         if (isinstance(dataloader, dict) and seed is not None
                 and dataloader.get('num_workers', 0) > 0
                 and 'worker_init_fn' not in dataloader):
             dataloader = dict(dataloader, worker_init_fn=dict(
                 type=resumable_worker_init_fn,
                 num_workers=dataloader['num_workers'], rank=get_rank()))
-        return Runner.build_dataloader(dataloader, seed, diff_rank_seed)
+        loader = Runner.build_dataloader(dataloader, seed, diff_rank_seed)
+        sampler = find_seeded_sampler(loader)
+        if sampler is not None and loader.generator is None:
+            loader.generator = torch.Generator().manual_seed(
+                sampler.seed % 2**63)
+        return loader
 
     def register_default_hooks(self, hooks=None) -> None:
         """mmengine's, where ``None`` also switches off ftplugin's optional

@@ -32,9 +32,11 @@ test_pipeline = [
 train_dataloader = dict(
     batch_size=2,
     num_workers=2,
-    # fresh workers each epoch, seeded from the run's random state, so that
-    # --resume repeats the augmentations exactly (ftplugin's runner)
-    persistent_workers=False,
+    # workers (and their open files) kept from epoch to epoch: ftplugin's
+    # runner seeds each sample from the run's seed, the epoch and its
+    # position (SeededIndexSampler), so --resume still repeats the
+    # augmentations exactly
+    persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         **common,

@@ -7,6 +7,8 @@ from mmaction.registry import HOOKS
 from mmengine.hooks import Hook
 from mmengine.runner import BaseLoop
 
+from ...datasets.seeded_index_sampler import find_seeded_sampler
+
 
 def get_random_state(runner) -> dict:
     """Every random-number state a training run draws from, as plain data
@@ -42,8 +44,12 @@ class RandomStateHook(Hook):
 
     The state is restored at the start of the first epoch after the resume
     (before any other hook), i.e. at the point where the uninterrupted run
-    continued after writing that checkpoint. A checkpoint written without it
-    resumes with a warning that the run will not repeat exactly.
+    continued after writing that checkpoint. Augmentations drawn in
+    dataloader workers repeat when the dataset takes per-sample seeds
+    (:class:`~ftplugin.datasets.SeededIndexSampler`, persistent workers
+    or not) or when the workers are restarted each epoch; with persistent
+    workers and no per-sample seeds the hook warns. A checkpoint written
+    without it resumes with a warning that the run will not repeat exactly.
     """
     priority = 'HIGHEST'
 
@@ -70,9 +76,11 @@ class RandomStateHook(Hook):
     def before_train(self, runner) -> None:
         loader = runner.train_dataloader
         if (getattr(loader, 'num_workers', 0) > 0
-                and getattr(loader, 'persistent_workers', False)):
+                and getattr(loader, 'persistent_workers', False)
+                and find_seeded_sampler(loader) is None):
             runner.logger.warning(
-                'train_dataloader.persistent_workers=True: its workers keep '
+                'train_dataloader.persistent_workers=True without per-sample '
+                'seeds (a dataset with SeededSampleMixin): its workers keep '
                 'their random state from epoch to epoch, which a checkpoint '
                 'cannot hold, so a resumed run will not repeat the '
                 'augmentations of an uninterrupted one (set it to False for '
