@@ -1,29 +1,19 @@
 """Datasets whose samples draw their augmentations from a per-sample seed."""
-import random
 from contextlib import contextmanager
 from typing import Iterator, Tuple, Union
 
-import numpy as np
 import torch
+
+from ..utils.random_state import (get_generator_states, seed_all,
+                                  set_generator_states)
 
 SeededIndex = Tuple[int, int]
 
 
-def seed_all(seed: int) -> None:
-    """Seed python's ``random``, numpy's global generator and torch's CPU
-    generator (not the CUDA ones: transforms draw on the CPU) with
-    ``seed``, in ``[0, 2**32)`` (numpy's global generator takes no
-    more)."""
-    if not 0 <= seed < 2**32:
-        raise ValueError(f'a sample seed must be in [0, 2**32), got {seed}')
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.default_generator.manual_seed(seed)
-
-
 @contextmanager
 def seeded_random(seed: int) -> Iterator[None]:
-    """:func:`seed_all` for the duration of the block.
+    """:func:`~ftplugin.utils.random_state.seed_all` for the duration of
+    the block.
 
     In the main process (``num_workers=0``) the generators' states are put
     back afterwards: its streams also drive dropout and the sampler, and a
@@ -39,15 +29,12 @@ def seeded_random(seed: int) -> Iterator[None]:
         seed_all(seed)
         yield
         return
-    states = (random.getstate(), np.random.get_state(),
-              torch.get_rng_state())
+    states = get_generator_states()
     seed_all(seed)
     try:
         yield
     finally:
-        random.setstate(states[0])
-        np.random.set_state(states[1])
-        torch.set_rng_state(states[2])
+        set_generator_states(states)
 
 
 class SeededSampleMixin:

@@ -15,12 +15,19 @@ from .worker_init import resumable_worker_init_fn
 
 
 def _accepts_seeded_index(dataset) -> bool:
-    """Whether a dataset (or its config) takes ``(index, seed)``."""
+    """Whether a dataset (or its config) takes ``(index, seed)`` and draws
+    augmentations: a ``test_mode`` one (validation, test) draws none, so
+    its samples are not given seeds (which would cost a generator save and
+    restore per sample in the main process, for nothing)."""
     if isinstance(dataset, dict):
+        test_mode = dataset.get('test_mode', False)
         dataset = dataset.get('type')
         if isinstance(dataset, str):
             dataset = DATASETS.get(dataset)
-    return bool(getattr(dataset, 'accepts_seeded_index', False))
+    else:
+        test_mode = getattr(dataset, 'test_mode', False)
+    return (bool(getattr(dataset, 'accepts_seeded_index', False))
+            and not test_mode)
 
 
 def _is_seeded_sampler(sampler) -> bool:
@@ -109,9 +116,9 @@ class FineTuneRunner(Runner):
         """mmengine's, with two changes to how its samples draw random
         numbers.
 
-        - A loader whose dataset takes seeded indices
-          (:class:`~ftplugin.datasets.SeededSampleMixin`: thermal,
-          ava_custom) gets its sampler wrapped in
+        - A loader whose training (not ``test_mode``) dataset takes
+          seeded indices (:class:`~ftplugin.datasets.SeededSampleMixin`:
+          thermal, ava_custom) gets its sampler wrapped in
           :class:`~ftplugin.datasets.SeededIndexSampler`: each sample's
           augmentations follow from the run's seed, the epoch and the
           sample's position, not from the worker that prepares it. Its

@@ -1,8 +1,8 @@
 """Seeding of dataloader workers that ``--resume`` can repeat."""
-import random
-
 import numpy as np
 import torch
+
+from ..utils.random_state import seed_all
 
 
 def resumable_worker_init_fn(worker_id: int, num_workers: int,
@@ -28,6 +28,4 @@ def resumable_worker_init_fn(worker_id: int, num_workers: int,
     """
     entropy = [torch.initial_seed(), rank * num_workers + worker_id]
     seed = int(np.random.SeedSequence(entropy).generate_state(1)[0])
-    np.random.seed(seed)
-    random.seed(seed)
-    torch.manual_seed(seed)
+    seed_all(seed)

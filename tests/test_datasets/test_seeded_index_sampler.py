@@ -75,6 +75,16 @@ def test_runner_wraps_only_seeded_datasets(dataset, wrapped):
     assert torch.equal(torch.get_rng_state(), state) is wrapped
 
 
+def test_runner_gives_no_seeds_to_a_test_mode_dataset():
+    # validation and test pipelines draw nothing: no per-sample seeds
+    dataset = SeededItems()
+    dataset.test_mode = True
+    loader = FineTuneRunner.build_dataloader(
+        dict(dataset=dataset, batch_size=2, num_workers=0,
+             sampler=dict(type='DefaultSampler', shuffle=False)), seed=0)
+    assert not isinstance(loader.sampler, SeededIndexSampler)
+
+
 def test_wraps_the_class_balanced_sampler():
     class Labelled(Items):
 

@@ -1,13 +1,12 @@
-import random
 from typing import Optional
 
-import numpy as np
 import torch
 from mmaction.registry import HOOKS
 from mmengine.hooks import Hook
 from mmengine.runner import BaseLoop
 
 from ...datasets.seeded_index_sampler import find_seeded_sampler
+from ...utils.random_state import get_generator_states, set_generator_states
 
 
 def get_random_state(runner) -> dict:
@@ -15,10 +14,11 @@ def get_random_state(runner) -> dict:
     (python, numpy, torch CPU and CUDA generators, the train sampler's
     seed; the sampler's order follows from that seed and the epoch)."""
     sampler = getattr(runner.train_dataloader, 'sampler', None)
+    python, numpy, cpu = get_generator_states()
     return dict(
-        python=random.getstate(),
-        numpy=np.random.get_state(),
-        torch=torch.get_rng_state(),
+        python=python,
+        numpy=numpy,
+        torch=cpu,
         cuda=(torch.cuda.get_rng_state_all()
               if torch.cuda.is_available() else []),
         sampler_seed=getattr(sampler, 'seed', None))
@@ -26,9 +26,7 @@ def get_random_state(runner) -> dict:
 
 def set_random_state(runner, state: dict) -> None:
     """Restore what :func:`get_random_state` returned."""
-    random.setstate(state['python'])
-    np.random.set_state(state['numpy'])
-    torch.set_rng_state(state['torch'])
+    set_generator_states((state['python'], state['numpy'], state['torch']))
     if state['cuda'] and torch.cuda.is_available():
         torch.cuda.set_rng_state_all(state['cuda'])
     sampler = getattr(runner.train_dataloader, 'sampler', None)
