@@ -19,7 +19,7 @@ setup:
 
 # End-to-end demo: generated data by default, the real files with DATA=DIR.
 demo: setup
-	$(PYTHON) tools/run_demo.py --families $(FAMILIES) $(if $(DATA),--data-root $(DATA))
+	$(PYTHON) demo/run_demo.py --families $(FAMILIES) $(if $(DATA),--data-root $(DATA))
 
 # The suite runs on one pytest-xdist worker per core (TEST_WORKERS=0: one
 # process), each worker and the tools it starts on one thread; loadgroup

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ftplugin.datasets import KagglePoseDataset
-from ftplugin.datasets.pose_utils import COCO17_JOINTS
+from ftplugin.datasets.transforms.pose_utils import COCO17_JOINTS
 
 
 def per_frame_loop(path: str) -> np.ndarray:

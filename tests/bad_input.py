@@ -12,7 +12,7 @@ import pytest
 from mmaction.registry import DATASETS
 from mmengine.config import Config
 
-from ftplugin.datasets.validate import format_reports, validate_config
+from ftplugin.apis.data_validation import format_reports, validate_config
 from ftplugin.utils import set_data_root
 
 

@@ -5,7 +5,7 @@
   beside the checkout; tests that need them skip, naming the reason, only
   when that folder is absent.
 * ``generated_data``: small KTH-style and Kaggle-style corpora written once
-  per session by ``ftplugin.datasets.synthetic.kaggle_pose``.
+  per session by ``ftplugin.testing.synthetic.kaggle_pose``.
 * ``run_tool``: runs a repository command with ``sys.executable``.
 * ``tool_cfg``: the kaggle_pose config paths and ``--cfg-options`` helpers;
   ``config_dataset``: the dataset a config's dataloader builds.
@@ -126,7 +126,7 @@ def mmaction_scope():
 @pytest.fixture(scope='session')
 def gen_module():
     """The pose generator behind tools/data/kaggle_pose/."""
-    from ftplugin.datasets.synthetic import kaggle_pose
+    from ftplugin.testing.synthetic import kaggle_pose
     return kaggle_pose
 
 

@@ -17,7 +17,7 @@ from mmengine.config import Config, DictAction
 from mmengine.registry import init_default_scope
 
 import ftplugin  # noqa: F401  (compat patches + registrations)
-from ftplugin.datasets.validate import (SPLITS, format_reports,
+from ftplugin.apis.data_validation import (SPLITS, format_reports,
                                         validate_config)
 from ftplugin.utils import set_data_root
 

@@ -15,7 +15,7 @@ _base_ = [
 #   annotations/class_mapping.json --frames-dir frames --power 0.5
 # on the 1,059 samples of the present recordings. Full inverse frequency
 # (44x for a class of 2 samples) trained worse here; recompute the weights
-# for another split (ftplugin/demo/thermal.py does).
+# for another split (demo/thermal.py does).
 model = dict(
     cls_head=dict(
         loss_cls=dict(class_weight=[

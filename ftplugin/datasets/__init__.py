@@ -3,10 +3,9 @@ from .ava_custom_dataset import AVACustomDataset
 from .base_pose_dataset import BasePoseDataset
 from .base_signal_dataset import BaseSignalDataset
 from .butppg_dataset import BUTPPGDataset
-from .class_balanced_sampler import ClassBalancedSampler
 from .kaggle_pose_dataset import KagglePoseDataset
 from .kth_pose_dataset import KTHPoseDataset
-from .seeded_index_sampler import SeededIndexSampler
+from .samplers import ClassBalancedSampler, SeededIndexSampler
 from .seeded_sample_mixin import SeededSampleMixin
 from .thermal_hdf5_dataset import ThermalHDF5Dataset
 from .transforms import *  # noqa: F401,F403

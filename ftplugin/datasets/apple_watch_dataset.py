@@ -10,7 +10,7 @@ from mmaction.registry import DATASETS
 from mmengine.dataset import BaseDataset
 from mmengine.logging import print_log
 
-from .apple_watch_files import SCALER_KEYS
+from .formats.apple_watch_pt import SCALER_KEYS
 
 SPLITS = ('train', 'val', 'test')
 # Input channels for each ``hr_input`` mode, in this order.
@@ -72,7 +72,7 @@ class AppleWatchDataset(BaseDataset):
     in BPM; speed and altitude are z-scored with ``scaler_params.json`` beside
     the files (``tools/data/apple_watch/convert_workouts.py`` and
     ``generate_apple_watch_data.py`` beside it write all of them, through
-    ``ftplugin.datasets.apple_watch_files``).
+    ``ftplugin.datasets.formats.apple_watch_pt``).
 
     Steps ``[:original_length]`` are valid (all T when the length is >= T);
     later ones are padding, left out of loss and metrics. The target is the

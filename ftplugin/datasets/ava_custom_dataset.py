@@ -7,9 +7,9 @@ from mmaction.datasets import BaseActionDataset
 from mmaction.registry import DATASETS
 from mmengine.logging import print_log
 
-from .ava_custom_format import (clip_path, frame_positions, list_clips,
-                                load_ava_annotations, load_person_boxes,
-                                read_clip)
+from .formats.ava_clips import (clip_path, frame_positions, list_clips, read_clip)
+from .formats.ava_annotations_json import load_ava_annotations
+from .formats.ava_person_boxes_json import load_person_boxes
 from .seeded_sample_mixin import SeededSampleMixin
 
 
@@ -19,7 +19,7 @@ class AVACustomDataset(SeededSampleMixin, BaseActionDataset):
 
     ``clips/<video>/<timestamp>.mp4`` (one clip per second), COCO-style
     annotations in either dialect and an optional person box file, as
-    described in :mod:`ftplugin.datasets.ava_custom_format`. A sample is
+    described in :mod:`ftplugin.datasets.formats.ava_annotations_json`. A sample is
     one annotated keyframe: ``imgs`` uint8 (frame_num, H, W, 3), the frames
     ``frame_sample_rate`` apart centred on the keyframe, assembled across
     neighbouring clips as AlphAction does (edge frames repeated at a video's

@@ -4,10 +4,10 @@ from typing import Callable, List, Optional, Sequence, Tuple, Union
 import numpy as np
 from mmengine.dataset import BaseDataset
 
-from .data_checks import per_item, warn_or_record
+from .formats.checks import per_item, warn_or_record
 from .file_split import check_split_args, split_files
-from .pose_annotations import skeleton_annotation
-from .pose_utils import (clip_starts, normalize_pose_sequence,
+from .formats.mmaction_pose_pickle import skeleton_annotation
+from .transforms.pose_utils import (clip_starts, normalize_pose_sequence,
                          openpose18_to_coco17, pad_or_trim, window_starts)
 
 SAMPLINGS = ('first', 'uniform', 'clips', 'random')
@@ -82,7 +82,7 @@ class BasePoseDataset(BaseDataset):
             ``filename``, ``frame_dir``, and ``img_shape`` where the
             subclass sets the attribute ``img_shape`` (the frame size in
             pixels, for ``PreNormalize2D``); see
-            :mod:`~ftplugin.datasets.pose_annotations`). Defaults to
+            :mod:`~ftplugin.datasets.formats.mmaction_pose_pickle`). Defaults to
             ``'window'``.
         on_empty (str): What to do with files that hold no pose:
             ``'skip'`` (one warning naming them) or ``'error'``.

@@ -4,7 +4,7 @@ from typing import Callable, List, Optional, Sequence, Tuple, Union
 import numpy as np
 from mmengine.dataset import BaseDataset
 
-from .data_checks import read_npz
+from .formats.checks import read_npz
 
 
 class BaseSignalDataset(BaseDataset):

@@ -7,8 +7,8 @@ import pandas as pd
 from mmaction.registry import DATASETS
 
 from .base_pose_dataset import BasePoseDataset
-from .pose_files import KAGGLE_CSV_COLUMNS as CSV_COLUMNS
-from .pose_utils import COCO17_JOINTS, coco17_to_openpose18
+from .formats.kaggle_keypoint_csv import KAGGLE_CSV_COLUMNS as CSV_COLUMNS
+from .transforms.pose_utils import COCO17_JOINTS, coco17_to_openpose18
 
 _JOINT_INDEX = {name: i for i, name in enumerate(COCO17_JOINTS)}
 

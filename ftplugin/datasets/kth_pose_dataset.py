@@ -7,8 +7,8 @@ import numpy as np
 from mmaction.registry import DATASETS
 
 from .base_pose_dataset import BasePoseDataset
-from .data_checks import per_item, read_npz
-from .pose_files import KTH_ACTIONS
+from .formats.checks import per_item, read_npz
+from .formats.kth_pose_npz import KTH_ACTIONS
 
 
 @DATASETS.register_module()

@@ -8,10 +8,10 @@ from mmaction.datasets import BaseActionDataset
 from mmaction.registry import DATASETS
 from mmengine.logging import print_log
 
-from .data_checks import (check_finite, is_collecting, per_item,
+from .formats.checks import (check_finite, is_collecting, per_item,
                           warn_or_record)
 from .seeded_sample_mixin import SeededSampleMixin
-from .thermal_coco import load_class_mapping, load_thermal_coco
+from .formats.thermal_coco_json import load_class_mapping, load_thermal_coco
 
 
 def render_uint8(frames: np.ndarray,

@@ -8,7 +8,7 @@ from mmengine.dist import get_rank, is_main_process
 from mmengine.runner import Runner
 
 from ..checkpoint import load_pretrained
-from ..datasets.seeded_index_sampler import (SeededIndexSampler,
+from ..datasets.samplers.seeded_index_sampler import (SeededIndexSampler,
                                              find_seeded_sampler)
 from ..utils.threads import apply_thread_settings
 from .worker_init import resumable_worker_init_fn

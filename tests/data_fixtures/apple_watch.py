@@ -22,7 +22,7 @@ SIZES = dict(endomondo_workouts=24, endomondo_users=8, apple_watch_workouts=20,
 
 @pytest.fixture(scope='session')
 def aw_gen():
-    from ftplugin.datasets.synthetic import apple_watch
+    from ftplugin.testing.synthetic import apple_watch
     return apple_watch
 
 

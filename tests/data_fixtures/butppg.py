@@ -38,7 +38,7 @@ def one_thread():
 
 @pytest.fixture(scope='session')
 def butppg_gen():
-    from ftplugin.datasets.synthetic import butppg
+    from ftplugin.testing.synthetic import butppg
     return butppg
 
 

@@ -31,7 +31,7 @@ def thermal_real() -> Path:
 def thermal_gen(tmp_path_factory) -> Path:
     """6 recordings of ~150 frames, a keyframe every 6 frames."""
     root = tmp_path_factory.mktemp('thermal_gen') / 'thermal_action_dataset'
-    from ftplugin.datasets.synthetic.thermal import generate_thermal
+    from ftplugin.testing.synthetic.thermal import generate_thermal
     generate_thermal(
         str(root), num_sensors=6, frames_per_sensor=150, keyframe_every=6,
         rng=np.random.default_rng(0), verbose=False)

@@ -8,13 +8,13 @@ import re
 
 import numpy as np
 
-from ftplugin.datasets.ava_custom_format import read_predictions_csv
+from ftplugin.datasets.formats.ava_predictions_csv import read_predictions_csv
 
 
 @pytest.mark.slow
 def test_demo_trains_tests_dumps_and_exports(run_tool, tmp_path):
     work = tmp_path / 'demo'
-    proc = run_tool(['tools/run_demo.py', '--quick', '--families',
+    proc = run_tool(['demo/run_demo.py', '--quick', '--families',
                      'ava_custom', '--work-root', work], timeout=600)
     steps = re.findall(r'=== ava_custom (\d)/4: .*: done in', proc.stdout)
     assert steps == ['1', '2', '3', '4']

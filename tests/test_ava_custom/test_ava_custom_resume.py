@@ -5,7 +5,7 @@ worker, a three-stage unfreezing schedule, early stopping counting)."""
 import pytest
 from exact_resume import check_exact_resume, keyed_hooks
 
-from ftplugin.datasets.synthetic.ava_custom import generate_ava_custom
+from ftplugin.testing.synthetic.ava_custom import generate_ava_custom
 
 # the generated label set (walk, stand, wave, hot)
 BODY = 'model = dict(cls_head=dict(num_classes=4))\n' + keyed_hooks(

@@ -6,12 +6,10 @@ import numpy as np
 import pytest
 
 from ftplugin.datasets import AVACustomDataset
-from ftplugin.datasets.ava_custom_format import (clip_path, frame_positions,
-                                                 load_ava_annotations,
-                                                 load_person_boxes,
-                                                 read_predictions_csv,
-                                                 write_clip,
-                                                 write_predictions_csv)
+from ftplugin.datasets.formats.ava_clips import (clip_path, frame_positions, write_clip)
+from ftplugin.datasets.formats.ava_annotations_json import load_ava_annotations
+from ftplugin.datasets.formats.ava_person_boxes_json import load_person_boxes
+from ftplugin.datasets.formats.ava_predictions_csv import (read_predictions_csv, write_predictions_csv)
 
 FPS, H, W = 4, 16, 24
 

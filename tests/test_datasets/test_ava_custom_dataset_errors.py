@@ -9,10 +9,9 @@ from bad_input import (assert_each_reported, assert_named, assert_refused,
                        copy_root, drop_first, edit_json, family_config,
                        set_first, truncate, validation_problems)
 
-from ftplugin.datasets.ava_custom_format import (clip_path,
-                                                 read_predictions_csv,
-                                                 write_clip)
-from ftplugin.datasets.synthetic.ava_custom import generate_ava_custom
+from ftplugin.datasets.formats.ava_clips import clip_path, write_clip
+from ftplugin.datasets.formats.ava_predictions_csv import read_predictions_csv
+from ftplugin.testing.synthetic.ava_custom import generate_ava_custom
 
 CFG = 'configs/ava_custom/slowonly_r18_ava_custom_thermal_cpu.py'
 TRAIN = 'annotations/train.json'

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from ftplugin.datasets import KTHPoseDataset
-from ftplugin.datasets.pose_utils import normalize_pose_sequence
+from ftplugin.datasets.transforms.pose_utils import normalize_pose_sequence
 
 
 def write_file(folder, name, num_frames, action='walking', seed=0):

@@ -9,7 +9,7 @@ import pytest
 from mmengine.logging import MMLogger
 
 from ftplugin.datasets import KagglePoseDataset
-from ftplugin.datasets.pose_utils import OPENPOSE18_JOINTS
+from ftplugin.datasets.transforms.pose_utils import OPENPOSE18_JOINTS
 
 # the header-only files named in ../shared/data/README.md
 HEADER_ONLY = ('Fall/Keypoints_CSV/C_M_112_resized_keypoints.csv',

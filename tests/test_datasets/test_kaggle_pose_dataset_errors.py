@@ -12,7 +12,8 @@ import pytest
 from bad_input import (assert_each_reported, assert_refused, family_config,
                        truncate, validation_problems)
 
-from ftplugin.datasets.pose_files import save_kth_npz, write_kaggle_csv
+from ftplugin.datasets.formats.kth_pose_npz import save_kth_npz
+from ftplugin.datasets.formats.kaggle_keypoint_csv import write_kaggle_csv
 
 KAGGLE_CFG = 'configs/kaggle_pose/pose_ae_kaggle_finetune.py'
 KTH_CFG = 'configs/kaggle_pose/pose_ae_kth_pretrain.py'

@@ -18,7 +18,7 @@ import torch
 from mmengine.config import Config
 
 REPO = Path(__file__).resolve().parents[2]
-SYNTHETIC = 'ftplugin.datasets.synthetic'
+SYNTHETIC = 'ftplugin.testing.synthetic'
 PINNED = REPO / 'tests' / 'data' / 'pinned_outputs.json'
 
 

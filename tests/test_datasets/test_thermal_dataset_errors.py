@@ -10,7 +10,7 @@ from bad_input import (assert_each_reported, assert_refused, copy_root,
                        drop_first, edit_json, family_config, set_first,
                        truncate, validation_problems)
 
-from ftplugin.datasets.synthetic.thermal import generate_thermal
+from ftplugin.testing.synthetic.thermal import generate_thermal
 
 CFG = 'configs/thermal/slowonly_r18_thermal_cpu.py'
 TRAIN = 'annotations/train.json'

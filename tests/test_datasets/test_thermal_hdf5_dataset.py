@@ -63,7 +63,7 @@ def test_real_missing_sensor_files_are_an_error(thermal_real, build_thermal):
 
 def test_real_skip_missing_warns_once(thermal_real, build_thermal):
     # the shared data checks give the warning (a validation pass records it)
-    with mock.patch('ftplugin.datasets.data_checks.print_log') as log:
+    with mock.patch('ftplugin.datasets.formats.checks.print_log') as log:
         ds = build_thermal(thermal_real, skip_missing=True)
     warnings = [c for c in log.call_args_list
                 if c.kwargs.get('level', 20) >= 30]

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import torch
 
-from ftplugin.datasets.ava_custom_format import read_predictions_csv
+from ftplugin.datasets.formats.ava_predictions_csv import read_predictions_csv
 from ftplugin.evaluation.metrics import FrameMAPMetric
 from ftplugin.evaluation.metrics.frame_map_metric import (
     average_precision, frame_average_precision)

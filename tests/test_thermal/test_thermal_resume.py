@@ -7,7 +7,7 @@ import pytest
 from exact_resume import check_exact_resume, keyed_hooks
 from mmengine.config import Config
 
-from ftplugin.datasets.synthetic.thermal import generate_thermal
+from ftplugin.testing.synthetic.thermal import generate_thermal
 
 CFG = 'configs/thermal/slowonly_r18_thermal_cpu.py'
 # sizes that make an epoch take a second: 8 base channels, one block per

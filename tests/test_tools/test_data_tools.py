@@ -1,6 +1,6 @@
 """The command lines of tools/data/<family>/: each runs, with tiny sizes,
 and writes what its family's dataset then reads (their logic is tested in
-tests/test_datasets/test_synthetic/ and test_converters/)."""
+tests/test_testing/ and tests/test_datasets/test_converters/)."""
 import pytest
 import json
 

@@ -1,4 +1,4 @@
-"""tools/run_demo.py --quick for each family (what make demo runs).
+"""demo/run_demo.py --quick for each family (what make demo runs).
 
 It generates its data into the repository's data/demo (git-ignored) and
 writes every run under --work-root (here pytest's tmp_path). About 50 s for
@@ -6,7 +6,6 @@ kaggle_pose and 30-45 s for each other family on 2 CPU cores. Not to be run
 while a full `make demo` is running: both write data/demo.
 """
 import json
-import os
 import pickle
 import re
 
@@ -16,7 +15,7 @@ import pytest
 @pytest.mark.slow
 def test_run_demo_quick_kaggle_pose(run_tool, tmp_path):
     work = tmp_path / 'demo'
-    proc = run_tool(['tools/run_demo.py', '--quick', '--families',
+    proc = run_tool(['demo/run_demo.py', '--quick', '--families',
                      'kaggle_pose', '--work-root', work], timeout=500)
     for step in range(1, 6):
         assert f'kaggle_pose {step}/5' in proc.stdout
@@ -55,7 +54,7 @@ def test_run_demo_quick_other_families(run_tool, tmp_path, family, metric):
     """Every step of each family's demo runs, in order, and leaves a test
     report, a dump and an ONNX model that passed its parity check."""
     work = tmp_path / 'demo'
-    proc = run_tool(['tools/run_demo.py', '--quick', '--families', family,
+    proc = run_tool(['demo/run_demo.py', '--quick', '--families', family,
                      '--work-root', work], timeout=500)
     steps = re.findall(rf'=== {family} (\d+)/(\d+): .*: done in',
                        proc.stdout)
@@ -71,19 +70,3 @@ def test_run_demo_quick_other_families(run_tool, tmp_path, family, metric):
     assert onnx_file.stat().st_size > 0
     results = proc.stdout[proc.stdout.rindex('Results'):]
     assert re.search(rf'\n\s+{re.escape(metric)}\s+\S', results)
-
-
-def test_best_checkpoint_is_the_latest_runs(tmp_path):
-    """A work dir reused by a second run holds two best files; the demo
-    must continue with the newer one, not the one whose name sorts last."""
-    from ftplugin.demo.common import best_checkpoint
-    old = tmp_path / 'best_acc_mean_class_epoch_18.pth'
-    new = tmp_path / 'best_acc_mean_class_epoch_17.pth'
-    old.write_bytes(b'old')
-    new.write_bytes(b'new')
-    os.utime(old, (1_000_000, 1_000_000))
-    assert best_checkpoint(str(tmp_path)) == str(new)
-    os.utime(new, (500_000, 500_000))
-    assert best_checkpoint(str(tmp_path)) == str(old)
-    with pytest.raises(FileNotFoundError, match='no best'):
-        best_checkpoint(str(tmp_path / 'empty'))

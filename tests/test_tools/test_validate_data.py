@@ -1,5 +1,5 @@
 """tools/validate_data.py: every defect printed with its file, exit 1 (a
-clean root's report: tests/test_datasets/test_validate.py)."""
+clean root's report: tests/test_apis/test_data_validation.py)."""
 import shutil
 
 CFG = 'configs/kaggle_pose/pose_ae_kaggle_finetune.py'

@@ -19,7 +19,7 @@ import os
 import os.path as osp
 import sys
 
-from ftplugin.datasets.thermal_coco import (load_class_mapping,
+from ftplugin.datasets.formats.thermal_coco_json import (load_class_mapping,
                                              load_thermal_coco)
 from ftplugin.utils.class_weights import (METHODS, class_weights, label_counts,
                                           weights_report)

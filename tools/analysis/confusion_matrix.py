@@ -23,7 +23,7 @@ from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from ftplugin.datasets.thermal_coco import load_class_mapping
+from ftplugin.datasets.formats.thermal_coco_json import load_class_mapping
 from ftplugin.visualization import plot_confusion_matrix
 
 

@@ -19,7 +19,7 @@ import os.path as osp
 from mmengine.config import Config, DictAction
 
 import ftplugin  # noqa: F401  (compat patches + registrations)
-from ftplugin.evaluation.kfold import run_kfold
+from ftplugin.apis.kfold import run_kfold
 
 
 def parse_args() -> argparse.Namespace:

@@ -15,14 +15,14 @@ on the test split. The report in the work root (default
 metrics, the paired difference, its spread and the verdict),
 ``transfer_report.md`` and ``transfer_report.png``. Runs already finished
 (``transfer_run.json`` in their work dir) are read back, so an interrupted
-study continues. The logic is :func:`ftplugin.evaluation.run_transfer_study`.
+study continues. The logic is :func:`ftplugin.apis.run_transfer_study`.
 """
 import argparse
 import os.path as osp
 
 from mmengine.config import Config, DictAction
 
-from ftplugin.evaluation import run_transfer_study
+from ftplugin.apis import run_transfer_study
 from ftplugin.utils import set_data_root
 
 

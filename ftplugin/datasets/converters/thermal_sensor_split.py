@@ -31,7 +31,7 @@ from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 
-from ..thermal_coco import load_class_mapping, load_thermal_coco
+from ..formats.thermal_coco_json import load_class_mapping, load_thermal_coco
 
 GROUPINGS = ('sensor', 'location')
 

@@ -31,8 +31,8 @@ import numpy as np
 from mmengine.logging import print_log
 from mmengine.utils import track_iter_progress
 
-from ..ava_custom_format import (clip_path, dump_json, keyframe_path,
-                                load_json, write_clip, write_keyframe)
+from ..formats.ava_clips import (clip_path, keyframe_path, write_clip, write_keyframe)
+from ..formats.ava_annotations_json import dump_json, load_json
 from ..thermal_hdf5_dataset import render_uint8
 
 

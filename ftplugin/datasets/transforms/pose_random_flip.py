@@ -4,7 +4,7 @@ import numpy as np
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
-from ..pose_utils import OPENPOSE18_FLIP_PAIRS
+from .pose_utils import OPENPOSE18_FLIP_PAIRS
 
 
 @TRANSFORMS.register_module()

@@ -5,7 +5,7 @@ from mmaction.registry import HOOKS
 from mmengine.hooks import Hook
 from mmengine.runner import BaseLoop
 
-from ...datasets.seeded_index_sampler import find_seeded_sampler
+from ...datasets.samplers.seeded_index_sampler import find_seeded_sampler
 from ...utils.random_state import get_generator_states, set_generator_states
 
 

@@ -8,7 +8,7 @@ from mmaction.registry import METRICS
 from mmengine.evaluator import BaseMetric
 from mmengine.logging import print_log
 
-from ...datasets.ava_custom_format import write_predictions_csv
+from ...datasets.formats.ava_predictions_csv import write_predictions_csv
 
 
 def box_iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:

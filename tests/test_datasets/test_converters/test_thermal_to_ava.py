@@ -8,7 +8,7 @@ import pytest
 from ftplugin.datasets import AVACustomDataset
 from ftplugin.datasets.converters.thermal_to_ava import (convert_thermal,
                                                   resample_seconds)
-from ftplugin.datasets.ava_custom_format import load_ava_annotations
+from ftplugin.datasets.formats.ava_annotations_json import load_ava_annotations
 
 
 def test_resample_seconds_picks_the_nearest_frames():

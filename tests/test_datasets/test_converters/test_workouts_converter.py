@@ -139,7 +139,8 @@ def test_timer_pauses_are_shortened(tmp_path, aw_convert):
     run = make_run(start_date(0), 120, interval=5.0)
     run['time'] = run['time'] + np.where(np.arange(120) >= 60, 600.0, 0.0)
     write_tcx(tmp_path / 'paused.tcx', run)
-    rows = aw_convert.read_tcx(str(tmp_path / 'paused.tcx'))
+    from ftplugin.datasets.formats.workout_files import read_tcx
+    rows = read_tcx(str(tmp_path / 'paused.tcx'))
     out = aw_convert.resample('paused.tcx', rows, STEP, 60.0, 10, False)
     # 119 intervals of 5 s, the 605 s one counting as one 10 s step
     moving = 118 * 5.0 + STEP

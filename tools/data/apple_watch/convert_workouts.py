@@ -22,7 +22,8 @@ and the field; ``--skip-bad`` reports and skips it instead.
 import argparse
 import sys
 
-from ftplugin.datasets.converters.workouts import WorkoutError, convert
+from ftplugin.datasets.formats.workout_files import WorkoutError
+from ftplugin.datasets.converters.workouts import convert
 
 
 def parse_args() -> argparse.Namespace:

@@ -8,7 +8,7 @@
 Writes ``<out-dir>/endomondo`` (pretraining, split by user) and
 ``<out-dir>/apple_watch`` (fine-tuning, split by date), each
 ``{train,val,test}.pt`` + ``scaler_params.json`` + ``metadata.json``; the
-simulation is described in ``ftplugin.datasets.synthetic.apple_watch``.
+simulation is described in ``ftplugin.testing.synthetic.apple_watch``.
 """
 import argparse
 import os.path as osp
@@ -16,7 +16,7 @@ import time
 
 import numpy as np
 
-from ftplugin.datasets.synthetic.apple_watch import generate_domain
+from ftplugin.testing.synthetic.apple_watch import generate_domain
 
 
 def parse_args() -> argparse.Namespace:

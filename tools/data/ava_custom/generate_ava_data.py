@@ -6,12 +6,12 @@
 
 Several people per video with an exclusive posture (walk / stand) and
 multi-label actions (wave, hot); see
-:mod:`ftplugin.datasets.synthetic.ava_custom`.
+:mod:`ftplugin.testing.synthetic.ava_custom`.
 """
 import argparse
 import json
 
-from ftplugin.datasets.synthetic.ava_custom import generate_ava_custom
+from ftplugin.testing.synthetic.ava_custom import generate_ava_custom
 
 
 def main(argv=None) -> None:

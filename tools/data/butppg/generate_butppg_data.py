@@ -10,12 +10,12 @@
 [N, 5, 1250]: ACC_X, ACC_Y, ACC_Z, PPG, ECG at 125 Hz; ``labels`` int64,
 0 = poor, 1 = good); ``vitaldb`` writes unlabelled ``{train,val}_windows.npz``
 (``data`` float32 [N, 2, 1250]: PPG, ECG). How windows are simulated and
-what makes one poor: ``ftplugin.datasets.synthetic.butppg``.
+what makes one poor: ``ftplugin.testing.synthetic.butppg``.
 """
 import argparse
 import sys
 
-from ftplugin.datasets.synthetic.butppg import (generate_butppg,
+from ftplugin.testing.synthetic.butppg import (generate_butppg,
                                                 generate_vitaldb)
 
 

@@ -15,7 +15,7 @@ import argparse
 from mmengine.registry import init_default_scope
 
 import ftplugin  # noqa: F401  (compat patches + registrations)
-from ftplugin.datasets.pose_annotations import pose_dataset_pickle
+from ftplugin.datasets.formats.mmaction_pose_pickle import pose_dataset_pickle
 from mmaction.registry import DATASETS
 
 DATASET_OF = dict(kaggle='KagglePoseDataset', kth='KTHPoseDataset')

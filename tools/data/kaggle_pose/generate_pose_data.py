@@ -2,7 +2,7 @@
 
 Writes ``<out-dir>/kth_poses/<video_id>.npz`` (OpenPose-18, 160x120, 25 fps)
 and ``<out-dir>/kaggle_fall/{Fall,No_Fall}/Keypoints_CSV/<name>_keypoints.csv``
-(COCO-17, 1920x1080, 30 fps); see ``ftplugin.datasets.synthetic.kaggle_pose``.
+(COCO-17, 1920x1080, 30 fps); see ``ftplugin.testing.synthetic.kaggle_pose``.
 
 Example::
 
@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 
-from ftplugin.datasets.synthetic.kaggle_pose import (generate_kaggle,
+from ftplugin.testing.synthetic.kaggle_pose import (generate_kaggle,
                                                      generate_kth)
 
 

@@ -3,7 +3,7 @@
 Writes ``<out-dir>/frames/<sensor_id>.h5`` (+ ``sensor_info.json``),
 ``<out-dir>/annotations/{train,val,class_mapping}.json`` and
 ``<out-dir>/dataset_info.json``; what a recording looks like is described in
-``ftplugin.datasets.synthetic.thermal``.
+``ftplugin.testing.synthetic.thermal``.
 
 Example::
 
@@ -14,7 +14,7 @@ import argparse
 
 import numpy as np
 
-from ftplugin.datasets.synthetic.thermal import generate_thermal
+from ftplugin.testing.synthetic.thermal import generate_thermal
 
 
 def parse_args(argv=None):

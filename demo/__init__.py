@@ -1,0 +1,9 @@
+"""The end-to-end demo of each family, as ``make demo`` runs it.
+
+``demo/run_demo.py`` is the command line. Each module here has a
+``run_family(work_root, data_root, quick)`` that runs the family's steps as
+plain commands of the repository checkout (``tools/train.py`` ...), beside
+``tools/`` as mmaction2's ``demo/``: the installed package never runs the
+checkout's scripts.
+"""
+FAMILIES = ('apple_watch', 'ava_custom', 'butppg', 'kaggle_pose', 'thermal')

@@ -1,0 +1,140 @@
+"""Check every sample of a config's datasets without training
+(``tools/validate_data.py`` is its command line).
+
+Datasets are built inside :func:`~ftplugin.datasets.formats.checks.collecting`,
+so the checks they run at training time record every problem (file, index,
+field, what was expected) instead of stopping at the first; then every
+sample goes through the split's pipeline and its inputs and label are
+checked.
+"""
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Dict, List, Sequence
+
+import numpy as np
+import torch
+from mmaction.registry import DATASETS
+from mmengine.config import Config
+from mmengine.utils import ProgressBar
+
+from ..datasets.formats.checks import collecting, per_item
+
+SPLITS = ('train', 'val', 'test')
+
+
+@dataclass
+class SplitReport:
+    """What :func:`validate_split` found in one split."""
+    split: str
+    samples: int = 0
+    class_counts: Dict[str, int] = field(default_factory=dict)
+    empty_classes: List[str] = field(default_factory=list)
+    problems: List[str] = field(default_factory=list)
+
+
+def _label_of(sample) -> object:
+    data_sample = sample.get('data_samples') if isinstance(sample,
+                                                           dict) else None
+    label = getattr(data_sample, 'gt_label', None)
+    if label is None:
+        return None
+    label = torch.as_tensor(label)
+    return label.item() if label.numel() == 1 else label
+
+
+def _check_sample(name: str, sample, classes: Sequence[str]) -> object:
+    """Inputs finite, label an integer class index in range; the label."""
+    inputs = sample.get('inputs') if isinstance(sample, dict) else None
+    if isinstance(inputs, (torch.Tensor, np.ndarray)):
+        values = torch.as_tensor(inputs)
+        if values.is_floating_point():
+            bad = int((~torch.isfinite(values)).sum())
+            if bad:
+                raise ValueError(f'{name}: field "inputs" holds {bad} '
+                                 f'NaN/Inf value(s)')
+    label = _label_of(sample)
+    if classes and label is not None:
+        if isinstance(label, float) and not label.is_integer():
+            raise ValueError(f'{name}: label {label!r} is not a class index')
+        if not 0 <= int(label) < len(classes):
+            raise ValueError(f'{name}: label {label} is out of range: '
+                             f'{len(classes)} classes {tuple(classes)}')
+    return label
+
+
+def validate_split(cfg: Config, split: str,
+                   progress: bool = True) -> SplitReport:
+    """Build ``cfg``'s ``<split>_dataloader`` dataset and check every sample.
+
+    Args:
+        cfg (Config): The config (data roots already set).
+        split (str): ``'train'``, ``'val'`` or ``'test'``.
+        progress (bool): Show a progress bar. Defaults to True.
+
+    Returns:
+        SplitReport: Samples, per-class counts and every problem.
+    """
+    report = SplitReport(split)
+    loader = cfg.get(f'{split}_dataloader')
+    if not loader:
+        return report
+    with collecting() as problems:
+        dataset = None
+        with per_item(f'{split} dataset'):
+            dataset = DATASETS.build(loader['dataset'])
+        if dataset is not None:
+            classes = tuple(dataset.metainfo.get('classes') or ())
+            counts = Counter()
+            bar = ProgressBar(len(dataset)) if progress and len(
+                dataset) else None
+            for i in range(len(dataset)):
+                info = dataset.get_data_info(i)
+                name = f'{info.get("filename", split)}[{i}]'
+                with per_item(name):
+                    label = _check_sample(name, dataset[i], classes)
+                    if label is not None and not isinstance(
+                            label, torch.Tensor):
+                        key = (classes[int(label)] if classes
+                               and not math.isnan(label) else label)
+                        counts[str(key)] += 1
+                if bar is not None:
+                    bar.update()
+            report.samples = len(dataset)
+            report.class_counts = dict(sorted(counts.items()))
+            if not len(dataset):
+                problems.append(f'{split}: the split is empty')
+            # a class without samples is a fact of the data (e.g. a rare
+            # activity), reported in the summary rather than as a defect
+            report.empty_classes = [n for n in classes
+                                    if counts and not counts.get(n)]
+    report.problems = problems
+    return report
+
+
+def validate_config(cfg: Config, splits: Sequence[str] = SPLITS,
+                    progress: bool = True) -> List[SplitReport]:
+    """:func:`validate_split` for each of ``splits`` that ``cfg`` has."""
+    return [validate_split(cfg, s, progress) for s in splits
+            if cfg.get(f'{s}_dataloader')]
+
+
+def format_reports(reports: Sequence[SplitReport]) -> str:
+    """Every problem, then a summary line per split."""
+    lines = []
+    for report in reports:
+        for problem in report.problems:
+            lines.append(f'[{report.split}] {problem}')
+    lines.append('Summary:')
+    for report in reports:
+        counts = ', '.join(f'{k}: {v}' for k, v in
+                           report.class_counts.items())
+        lines.append(f'  {report.split}: {report.samples} sample(s)'
+                     + (f' ({counts})' if counts else '') +
+                     f', {len(report.problems)} problem(s)')
+        if report.empty_classes:
+            lines.append(f'    classes without samples: '
+                         f'{", ".join(report.empty_classes)}')
+    total = sum(len(r.problems) for r in reports)
+    lines.append(f'{total} problem(s) found' if total else 'No problem found')
+    return '\n'.join(lines)
