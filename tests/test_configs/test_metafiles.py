@@ -33,7 +33,8 @@ LINK = re.compile(r'\]\(([^)\s]+)\)')
 
 def load_metafile(family):
     path = CONFIGS / family / 'metafile.yml'
-    assert path.is_file(), f'{path} is missing: every family lists its configs there'
+    assert path.is_file(), (
+        f'{path} is missing: every family lists its configs there')
     with open(path) as f:
         meta = yaml.safe_load(f)
     assert isinstance(meta, dict) and set(meta) >= {'Collections', 'Models'}, (
@@ -69,7 +70,8 @@ def test_metafile_lists_every_config(family):
     listed = {}
     for model in meta['Models']:
         config = REPO_ROOT / model['Config']
-        assert config.is_file(), f'{family}/metafile.yml: {config} does not exist'
+        assert config.is_file(), (
+            f'{family}/metafile.yml: {config} does not exist')
         assert config.parent == folder, (
             f'{family}/metafile.yml: {model["Config"]} is not in {folder}')
         assert model['Name'] == config.stem, (
@@ -149,7 +151,8 @@ def test_results_table_links_to_the_record(family):
         for link in links:
             path, _, anchor = link.partition('#')
             target = (readme.parent / path).resolve()
-            assert target.is_file(), f'{family} README links to {link}: no such file'
+            assert target.is_file(), (
+                f'{family} README links to {link}: no such file')
             if anchor:
                 assert anchor in anchors_of(target), (
                     f'{family} README links to {link}: no such heading')
