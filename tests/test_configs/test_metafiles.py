@@ -1,4 +1,4 @@
-"""Each family's ``configs/<family>/metafile.yml`` against its folder and README.
+"""Each family's ``configs/<family>/metafile.yml`` against its folder, README.
 
 The metafiles follow mmaction2's format (``Collections`` and ``Models`` with
 ``Name``, ``Config``, ``In Collection``, ``Metadata`` and ``Results``). The
