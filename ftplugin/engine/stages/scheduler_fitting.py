@@ -89,38 +89,75 @@ def fit_schedulers(schedulers: List[dict], max_epochs: Optional[int],
         notes.append(f'{key}: the run has {total} {unit}s, the schedule '
                      f'was written for {length:g}: every {unit}-based '
                      f'scheduler scaled by {ratio:.4g}')
-        for i, s in mine:
-            before = _describe(s)
-            if unit == 'epoch' and s.get('convert_to_iter_based') and \
-                    epoch_length:
-                out[i] = _scaled(s, ratio * epoch_length, max_epochs *
-                                 epoch_length)
-                out[i].pop('convert_to_iter_based')
-                out[i]['by_epoch'] = False
-            else:
-                out[i] = _scaled(s, ratio, total)
-            notes.append(f'  {key}.{i} {s["type"]}: {before} -> '
-                         f'{_describe(out[i])}')
+        earliest: dict = {}  # epoch a boundary may take, given the iters
+        for converted in (True, False):
+            # epoch schedulers converted to iterations by mmengine are
+            # scaled in iterations, so a warm-up of part of an epoch stays
+            part = [(i, s) for i, s in mine if converted == bool(
+                unit == 'epoch' and s.get('convert_to_iter_based')
+                and epoch_length)]
+            if not part:
+                continue
+            factor = ratio * (epoch_length if converted else 1)
+            limit = total * (epoch_length if converted else 1)
+            mapped = _boundary_map(part, factor, limit, earliest)
+            if converted:  # a plain epoch scheduler chained to a warm-up
+                earliest = {v: math.ceil(m / epoch_length)
+                            for v, m in mapped.items()}
+            for i, s in part:
+                out[i] = _scaled(s, factor, limit, mapped)
+                if converted:
+                    out[i].pop('convert_to_iter_based')
+                    out[i]['by_epoch'] = False
+                notes.append(f'  {key}.{i} {s["type"]}: {_describe(s)} -> '
+                             f'{_describe(out[i])}')
     return out, notes
 
 
-def _scaled(s: dict, factor: float, total: int) -> dict:
+def _round(value: float) -> int:
+    return int(math.floor(value + 0.5))
+
+
+def _boundary_map(part: list, factor: float, limit: int,
+                  earliest: dict) -> dict:
+    """Scaled begins and ends: the same value maps to the same step (a
+    warm-up's end stays the next scheduler's begin; a plain epoch scheduler
+    begins no earlier than the iteration-based warm-up it follows ends),
+    distinct values to distinct steps where the run is long enough."""
+    values = sorted({v for _, s in part for v in
+                     (s.get('begin', 0), s.get('end', INF)) if v != INF})
+    mapped, previous = {}, None
+    for value in values:
+        step = max(_round(value * factor), earliest.get(value, 0))
+        if previous is not None:
+            step = max(step, previous + 1)
+        mapped[value] = previous = step
+    if previous is not None and previous > limit:
+        # more boundaries than steps: clamp (schedulers may then overlap)
+        mapped = {v: min(_round(v * factor), limit) for v in values}
+    return mapped
+
+
+def _scaled(s: dict, factor: float, total: int, mapped: dict) -> dict:
+    old_span = s.get('end', INF) - s.get('begin', 0)
     s = dict(s)
-    begin = min(int(math.floor(s.get('begin', 0) * factor + 0.5)),
-                total - 1)
+    begin = min(mapped[s.get('begin', 0)], total - 1)
     s['begin'] = begin
     if s.get('end', INF) != INF:
-        s['end'] = min(max(begin + 1,
-                           int(math.floor(s['end'] * factor + 0.5))), total)
+        s['end'] = min(max(begin + 1, mapped[s['end']]), total)
+    span = min(s.get('end', INF), total) - begin
     if 'milestones' in s:
-        # milestones that collide stay: MultiStepLR then applies gamma
-        # once per milestone at that step, as the longer run would have
-        s['milestones'] = [
-            min(max(begin + 1, int(math.floor(m * factor + 0.5))), total)
-            for m in s['milestones']]
+        # counted from begin, as mmengine does; milestones that collide
+        # stay: gamma then applies once per milestone at that step, as the
+        # longer run would have done by then
+        s['milestones'] = [min(max(1, _round(m * factor)), span)
+                           for m in s['milestones']]
     for name in LENGTH_KEYS:
         if name in s:
-            s[name] = max(1, int(math.floor(s[name] * factor + 0.5)))
+            # in proportion to the scheduler's own span (a cosine's T_max
+            # stays its window)
+            scale = span / old_span if old_span != INF else factor
+            s[name] = max(1, _round(s[name] * scale))
     return s
 
 

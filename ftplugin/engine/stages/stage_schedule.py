@@ -101,6 +101,7 @@ class StageSchedule:
                     f'plateau patience')
         self.monitor, self.rule = monitor, rule
         self.min_delta = float(min_delta)
+        self.all_specs = list(self.specs)  # resolve() may drop stages
         self.begins: Optional[List[Optional[int]]] = None
         self.caps: Optional[List[Optional[int]]] = None
         self.max_epochs: Optional[int] = None
@@ -125,7 +126,7 @@ class StageSchedule:
         notes = []
         begins, caps, kept = [], [], []
         previous = -1
-        for i, spec in enumerate(self.specs):
+        for i, spec in enumerate(self.all_specs):
             begin = spec['begin']
             if begin is not None:
                 exact = not isinstance(begin, float)
@@ -144,7 +145,7 @@ class StageSchedule:
                 begin = max(begin, previous + 1)  # fractions that collide
                 if begin >= max_epochs:
                     notes.append(
-                        f'{self.key}: stages {i + 1}-{self.num_stages} '
+                        f'{self.key}: stages {i + 1}-{len(self.all_specs)} '
                         f'begin at epoch {begin + 1} or later, after the '
                         f'run\'s {max_epochs} epochs: they will not run')
                     break
