@@ -84,7 +84,7 @@ def _final_state(work: Path) -> dict:
 
 def kill_and_resume(repo_root: Path, tmp_path: Path, base_config: str,
                     config_body: str, options: list, kill_epochs: tuple,
-                    env: dict = None) -> dict:
+                    env: dict = None, extra_plugin: str = '') -> dict:
     """Run the reference and the killed run in parallel, then resume.
 
     Args:
@@ -97,6 +97,8 @@ def kill_and_resume(repo_root: Path, tmp_path: Path, base_config: str,
         kill_epochs (tuple): Inclusive range of the (0-based) epoch to kill
             in; the batch is drawn at random too.
         env (dict, optional): Extra environment variables.
+        extra_plugin (str): Python text added to the test's plugin module
+            (e.g. toy models, datasets and metrics it registers).
 
     Returns:
         dict: ``at_iter`` (epoch and batch of the kill), ``reference`` /
@@ -104,7 +106,7 @@ def kill_and_resume(repo_root: Path, tmp_path: Path, base_config: str,
         their ``*_history`` and the resumed run's ``log``.
     """
     cfg = plugin_config(repo_root, tmp_path, base_config, 'kill_at_iter',
-                        KILL_PLUGIN, config_body)
+                        KILL_PLUGIN + extra_plugin, config_body)
     plugin = tmp_path / 'plugin'
     draw = random.SystemRandom()
     at_iter = dict(epoch=draw.randint(*kill_epochs),
