@@ -50,9 +50,9 @@ def schedule_report(cfg: Config, max_epochs: Optional[int] = None) -> Dict:
         schedulers scaled), ``total_params`` and ``stages``: per stage
         ``index``, ``begin`` (epoch, 0-based, or None when a plateau or cap
         decides), ``ends``, ``lr_mult``, ``trainable`` (parameter names),
-        ``params`` (their count) and ``groups`` (per depth group: ``name``,
-        ``params`` trainable, ``lr`` list at the stage's start, before
-        schedulers).
+        ``params`` (their count), ``lrs`` (per trainable parameter, at the
+        stage's start, before schedulers) and ``groups`` (per depth group:
+        ``name``, ``params`` trainable, ``lr`` list).
     """
     init_default_scope(cfg.get('default_scope', 'mmaction'))
     epochs = max_epochs or cfg.train_cfg.get('max_epochs')
@@ -103,6 +103,7 @@ def schedule_report(cfg: Config, max_epochs: Optional[int] = None) -> Dict:
             index=index, begin=spec['begin'], ends=spec['ends'],
             lr_mult=mult, trainable=trainable,
             params=sum(named[n].numel() for n in trainable),
+            lrs={n: lr_of[id(named[n])] * mult for n in trainable},
             groups=list(by_group.values())))
     return dict(max_epochs=epochs, notes=notes, stages=stages,
                 total_params=sum(p.numel() for p in named.values()))

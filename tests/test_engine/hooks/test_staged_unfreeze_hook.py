@@ -206,3 +206,50 @@ def test_setup_restores_the_trainable_flags():
     hook.setup(model, 2)
     assert [p.requires_grad for p in model.parameters()] == [
         False, True, True, True]
+
+
+def _rank(rank: int, port: int, out: str) -> None:
+    """One of 2 gloo processes: rank 1 sees a worse score than rank 0."""
+    import json
+    import types
+
+    import torch.distributed as dist
+    dist.init_process_group('gloo', init_method=f'tcp://127.0.0.1:{port}',
+                            rank=rank, world_size=2)
+    model = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Linear(2, 1))
+    hook = StagedUnfreezeHook([dict(trainable=['1']), dict(trainable=['*'])],
+                              monitor='score', rule='less', patience=1)
+    hook.setup(model, 4)
+    hook.applied = 0
+    runner = types.SimpleNamespace(
+        epoch=1, model=model,
+        logger=types.SimpleNamespace(info=lambda message: None))
+    hook.after_val_epoch(runner, {'score': 1.0})
+    runner.epoch = 2
+    hook.after_val_epoch(runner, {'score': 0.5 if rank == 0 else 2.0})
+    with open(f'{out}.{rank}', 'w') as f:
+        json.dump(hook.schedule.state_dict(), f)
+    dist.destroy_process_group()
+
+
+def test_under_ddp_every_rank_takes_rank_0s_decision(tmp_path):
+    """Rank 1 alone would end stage 1 (its score got worse); rank 0's
+    improved, and both ranks keep stage 1 with rank 0's counters."""
+    import json
+    import multiprocessing
+    import socket
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        port = sock.getsockname()[1]
+    context = multiprocessing.get_context('fork')
+    out = str(tmp_path / 'state')
+    procs = [context.Process(target=_rank, args=(r, port, out))
+             for r in (0, 1)]
+    for proc in procs:
+        proc.start()
+    for proc in procs:
+        proc.join(120)
+    assert [p.exitcode for p in procs] == [0, 0]
+    states = [json.load(open(f'{out}.{r}')) for r in (0, 1)]
+    assert states[0] == states[1]
+    assert states[0]['pending'] is None and states[0]['best_score'] == 0.5
