@@ -59,12 +59,16 @@ def keyed_hooks(stages: str, monitor: str, rule: str,
                 min_delta: float) -> str:
     """Config text: ``default_hooks.unfreeze`` with ``stages`` (a Python
     list literal) and an early stopping (patience 2) that ``min_delta``
-    keeps from ever seeing an improvement after the first validation."""
+    keeps from ever seeing an improvement after the first validation. It
+    counts across the stages (``phase_aware=False``), so that it stops
+    after the 3rd epoch whatever the stages; its phase-aware counting
+    through a kill is tested on a toy runner
+    (tests/test_engine/hooks/test_staged_unfreeze_hook.py)."""
     return (f'default_hooks = dict(\n'
             f"    unfreeze=dict(type='StagedUnfreezeHook', stages={stages}),"
             f"\n    early_stopping=dict(type='ResumableEarlyStoppingHook', "
             f'monitor={monitor!r}, rule={rule!r}, min_delta={min_delta}, '
-            f'patience=2))\n')
+            f'patience=2, phase_aware=False))\n')
 
 
 def _env(repo_root: Path, plugin_dir: Path, extra: dict = None) -> dict:

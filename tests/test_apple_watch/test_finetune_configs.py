@@ -2,11 +2,13 @@
 layer 0 frozen in stage 1, then everything at 0.2 x the lr; the original
 two runs' optimizer, plateau scheduler and early stopping; the plateau and
 layer-wise-decay variants."""
+from pathlib import Path
+
 import pytest
 from mmaction.registry import HOOKS, MODELS
 from mmengine.config import Config
 
-from conftest import REPO_ROOT
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 BASE = 'configs/apple_watch/lstm_applewatch_'
 

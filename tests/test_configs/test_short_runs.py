@@ -15,6 +15,7 @@ sentence naming the config key to change.
 import copy
 import glob
 import math
+from pathlib import Path
 
 import pytest
 import torch
@@ -25,7 +26,7 @@ from mmengine.runner import IterBasedTrainLoop
 from ftplugin.engine.stages.schedule_report import _hook_cfg
 from ftplugin.utils.tool_utils import build_runner
 
-from conftest import REPO_ROOT
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 CONFIGS = sorted(
     p[len(str(REPO_ROOT)) + 1:]

@@ -157,7 +157,7 @@ val_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=False))
 val_evaluator = dict(type='ScriptedMetric', script={script})
 val_cfg = dict(type='ValLoop')
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=8, val_interval=1)
+train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=10, val_interval=1)
 optim_wrapper = dict(optimizer=dict(type='SGD', lr=0.05, momentum=0.9))
 default_hooks = dict(
     checkpoint=dict(save_best='score', rule='less'),
@@ -176,20 +176,23 @@ def test_killed_inside_stage_2_resumes_to_the_same_weights(repo_root,
                                                            tmp_path):
     """Stage 1 plateaus after epoch 4 (best: epoch 2, restored); stage 2
     runs epochs 5-7 (best: epoch 5, restored when its cap ends it); stage
-    3 epoch 8. Killed at a random iteration of epochs 5-7 and resumed, the
-    run ends bit-identical to the uninterrupted one (the stage, its start,
-    the plateau counters and the stage's best weights came back)."""
-    script = [5, 4, 4.5, 4.2, 2.5, 2.8, 2.9, 2.0]
+    3 from epoch 8, where the phase-aware early stopping (which ignored
+    the worse scores of stages 1 and 2) ends the run after epoch 9 of 10.
+    Killed at a random iteration of epochs 5-7 and resumed, the run ends
+    bit-identical to the uninterrupted one (the stage, its start, the
+    plateau and early-stopping counters and the stage's best weights came
+    back)."""
+    script = [5, 4, 4.5, 4.2, 2.5, 2.8, 2.9, 2.0, 2.1, 1.0]
     base = tmp_path / 'toy_stages.py'
     base.write_text(TOY_CONFIG.format(
         runtime=str(repo_root / 'configs/_base_/default_runtime.py'),
         script=script))
     toys = open(__import__('toy_runner').__file__).read()
     result = kill_and_resume(
-        repo_root, tmp_path, str(base), '', ['train_cfg.max_epochs=8'],
+        repo_root, tmp_path, str(base), '', ['train_cfg.max_epochs=10'],
         kill_epochs=(4, 6), extra_plugin=toys)
     history = result['reference_history']
-    assert [h['stage'] for h in history] == [1, 1, 1, 1, 2, 2, 2, 3]
+    assert [h['stage'] for h in history] == [1, 1, 1, 1, 2, 2, 2, 3, 3]
     assert 'weights of epoch 2 restored' in result['log'] or \
         result['at_iter']['epoch'] > 4
     assert 'weights of epoch 5 restored' in result['log']
