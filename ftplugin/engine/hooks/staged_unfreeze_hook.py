@@ -246,8 +246,9 @@ class StagedUnfreezeHook(Hook):
         message = (f'{type(self).__name__}: stage {ending + 1} ends after '
                    f'epoch {runner.epoch} ({reason})')
         if schedule.stage['restore_best']:
-            if self._best_state is None or \
-                    schedule.best_epoch == runner.epoch:
+            if self._best_state is None:
+                message += '; no validation in the stage, nothing restored'
+            elif schedule.best_epoch == runner.epoch:
                 message += '; its last epoch is its best'
             else:
                 self._module(runner).load_state_dict(self._best_state)
