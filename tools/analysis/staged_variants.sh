@@ -13,7 +13,8 @@
 # thread. Each model is the checkpoint with the best validation metric,
 # tested once on the test split. butppg's windows use neurokit2's fast
 # 'simple' ECG model (the realistic one generates about 2 windows a second
-# on a loaded 2-core machine).
+# on a loaded 2-core machine). PRETRAINED=CKPT skips the pretraining and
+# fine-tunes from CKPT.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 FAMILY=$1
@@ -46,11 +47,11 @@ butppg)
         $PY tools/data/butppg/generate_butppg_data.py butppg \
             --out-dir "$OUT/data/butppg" --train 300 --val 200 --test 1000 \
             --seed 0 --ecg-method simple --quiet
-    [ -f "$OUT/pretrain/best_model.pt" ] || $PY tools/train.py \
-        configs/butppg/ssl_vitaldb_2ch_pretrain.py --work-dir \
-        "$OUT/pretrain" --seed 0 --data-root "$OUT/data/vitaldb" \
-        > "$OUT/pretrain.log" 2>&1
-    PRE=$OUT/pretrain/best_model.pt
+    [ -n "${PRETRAINED:-}" ] || [ -f "$OUT/pretrain/best_model.pt" ] ||
+        $PY tools/train.py configs/butppg/ssl_vitaldb_2ch_pretrain.py \
+            --work-dir "$OUT/pretrain" --seed 0 \
+            --data-root "$OUT/data/vitaldb" > "$OUT/pretrain.log" 2>&1
+    PRE=${PRETRAINED:-$OUT/pretrain/best_model.pt}
     DATA=$OUT/data/butppg
     BASE=configs/butppg/butppg_5ch_finetune_3stage
     BEST='best_model.pt'
