@@ -5,12 +5,13 @@
 # before and after (1 s apart, 5 persons each) with the loss-ratio penalty,
 # 5 objects per clip, the IA parameters at 10 x the lr (IA_LR_FACTOR).
 # Object boxes: pass an object box file in the person box layout, e.g.
-#   --cfg-options train_dataloader.dataset.object_box_file=boxes/train_object_bbox.json \
-#                 val_dataloader.dataset.object_box_file=boxes/val_object_bbox.json
-# without one the object blocks add nothing. IAMemoryHook fills the val/test
-# memory before each epoch (one extra pass) and saves the training memory
-# with each checkpoint (about 4 bytes x 2304 x persons x keyframes: large on
-# full AVA). GPU path untested (no GPU was available). Not exportable to ONNX.
+#   --cfg-options \
+#     train_dataloader.dataset.object_box_file=boxes/train_object_bbox.json \
+#     val_dataloader.dataset.object_box_file=boxes/val_object_bbox.json
+# (test_dataloader likewise); without one the object blocks add nothing.
+# IAMemoryHook fills the val/test memory before each epoch (one extra pass)
+# and saves the training memory with each checkpoint (4 bytes x 2304 x
+# persons x keyframes: large on full AVA). GPU path untested (no GPU was available). Not exportable to ONNX.
 _base_ = ['./slowfast_r50_ava_custom.py']
 
 model = dict(

@@ -39,7 +39,8 @@ def test_ia_configs(repo_root, name):
 
 
 def test_export_tool_refuses_ia(repo_root, run_tool, tmp_path):
-    name = 'configs/ava_custom/slowonly_r18_ava_custom_thermal_cpu_ia_memory.py'
+    name = ('configs/ava_custom/'
+            'slowonly_r18_ava_custom_thermal_cpu_ia_memory.py')
     init_default_scope('mmaction')
     model = MODELS.build(Config.fromfile(str(repo_root / name)).model)
     ckpt = tmp_path / 'ia.pth'
