@@ -39,6 +39,12 @@ class AVACustomDataset(SeededSampleMixin, BaseActionDataset):
         pipeline (list): Transforms.
         box_file (str, optional): Person boxes JSON (relative to
             ``data_root``), used in test mode. Defaults to None.
+        object_box_file (str, optional): Object boxes in the person box
+            file's layout, all scores kept, for the RoI head's interaction
+            aggregation: each sample gets ``object_bboxes`` (m, 4) pixels,
+            highest score first (move them with the frames by wrapping the
+            geometric transforms in ``WithObjectBoxes``; pack them with
+            ``meta_keys``). Defaults to None (no objects).
         data_prefix (dict): ``dict(clips='clips')``, relative to
             ``data_root``.
         frame_num (int): Frames per sample. Defaults to 32.
@@ -62,6 +68,7 @@ class AVACustomDataset(SeededSampleMixin, BaseActionDataset):
                  ann_file: str,
                  pipeline: List[Union[dict, Callable]] = (),
                  box_file: Optional[str] = None,
+                 object_box_file: Optional[str] = None,
                  data_prefix: Optional[dict] = None,
                  frame_num: int = 32,
                  frame_sample_rate: int = 2,
@@ -75,6 +82,7 @@ class AVACustomDataset(SeededSampleMixin, BaseActionDataset):
             raise ValueError(f'frame_num and frame_sample_rate must be >= 1, '
                              f'got {frame_num}, {frame_sample_rate}')
         self.box_file = box_file
+        self.object_box_file = object_box_file
         self.frame_num = int(frame_num)
         self.frame_sample_rate = int(frame_sample_rate)
         self.box_score_thr = float(box_score_thr)
@@ -110,6 +118,11 @@ class AVACustomDataset(SeededSampleMixin, BaseActionDataset):
             proposals = load_person_boxes(
                 box_file, [s['image_id'] for s in ann['samples']],
                 self.box_score_thr)
+        objects = {}
+        if self.object_box_file:
+            objects = load_person_boxes(
+                self._path(self.object_box_file),
+                [s['image_id'] for s in ann['samples']])
 
         data_list, missing = [], []
         for sample in ann['samples']:
@@ -133,6 +146,11 @@ class AVACustomDataset(SeededSampleMixin, BaseActionDataset):
                     continue  # nothing to score, nothing to find
             elif not len(sample['gt_bboxes']):
                 continue  # no person to learn from
+            if self.object_box_file:
+                boxes, scores = objects.get(sample['image_id'], (
+                    np.zeros((0, 4), np.float32), np.zeros(0, np.float32)))
+                sample['object_bboxes'] = boxes[np.argsort(-scores,
+                                                           kind='stable')]
             data_list.append(sample)
         if missing:
             listing = '\n'.join(f'  {p}' for p in missing[:20])
@@ -210,6 +228,8 @@ class AVACustomDataset(SeededSampleMixin, BaseActionDataset):
             img_key=f'{info["video"]},{info["timestamp"]}')
         if self.test_mode:
             results['proposals'] = info['proposals'] * scale
+        if 'object_bboxes' in info:
+            results['object_bboxes'] = info['object_bboxes'] * scale
         return self.pipeline(results)
 
     def get_cat_ids(self, idx: int) -> List[int]:

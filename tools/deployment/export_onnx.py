@@ -49,7 +49,10 @@ def main() -> None:
                  f'input_names, output_names, dynamic_axes): its model '
                  f'family has no ONNX export yet')
     wrapper = ExportWrapper(build_model(cfg, args.checkpoint)).eval()
-    export_onnx(wrapper, onnx_cfg, args.output_file, args.opset)
+    try:
+        export_onnx(wrapper, onnx_cfg, args.output_file, args.opset)
+    except NotImplementedError as err:  # a model part with no export
+        sys.exit(f'{args.config}: {err}')
     print(f'Exported {cfg.model.type} to {args.output_file}')
     if args.verify:
         result = verify(wrapper, args.output_file, input_shapes(onnx_cfg),
