@@ -57,6 +57,27 @@ def assert_refused(cfg: Config, split: str, file: str, field: str) -> None:
         f'{file!r} / {field!r} not among the reported problems: {problems}')
 
 
+def assert_implausible(cfg: Config, warn_cfg: Config, split: str,
+                       file: str, field: str, cause: str) -> None:
+    """A value that could be meant: with ``cfg`` reading ``split`` raises an
+    error naming ``file``, ``field``, the likely ``cause`` and the opt-out,
+    and the validation pass counts it as an error; with ``warn_cfg`` (the
+    same, built with ``on_implausible='warn'``) the split reads and the pass
+    counts it as a warning."""
+    with pytest.raises(ValueError) as err:
+        read_all(cfg[f'{split}_dataloader'].dataset)
+    message = str(err.value)
+    assert_named(message, file, field)
+    assert cause in message and 'on_implausible' in message, message
+    for config, warning in ((cfg, False), (warn_cfg, True)):
+        problems = validation_problems(config, (split, ))
+        hits = [p for p in problems
+                if file in p and field in p and cause in p]
+        assert hits and all(is_warning(p) == warning for p in hits), (
+            warning, problems)
+    read_all(warn_cfg[f'{split}_dataloader'].dataset)
+
+
 def validation_problems(cfg: Config,
                         splits: Sequence[str] = ('train', ),
                         class_coverage: bool = False) -> List[str]:
