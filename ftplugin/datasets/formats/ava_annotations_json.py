@@ -214,9 +214,10 @@ def load_ava_annotations(ann_file: str,
                              f'{img["id"]!r} (field "id")')
         video, ts = image_key(img, ann_file, i)
         if root is not None:
+            field = 'file_name' if 'file_name' in img else 'movie'
             check_inside_root(
-                video, f'{ann_file}: images[{i}] (id {img["id"]!r})',
-                'file_name' if 'file_name' in img else 'movie', root)
+                str(img[field]), f'{ann_file}: images[{i}] (id '
+                f'{img["id"]!r})', field, root)
         if (video, ts) in keys:
             raise ValueError(f'{ann_file}: images[{i}] and images['
                              f'{keys[(video, ts)]}] are both {video}/{ts}')

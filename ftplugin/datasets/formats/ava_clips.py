@@ -7,6 +7,7 @@ from typing import List, Tuple
 
 import numpy as np
 
+from .checks import implausible
 
 CLIP_EXT = '.mp4'
 KEYFRAME_EXT = '.jpg'
