@@ -132,7 +132,7 @@ def validate_split(cfg: Config, split: str,
                                     if counts and not counts.get(n)]
             if report.empty_classes:
                 problems.append(DataWarning(
-                    f'{split}: {len(report.empty_classes)} of '
+                    f'{len(report.empty_classes)} of '
                     f'{len(classes)} classes {NO_SAMPLE_OF_CLASSES} '
                     f'({", ".join(report.empty_classes)}): its per-class '
                     f'scores for them are undefined'))
