@@ -10,7 +10,8 @@ from mmaction.registry import DATASETS
 from mmengine.dataset import BaseDataset
 from mmengine.logging import print_log
 
-from .formats.apple_watch_pt import SCALER_KEYS
+from .formats.apple_watch_pt import SCALER_KEYS, check_z_scored
+from .formats.checks import check_implausible_mode
 
 SPLITS = ('train', 'val', 'test')
 # Input channels for each ``hr_input`` mode, in this order.
@@ -94,9 +95,13 @@ class AppleWatchDataset(BaseDataset):
     Malformed files raise an error naming the file and the field: missing or
     non-tensor fields, shapes that disagree, non-integer or non-positive
     lengths, non-finite values in valid steps, heart rates outside
-    ``hr_range`` (e.g. z-scored heart rate) and speed or altitude that do not
-    look z-scored. Non-finite values in padding are replaced by the last
-    valid value.
+    ``hr_range`` (e.g. z-scored heart rate), splits in which no step is
+    scored (every ``original_lengths`` 1 with ``hr_input='previous'``), and
+    speed or altitude that were not z-scored with the scaler (raw m/s or
+    km/h, raw kilometres or metres: the training split must have mean ~0
+    and std ~1 over its valid steps, the others roughly so, and undoing the
+    z-score must give plausible km/h and metres). Non-finite values in
+    padding are replaced by the last valid value.
 
     Args:
         data_root (str): Folder of the ``.pt`` files.
@@ -115,8 +120,14 @@ class AppleWatchDataset(BaseDataset):
         hr_range (Sequence[float]): Plausible heart rates (BPM) of valid
             steps. Defaults to (20, 250).
         max_abs_mean (float, optional): Largest ``|mean|`` over valid steps
-            of speed and altitude accepted as z-scored; raw km/h or metres
-            give larger means. None disables the check. Defaults to 5.0.
+            of speed and altitude accepted as z-scored in the val and test
+            splits (the training split, which the scaler was fitted on, must
+            be within 0.5); raw km/h or metres give larger means. None
+            disables the z-score checks. Defaults to 2.0.
+        on_implausible (str): Speed or altitude that do not look z-scored
+            with the scaler are an error naming the file, the field and
+            the likely unit with ``'error'``, a warning with ``'warn'``.
+            Defaults to ``'error'``.
         pipeline (list): Transforms, ending with ``PackHeartRateInputs``.
         test_mode (bool): Passed to :class:`BaseDataset`.
     """
@@ -128,7 +139,8 @@ class AppleWatchDataset(BaseDataset):
                  scaler_file: Optional[str] = 'scaler_params.json',
                  scaler_reference: Optional[str] = None,
                  hr_range: Sequence[float] = (20.0, 250.0),
-                 max_abs_mean: Optional[float] = 5.0,
+                 max_abs_mean: Optional[float] = 2.0,
+                 on_implausible: str = 'error',
                  pipeline: List[Union[dict, Callable]] = (),
                  test_mode: bool = False,
                  **kwargs) -> None:
@@ -150,6 +162,7 @@ class AppleWatchDataset(BaseDataset):
         self.scaler_reference = scaler_reference
         self.hr_range = tuple(hr_range)
         self.max_abs_mean = max_abs_mean
+        self.on_implausible = check_implausible_mode(on_implausible)
         super().__init__(
             data_root=data_root,
             pipeline=list(pipeline),
@@ -268,16 +281,21 @@ class AppleWatchDataset(BaseDataset):
                 f'{path}: field \'heart_rate\' is {hr[i, step]:.2f} at '
                 f'workout {i}, step {step}, outside {self.hr_range} BPM: heart'
                 f' rate must be in BPM, not scaled')
+        if self.hr_input == 'previous' and not (lengths > 1).any():
+            raise ValueError(
+                f'{path}: field \'original_lengths\' is 1 for all '
+                f'{len(lengths)} workouts: with hr_input=\'previous\' a '
+                f'workout\'s first step has no previous heart rate and is '
+                f'not scored, so no step is left to train or score on (the '
+                f'loss would be 0.0). original_lengths must count the '
+                f'recorded steps of each workout before padding')
         if self.max_abs_mean is not None:
             for key in ('speed', 'altitude'):
-                mean = float(fields[key][valid].mean())
-                if abs(mean) > self.max_abs_mean:
-                    raise ValueError(
-                        f'{path}: field {key!r} has mean {mean:.2f} over '
-                        f'valid steps: it does not look z-scored (see '
-                        f'{self.scaler_file or "scaler_params.json"}); '
-                        f'raise max_abs_mean or set it to None if this is '
-                        f'intended')
+                check_z_scored(
+                    path, key, fields[key][valid], self.split,
+                    self._metainfo.get('scaler'),
+                    self.scaler_file or 'the scaler statistics',
+                    self.max_abs_mean, self.on_implausible)
 
     def load_data_list(self) -> List[dict]:
         """Read ``<split>.pt`` into one sample per workout."""

@@ -4,7 +4,7 @@ from typing import Callable, List, Optional, Sequence, Tuple, Union
 import numpy as np
 from mmengine.dataset import BaseDataset
 
-from .formats.checks import per_item, warn_or_record
+from .formats.checks import check_implausible_mode, per_item, warn_or_record
 from .file_split import check_split_args, split_files
 from .formats.mmaction_pose_pickle import skeleton_annotation
 from .transforms.pose_utils import (clip_starts, normalize_pose_sequence,
@@ -87,6 +87,13 @@ class BasePoseDataset(BaseDataset):
         on_empty (str): What to do with files that hold no pose:
             ``'skip'`` (one warning naming them) or ``'error'``.
             Defaults to ``'skip'``.
+        on_implausible (str): Files that look wrong but could be meant
+            (coordinates normalised to 0-1 or far outside the frame, one
+            value in a whole coordinate column, files that look like data
+            beside the expected pattern, a class without files): an error
+            naming the file and the likely cause with ``'error'``, a
+            warning with ``'warn'`` (such files are then read as they are,
+            or left out when beside the pattern). Defaults to ``'error'``.
         test_mode (bool): Passed to :class:`BaseDataset`.
     """
     # (height, width) of the source frames, when known: skeleton samples
@@ -109,6 +116,7 @@ class BasePoseDataset(BaseDataset):
                  torso_ratio: float = 0.0,
                  output: str = 'window',
                  on_empty: str = 'skip',
+                 on_implausible: str = 'error',
                  test_mode: bool = False,
                  **kwargs) -> None:
         check_split_args(split, split_ratios, num_folds, fold)
@@ -142,6 +150,7 @@ class BasePoseDataset(BaseDataset):
         self.torso_ratio = torso_ratio
         self.output = output
         self.on_empty = on_empty
+        self.on_implausible = check_implausible_mode(on_implausible)
         # whole sequences, read once; the samples index into this list so
         # that mmengine's serialised data list holds no copy of them
         self._sequences: List[Tuple[np.ndarray, np.ndarray]] = []

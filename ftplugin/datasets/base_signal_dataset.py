@@ -4,7 +4,10 @@ from typing import Callable, List, Optional, Sequence, Tuple, Union
 import numpy as np
 from mmengine.dataset import BaseDataset
 
-from .formats.checks import read_npz
+from .formats.checks import (check_implausible_mode, check_real_numbers,
+                             read_npz)
+from .formats.signal_windows_npz import (check_channel_scales,
+                                         check_constant_channels)
 
 
 class BaseSignalDataset(BaseDataset):
@@ -18,7 +21,12 @@ class BaseSignalDataset(BaseDataset):
     kept in :attr:`channel_mean` / :attr:`channel_std`; the training split's
     are what ``FitNormalizationHook`` stores in the model.
 
-    A file that does not fit raises an error naming the file and the field.
+    A file that does not fit raises an error naming the file and the field
+    (complex or non-numeric windows included). A channel that holds one
+    value in every window, and (:meth:`check_against`, at training start
+    and in ``tools/validate_data.py``) a split whose channels are on
+    another scale than the training split's, e.g. z-scored per channel in
+    one split only, are implausible (``on_implausible``).
 
     Args:
         data_root (str): Folder of the files.
@@ -33,6 +41,9 @@ class BaseSignalDataset(BaseDataset):
             (the same for every window of a file).
         num_classes (int, optional): Labels must lie in ``[0,
             num_classes)``.
+        on_implausible (str): Implausible channels (above) are an error
+            naming the file, the channel and the likely cause with
+            ``'error'``, a warning with ``'warn'``. Defaults to ``'error'``.
         pipeline (list): Transforms of each sample.
         test_mode (bool): Passed to :class:`BaseDataset`.
     """
@@ -45,6 +56,7 @@ class BaseSignalDataset(BaseDataset):
                  label_key: Optional[str] = 'labels',
                  window_length: Optional[int] = None,
                  num_classes: Optional[int] = None,
+                 on_implausible: str = 'error',
                  pipeline: List[Union[dict, Callable]] = (),
                  test_mode: bool = False,
                  **kwargs) -> None:
@@ -58,7 +70,9 @@ class BaseSignalDataset(BaseDataset):
         self.label_key = label_key
         self.window_length = window_length
         self.num_classes = num_classes
+        self.on_implausible = check_implausible_mode(on_implausible)
         self.channel_mean = self.channel_std = None
+        self.signals_file = self.signal_field = None
         super().__init__(
             data_root=data_root,
             pipeline=list(pipeline),
@@ -84,6 +98,7 @@ class BaseSignalDataset(BaseDataset):
             raise KeyError(f'{path}: no field {wanted} with the windows;'
                            f' fields are {fields}')
         signals = data[key]
+        self.signal_field = key
         names = (tuple(str(c) for c in data['channel_names'])
                  if 'channel_names' in data else self.file_channels)
         labels = None
@@ -103,9 +118,7 @@ class BaseSignalDataset(BaseDataset):
             raise ValueError(f'{path}: field {key!r} has shape '
                              f'{signals.shape}, expected [N, C, T] or '
                              f'[N, T, C] with N > 0')
-        if not np.issubdtype(signals.dtype, np.number):
-            raise ValueError(f'{path}: field {key!r} has dtype '
-                             f'{signals.dtype}, expected numbers')
+        check_real_numbers(path, f'field {key!r}', signals.dtype)
         n_ch = len(names)
         # the channel axis is the one of the file's channel count; a window
         # length equal to it would be ambiguous, so it is refused
@@ -166,6 +179,10 @@ class BaseSignalDataset(BaseDataset):
         signals, labels = self.read_npz(path)
         self.channel_mean = signals.mean(axis=(0, 2), dtype=np.float64)
         self.channel_std = signals.std(axis=(0, 2), dtype=np.float64)
+        self.signals_file = path
+        check_constant_channels(path, self.signal_field, self.channels,
+                                self.channel_mean, self.channel_std,
+                                self.on_implausible)
         data_list = []
         for i, window in enumerate(signals):
             info = dict(audios=window, filename=path, index=i)
@@ -173,3 +190,16 @@ class BaseSignalDataset(BaseDataset):
                 info['label'] = int(labels[i])
             data_list.append(info)
         return data_list
+
+    def check_against(self, train: 'BaseSignalDataset') -> None:
+        """Refuse channels on another scale than the training split's
+        (``train``): the model normalises every split with the training
+        statistics."""
+        if (getattr(train, 'channel_mean', None) is None
+                or self.channel_mean is None
+                or tuple(train.channels) != self.channels):
+            return
+        check_channel_scales(self.signals_file, self.channels,
+                             self.channel_mean, self.channel_std,
+                             train.signals_file, train.channel_mean,
+                             train.channel_std, self.on_implausible)

@@ -1,4 +1,3 @@
-import glob
 import os.path as osp
 from typing import List, Tuple
 
@@ -7,7 +6,12 @@ import pandas as pd
 from mmaction.registry import DATASETS
 
 from .base_pose_dataset import BasePoseDataset
+from .formats.checks import implausible
 from .formats.kaggle_keypoint_csv import KAGGLE_CSV_COLUMNS as CSV_COLUMNS
+from .formats.kaggle_keypoint_csv import (KEYPOINTS_FOLDER, class_csv_files,
+                                          duplicate_keypoint_rows)
+from .formats.keypoint_checks import (check_not_constant,
+                                      check_pixel_coordinates)
 from .transforms.pose_utils import COCO17_JOINTS, coco17_to_openpose18
 
 _JOINT_INDEX = {name: i for i, name in enumerate(COCO17_JOINTS)}
@@ -38,13 +42,24 @@ class KagglePoseDataset(BasePoseDataset):
     def scan_files(self) -> List[Tuple[str, int]]:
         files = []
         for label, name in enumerate(self.metainfo['classes']):
-            folder = osp.join(self.data_root, name, 'Keypoints_CSV')
+            folder = osp.join(self.data_root, name, KEYPOINTS_FOLDER)
             if not osp.isdir(folder):
                 raise FileNotFoundError(
                     f'{folder} not found: a Kaggle pose dataset needs '
                     f'<data_root>/{{Fall,No_Fall}}/Keypoints_CSV/*.csv')
-            files += [(path, label) for path in sorted(
-                glob.glob(osp.join(folder, '*.csv')))]
+            found, strays = class_csv_files(self.data_root, name)
+            if strays:
+                implausible(
+                    f'{len(strays)} file(s) of class {name!r} look like '
+                    f'keypoint CSVs but are not read (only {folder}/*.csv '
+                    f'is, lower-case extension): {", ".join(strays)}; '
+                    f'rename or move them there', self.on_implausible)
+            if not found:
+                implausible(
+                    f'{folder}: no *.csv file, so class {name!r} has no '
+                    f'sample (a model would learn the other class only)',
+                    self.on_implausible)
+            files += [(path, label) for path in found]
         return files
 
     def read_file(self, path: str) -> Tuple[np.ndarray, np.ndarray]:
@@ -89,6 +104,7 @@ class KagglePoseDataset(BasePoseDataset):
             table['Frame'].to_numpy(), return_inverse=True)
         joint_idx = joint.to_numpy(dtype=np.int64)
         xy = table[['X', 'Y']].to_numpy(dtype=np.float32)
+        self._check_coordinates(path, frames, frame_idx, joint_idx, xy)
         confidence = table['Confidence'].to_numpy(dtype=np.float32)
         poses = np.zeros((len(frames), 17, 2), np.float32)
         score = np.zeros((len(frames), 17), np.float32)
@@ -98,3 +114,30 @@ class KagglePoseDataset(BasePoseDataset):
         present[frame_idx, joint_idx] = np.isfinite(xy).all(axis=1)
         poses[~present] = 0
         return np.nan_to_num(poses), score, present
+
+    def _check_coordinates(self, path: str, frames: np.ndarray,
+                           frame_idx: np.ndarray, joint_idx: np.ndarray,
+                           xy: np.ndarray) -> None:
+        """Columns X and Y: not empty, one row per frame and keypoint, in
+        pixels (not 0-1), not one value throughout."""
+        for i, column in enumerate(('X', 'Y')):
+            if np.isnan(xy[:, i]).all():
+                raise ValueError(
+                    f'{path}: column {column!r} is empty in all {len(xy)} '
+                    f'rows: every pose would be 0 (a failed export?)')
+        pairs = duplicate_keypoint_rows(frame_idx, joint_idx, xy)
+        if len(pairs):
+            i, j = pairs[0]
+            raise ValueError(
+                f'{path}: rows {i + 2} and {j + 2} (lines of the file) '
+                f'both give Frame {frames[frame_idx[i]]}, Keypoint '
+                f'{COCO17_JOINTS[joint_idx[i]]!r}, at different X, Y '
+                f'({xy[i, 0]:g}, {xy[i, 1]:g}) and ({xy[j, 0]:g}, '
+                f'{xy[j, 1]:g}); {len(pairs)} such duplicate(s): one row '
+                f'per frame and keypoint expected (two people in a frame, '
+                f'or files appended?)')
+        detected = xy[np.isfinite(xy).all(axis=1)]
+        check_pixel_coordinates(path, 'columns X, Y', detected,
+                                self.img_shape, self.on_implausible)
+        check_not_constant(path, ('column X', 'column Y'), detected,
+                           self.on_implausible)

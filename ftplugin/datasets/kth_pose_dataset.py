@@ -7,8 +7,11 @@ import numpy as np
 from mmaction.registry import DATASETS
 
 from .base_pose_dataset import BasePoseDataset
-from .formats.checks import per_item, read_npz
-from .formats.kth_pose_npz import KTH_ACTIONS
+from .formats.checks import (check_real_numbers, implausible, per_item,
+                             read_npz)
+from .formats.keypoint_checks import (check_not_constant,
+                                      check_pixel_coordinates)
+from .formats.kth_pose_npz import KTH_ACTIONS, stray_pose_files
 
 
 @DATASETS.register_module()
@@ -41,6 +44,13 @@ class KTHPoseDataset(BasePoseDataset):
 
     def scan_files(self) -> List[Tuple[str, int]]:
         paths = sorted(glob.glob(osp.join(self.data_root, '*.npz')))
+        strays = stray_pose_files(self.data_root, paths)
+        if strays:
+            implausible(
+                f'{len(strays)} file(s) look like KTH pose files but are '
+                f'not read (only {self.data_root}/*.npz is, lower-case '
+                f'extension): {", ".join(strays[:20])}; rename or move them '
+                f'there', self.on_implausible)
         if not paths:
             raise FileNotFoundError(f'no .npz pose files in {self.data_root}')
         files = []
@@ -70,13 +80,21 @@ class KTHPoseDataset(BasePoseDataset):
 
     def read_file(self, path: str) -> Tuple[np.ndarray, np.ndarray]:
         poses = read_npz(path, required=('poses', ))['poses']
-        if not np.issubdtype(poses.dtype, np.number):
-            raise ValueError(f'{path}: field "poses" has dtype {poses.dtype},'
-                             f' expected numbers (pixels)')
+        check_real_numbers(path, 'field "poses"', poses.dtype)
         poses = poses.astype(np.float32)
         if poses.ndim != 3 or poses.shape[1:] != (18, 2):
+            hint = (': 17 joints is the COCO-17 layout (Kaggle\'s); '
+                    'convert with ftplugin.datasets.transforms.pose_utils.'
+                    'coco17_to_openpose18' if poses.shape[1:] == (17, 2)
+                    else '')
             raise ValueError(f'{path}: field "poses" has shape {poses.shape},'
-                             f' expected (T, 18, 2) in OpenPose-18 order')
+                             f' expected (T, 18, 2) in OpenPose-18 order'
+                             f' (18 joints, x and y){hint}')
         valid = np.isfinite(poses).all(-1) & (poses != 0).any(-1)
         poses[~valid] = 0
+        detected = poses[valid]
+        check_pixel_coordinates(path, 'field "poses"', detected,
+                                self.img_shape, self.on_implausible)
+        check_not_constant(path, ('field "poses" x', 'field "poses" y'),
+                           detected, self.on_implausible)
         return poses, valid

@@ -3,8 +3,11 @@ OpenPose-COCO-18 order, (0, 0) where a joint was not detected,
 ``timestamps`` (T, ) and ``meta``, a JSON string whose ``action`` is one of
 :data:`KTH_ACTIONS`.
 """
+import glob
 import json
+import os.path as osp
 import zipfile
+from typing import List, Sequence
 
 import numpy as np
 
@@ -35,3 +38,14 @@ def save_kth_npz(path: str, poses: np.ndarray, timestamps: np.ndarray,
             with archive.open(info, 'w', force_zip64=True) as member:
                 np.lib.format.write_array(
                     member, np.asanyarray(value), allow_pickle=False)
+
+
+def stray_pose_files(data_root: str, read: Sequence[str]) -> List[str]:
+    """Files that look like KTH pose files but are not among ``read``
+    (``<data_root>/*.npz``): another case of the extension, or one folder
+    level down."""
+    read = set(read)
+    return sorted(
+        p for pattern in ('*', osp.join('*', '*'))
+        for p in glob.glob(osp.join(data_root, pattern))
+        if p.lower().endswith('.npz') and p not in read and osp.isfile(p))

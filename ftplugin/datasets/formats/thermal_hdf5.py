@@ -1,0 +1,87 @@
+"""The thermal recordings: ``frames/<sensor_id>.h5``, a dataset ``frames``
+float32 (N, H, W) in degrees Celsius (40 x 60 for the real sensor), dead
+pixels marked -273.2 (see :mod:`.thermal_coco_json` for the annotations).
+
+Checks of a recording's layout and of the plausibility of its temperatures,
+shared by :class:`~ftplugin.datasets.ThermalHDF5Dataset` and
+``tools/validate_data.py``.
+"""
+from typing import Sequence, Tuple
+
+import numpy as np
+
+from .checks import check_real_numbers, implausible
+
+# the sensor marks a dead pixel -273.2: not a temperature of the scene
+DEAD_PIXEL_BELOW = -270.0
+# frames whose check costs one chunk of the real files (64 frames)
+CHECKED_FRAMES = 64
+# more pixels than this outside temp_range: a unit or range mistake
+MAX_SATURATED = 0.25
+
+
+def frames_layout(path: str, handle) -> Tuple[int, int, int]:
+    """``(frames, height, width)`` of an open recording; errors name the
+    file and the field.
+
+    Args:
+        path (str): The file, for messages.
+        handle (h5py.File): The open file.
+    """
+    import h5py
+    if 'frames' not in handle:
+        raise ValueError(f'{path}: no dataset "frames" (found '
+                         f'{sorted(handle.keys())})')
+    frames = handle['frames']
+    if not isinstance(frames, h5py.Dataset):
+        raise ValueError(f'{path}: "frames" is an HDF5 {type(frames).__name__}'
+                         f' (holding {sorted(frames.keys())[:5]}), expected '
+                         f'a dataset of shape (N, H, W)')
+    if frames.ndim != 3 or frames.shape[0] == 0:
+        raise ValueError(f'{path}: dataset "frames" must be (N, H, W) with '
+                         f'N > 0, got shape {frames.shape}')
+    check_real_numbers(path, 'dataset "frames"', frames.dtype)
+    return tuple(int(n) for n in frames.shape)
+
+
+def likely_unit(mean: float) -> str:
+    """What a recording's mean live-pixel value says about its unit."""
+    if 255.0 <= mean <= 340.0:
+        return 'looks like Kelvin: subtract 273.15'
+    if 1000.0 <= mean <= 10000.0:
+        return ('looks like hundredths of a degree (centi-degrees): divide '
+                'by 100')
+    if 100.0 <= mean <= 1000.0:
+        return 'looks like tenths of a degree: divide by 10'
+    if 50.0 <= mean < 100.0:
+        return 'looks like Fahrenheit: convert with (F - 32) / 1.8'
+    return ('check the unit of the recordings (degrees Celsius expected) '
+            'or the dataset\'s temp_range')
+
+
+def check_temperatures(where: str, frames: np.ndarray,
+                       temp_range: Sequence[float],
+                       on_implausible: str = 'error') -> None:
+    """Refuse frames whose pixels mostly saturate at 0 or 255 after
+    clipping to ``temp_range``: temperatures in another unit (Kelvin,
+    centi-degrees) or a range that does not fit the data.
+
+    Args:
+        where (str): The file and its frames, e.g. ``x.h5 (frames 0:64)``.
+        frames (np.ndarray): Temperatures (already read).
+        temp_range (Sequence[float]): The dataset's (low, high) in degrees
+            Celsius.
+        on_implausible (str): ``'error'`` or ``'warn'``.
+    """
+    live = frames[frames > DEAD_PIXEL_BELOW]  # NaN compares False: left out
+    if not live.size:
+        return
+    low, high = temp_range
+    share = np.count_nonzero((live <= low) | (live >= high)) / live.size
+    if share <= MAX_SATURATED:
+        return
+    mean = float(live.mean(dtype=np.float64))
+    implausible(
+        f'{where}: dataset "frames": {share:.1%} of the pixels lie outside '
+        f'temp_range {tuple(temp_range)} (degrees Celsius) and saturate at '
+        f'0 or 255 (mean {mean:.1f}): {likely_unit(mean)}', on_implausible)
