@@ -59,12 +59,16 @@ def keyed_hooks(stages: str, monitor: str, rule: str,
                 min_delta: float) -> str:
     """Config text: ``default_hooks.unfreeze`` with ``stages`` (a Python
     list literal) and an early stopping (patience 2) that ``min_delta``
-    keeps from ever seeing an improvement after the first validation."""
+    keeps from ever seeing an improvement after the first validation. It
+    counts across the stages (``phase_aware=False``), so that it stops
+    after the 3rd epoch whatever the stages; its phase-aware counting
+    through a kill is tested on a toy runner
+    (tests/test_engine/hooks/test_staged_unfreeze_hook.py)."""
     return (f'default_hooks = dict(\n'
             f"    unfreeze=dict(type='StagedUnfreezeHook', stages={stages}),"
             f"\n    early_stopping=dict(type='ResumableEarlyStoppingHook', "
             f'monitor={monitor!r}, rule={rule!r}, min_delta={min_delta}, '
-            f'patience=2))\n')
+            f'patience=2, phase_aware=False))\n')
 
 
 def _env(repo_root: Path, plugin_dir: Path, extra: dict = None) -> dict:
@@ -84,7 +88,7 @@ def _final_state(work: Path) -> dict:
 
 def kill_and_resume(repo_root: Path, tmp_path: Path, base_config: str,
                     config_body: str, options: list, kill_epochs: tuple,
-                    env: dict = None) -> dict:
+                    env: dict = None, extra_plugin: str = '') -> dict:
     """Run the reference and the killed run in parallel, then resume.
 
     Args:
@@ -97,6 +101,8 @@ def kill_and_resume(repo_root: Path, tmp_path: Path, base_config: str,
         kill_epochs (tuple): Inclusive range of the (0-based) epoch to kill
             in; the batch is drawn at random too.
         env (dict, optional): Extra environment variables.
+        extra_plugin (str): Python text added to the test's plugin module
+            (e.g. toy models, datasets and metrics it registers).
 
     Returns:
         dict: ``at_iter`` (epoch and batch of the kill), ``reference`` /
@@ -104,7 +110,7 @@ def kill_and_resume(repo_root: Path, tmp_path: Path, base_config: str,
         their ``*_history`` and the resumed run's ``log``.
     """
     cfg = plugin_config(repo_root, tmp_path, base_config, 'kill_at_iter',
-                        KILL_PLUGIN, config_body)
+                        KILL_PLUGIN + extra_plugin, config_body)
     plugin = tmp_path / 'plugin'
     draw = random.SystemRandom()
     at_iter = dict(epoch=draw.randint(*kill_epochs),

@@ -28,10 +28,11 @@ load_cfg = dict(
 # Stage 1 (epochs 1-5): the head only. Stage 2 (epochs 6-30): + the last 2 of
 # the 4 blocks, the final norm and the inflated input layer, whose new ACC
 # weights would otherwise never train (the original project kept inflated
-# layers trainable too). Epochs are 0-based here: begin=5 is the 6th.
+# layers trainable too). Stage 2 begins at a fraction of train_cfg.max_epochs
+# (1/6: epoch 6 of 30), so a shorter or longer run keeps the shape.
 unfreeze_stages = [
     dict(begin=0, trainable=['cls_head']),
-    dict(begin=5, trainable=['cls_head', 'backbone.blocks.2',
+    dict(begin=1 / 6, trainable=['cls_head', 'backbone.blocks.2',
                              'backbone.blocks.3', 'backbone.norm',
                              'backbone.patch_embed']),
 ]

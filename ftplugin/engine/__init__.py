@@ -1,4 +1,5 @@
 from .hooks import *  # noqa: F401,F403
+from .optimizers import LayerDecayOptimWrapperConstructor
 from .runner import FineTuneRunner
 
-__all__ = ['FineTuneRunner']
+__all__ = ['FineTuneRunner', 'LayerDecayOptimWrapperConstructor']

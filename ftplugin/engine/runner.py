@@ -5,12 +5,14 @@ import torch
 from mmaction.registry import DATASETS, RUNNERS
 from mmengine.config import Config
 from mmengine.dist import get_rank, is_main_process
-from mmengine.runner import Runner
+from mmengine.runner import IterBasedTrainLoop, Runner
+from mmengine.runner.base_loop import BaseLoop
 
 from ..checkpoint import load_pretrained
 from ..datasets.samplers.seeded_index_sampler import (SeededIndexSampler,
                                              find_seeded_sampler)
 from ..utils.threads import apply_thread_settings
+from .stages.scheduler_fitting import fit_schedulers
 from .worker_init import resumable_worker_init_fn
 
 
@@ -183,6 +185,23 @@ class FineTuneRunner(Runner):
             skip=load_cfg.get('skip') or (),
             strict=bool(load_cfg.get('strict', False)))
         self._has_loaded = True
+
+    def _build_param_scheduler(self, scheduler, optim_wrapper):
+        """mmengine's, after fitting the schedulers to the run's length
+        (:func:`~ftplugin.engine.stages.fit_schedulers`): a run shorter
+        than the schedule was written for gets it scaled, logged."""
+        loop = self._train_loop
+        listed = (scheduler if isinstance(scheduler, (list, tuple)) else
+                  [scheduler])
+        if isinstance(loop, BaseLoop) and any(
+                isinstance(s, dict) for s in listed):
+            epochs = (None if isinstance(loop, IterBasedTrainLoop) else
+                      loop.max_epochs)
+            scheduler, notes = fit_schedulers(
+                list(listed), epochs, loop.max_iters, len(loop.dataloader))
+            for note in notes:
+                self.logger.warning(note)
+        return super()._build_param_scheduler(scheduler, optim_wrapper)
 
     def save_checkpoint(self, out_dir: str, filename: str, *args,
                         **kwargs) -> None:

@@ -136,11 +136,24 @@ def _config_settings(path: Optional[str]) -> Dict[str, str]:
         h for h in (cfg.get('default_hooks') or {}).values() if h]
     for hook in hooks:
         if hook.get('type') == 'StagedUnfreezeHook':
-            out['unfreezing stages'] = '; '.join(
-                f'from epoch {s["begin"] + 1}: {", ".join(s["trainable"])}'
-                for s in hook['stages'])
+            put('unfreezing stages', lambda: _stages_text(
+                hook, cfg.train_cfg.max_epochs))
     put('threads', lambda: cfg.env_cfg.get('torch_num_threads'))
     return out
+
+
+def _stages_text(hook: dict, max_epochs: int) -> str:
+    """The stages of a StagedUnfreezeHook config, begins 1-based."""
+    from ..engine.stages import epochs_of
+    if hook['stages'] == 'auto':
+        return f'automatic, {hook.get("num_stages", 3)} stages'
+    parts = []
+    for i, stage in enumerate(hook['stages']):
+        begin = stage.get('begin', 0 if i == 0 else None)
+        start = ('when the previous stage ends' if begin is None else
+                 f'from epoch {epochs_of(begin, max_epochs, "begin") + 1}')
+        parts.append(f'{start}: {", ".join(stage["trainable"])}')
+    return '; '.join(parts)
 
 
 def _dump_plots(dump: str, out_dir: str, classes) -> List[tuple]:

@@ -169,3 +169,13 @@ def test_detection_summaries_are_not_classes(tmp_path, monkeypatch):
 def test_not_a_work_dir(tmp_path):
     with pytest.raises(FileNotFoundError, match='not a training'):
         write_report(str(tmp_path))
+
+
+def test_stages_given_as_fractions_or_ended_by_a_plateau():
+    from ftplugin.visualization.run_report import _stages_text
+    hook = dict(type='StagedUnfreezeHook', stages=[
+        dict(trainable=['head']), dict(begin=1 / 6, trainable=['*']),
+        dict(trainable=['*'], lr_mult=0.1)])
+    assert _stages_text(hook, 60) == (
+        'from epoch 1: head; from epoch 11: *; when the previous stage '
+        'ends: *')

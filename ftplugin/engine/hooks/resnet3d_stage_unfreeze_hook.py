@@ -1,3 +1,4 @@
+import math
 from typing import Dict, List, Sequence, Union
 
 from mmaction.models.backbones import ResNet3d
@@ -19,9 +20,12 @@ class ResNet3dStageUnfreezeHook(StagedUnfreezeHook):
     pathway's ``frozen_stages`` itself, so mmaction2's own freezing agrees
     with the stage. The stem's lateral connection (``conv1_lateral``, which
     mmaction2's ``_freeze_stages`` leaves out) is frozen with the stem.
-    It is :class:`StagedUnfreezeHook` otherwise: stages by 0-based epoch
-    ``begin``, ``trainable`` patterns for the rest of the model,
-    ``lr_mult``, resuming, DDP checks.
+    It is :class:`StagedUnfreezeHook` otherwise (the same stage machinery):
+    transitions by ``begin`` (epoch or fraction of the run), plateau or
+    per-stage cap, best-of-stage restore, ``trainable`` patterns for the
+    rest of the model, ``lr_mult``, resuming, DDP. ``stages='auto'`` with
+    ``num_stages=n`` freezes all residual stages first and thaws them from
+    the top in ``n - 1`` even steps.
 
     Example (SlowFast: head first, then the last two stages, then all)::
 
@@ -31,30 +35,48 @@ class ResNet3dStageUnfreezeHook(StagedUnfreezeHook):
             dict(begin=10, frozen_stages=-1)])
 
     Args:
-        stages (Sequence[dict]): ``dict(begin=int, frozen_stages=int or
+        stages (Sequence[dict] | str): ``dict(frozen_stages=int or
             dict(slow_path=int, fast_path=int), trainable=[patterns],
-            lr_mult=float)`` sorted by ``begin``, the first at 0.
+            lr_mult=float, begin=..., max_epochs=..., patience=...,
+            restore_best=...)`` (see :class:`StagedUnfreezeHook`), the
+            first at 0; or ``'auto'``.
             ``frozen_stages`` follows mmaction2: -1 nothing, 0 the stem,
             ``k`` the stem and stages 1..k; an int applies to every
             pathway. ``trainable`` defaults to ``['*']`` (everything the
             frozen stages leave); ``lr_mult`` to 1.
         backbone (str): Name of the backbone module in the model.
             Defaults to ``'backbone'``.
+        **kwargs: :class:`StagedUnfreezeHook`'s other arguments
+            (``num_stages``, ``monitor``, ``patience``, ...).
     """
 
-    def __init__(self, stages: Sequence[dict],
-                 backbone: str = 'backbone') -> None:
-        for stage in stages:
-            if 'frozen_stages' not in stage:
-                raise ValueError(f'stage {stage} has no frozen_stages')
-        super().__init__([
-            dict(begin=s.get('begin', 0),
-                 trainable=list(s.get('trainable', ['*'])),
-                 lr_mult=s.get('lr_mult', 1.0)) for s in stages
-        ])
-        self.frozen_stages: List[Union[int, Dict[str, int]]] = [
-            s['frozen_stages'] for s in stages]
+    stage_keys = ('trainable', 'lr_mult', 'frozen_stages')
+
+    def __init__(self, stages: Union[Sequence[dict], str],
+                 backbone: str = 'backbone', **kwargs) -> None:
         self.backbone = backbone
+        super().__init__(stages, **kwargs)
+
+    def check_stage(self, index: int, stage: dict) -> dict:
+        if 'frozen_stages' not in stage:
+            raise ValueError(f'{self.cfg_key}.stages.{index} ({stage}) has '
+                             f'no frozen_stages')
+        return super().check_stage(
+            index, dict(stage, trainable=stage.get('trainable', ['*'])))
+
+    def make_auto_stages(self, model: nn.Module) -> List[dict]:
+        """Stage ``k`` of ``n`` freezes the stem and the first
+        ``S - ceil((k - 1) / (n - 1) * S)`` of the ``S`` residual stages (all
+        at first, none in the last stage)."""
+        depth = max(p.num_stages for p in self.pathways(model).values())
+        n = self.num_stages
+        if not 2 <= n <= depth + 1:
+            raise ValueError(f'{self.cfg_key}: stages=\'auto\' with '
+                             f'num_stages={n}: this backbone has {depth} '
+                             f'residual stages, so 2 to {depth + 1} stages')
+        frozen = [depth - math.ceil((k - 1) / (n - 1) * depth)
+                  for k in range(1, n)] + [-1]
+        return [dict(self.auto_stage_cfg, frozen_stages=f) for f in frozen]
 
     def pathways(self, model: nn.Module) -> Dict[str, ResNet3d]:
         """The ResNet3d modules of the backbone, by name ('' for itself).
@@ -73,11 +95,9 @@ class ResNet3dStageUnfreezeHook(StagedUnfreezeHook):
                             f'pathways')
         return found
 
-    def apply_trainable(self, runner, patterns: Sequence[str]) -> List[str]:
+    def apply_stage(self, model: nn.Module, index: int) -> List[str]:
         """Set the pathways' ``frozen_stages``, then ``requires_grad``."""
-        model = self._module(runner)
-        index = self.stage_index(runner.epoch)
-        frozen = self.frozen_stages[index]
+        frozen = self.schedule.specs[index]['frozen_stages']
         paths = self.pathways(model)
         for name, path in paths.items():
             if isinstance(frozen, int):
@@ -85,10 +105,10 @@ class ResNet3dStageUnfreezeHook(StagedUnfreezeHook):
             elif name in frozen:
                 path.frozen_stages = int(frozen[name])
             else:
-                raise KeyError(f'stage {index + 1}: frozen_stages {frozen} '
-                               f'names no value for pathway {name!r} (has '
-                               f'{sorted(paths)})')
-        super().apply_trainable(runner, patterns)
+                raise KeyError(f'{self.cfg_key}.stages.{index}: '
+                               f'frozen_stages {frozen} names no value for '
+                               f'pathway {name!r} (has {sorted(paths)})')
+        super().apply_stage(model, index)
         for path in paths.values():
             # mmaction2's own definition of what a frozen stage holds; the
             # train loop's model.train() will apply the same again
@@ -106,9 +126,15 @@ class ResNet3dStageUnfreezeHook(StagedUnfreezeHook):
                 trainable.append(name)
             else:
                 param.grad = None
-        if index != self.current:
-            runner.logger.info(
-                'ResNet3dStageUnfreezeHook: frozen_stages ' + ', '.join(
-                    f'{name or self.backbone}={path.frozen_stages}'
-                    for name, path in paths.items()))
         return trainable
+
+    def before_train_epoch(self, runner) -> None:
+        changes = self.applied != self.schedule.index or \
+            self.schedule.due(runner.epoch) is not None
+        super().before_train_epoch(runner)
+        if changes:
+            runner.logger.info(
+                f'{type(self).__name__}: frozen_stages ' + ', '.join(
+                    f'{name or self.backbone}={path.frozen_stages}'
+                    for name, path in self.pathways(
+                        self._module(runner)).items()))

@@ -4,8 +4,10 @@ A small SlowFast (ResNet-18 pathways) trains 3 epochs: head only, then
 res4 + res5 of both pathways, then (same stage) on. The train loop calls
 ``model.train()`` each epoch, which makes mmaction2's ResNet3d re-freeze its
 ``frozen_stages``; the weights must still change from the unfreeze epoch on.
-The last test shows that flipping ``requires_grad`` alone (the generic
-StagedUnfreezeHook on a backbone built with frozen_stages) is undone.
+A test shows that flipping ``requires_grad`` alone (the generic
+StagedUnfreezeHook on a backbone built with frozen_stages) is undone; the
+last ones that the shared stage machinery (plateau, best-of-stage restore,
+automatic stages) drives ``frozen_stages``.
 """
 import copy
 
@@ -15,6 +17,8 @@ from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
 from mmengine.hooks import Hook
 from mmengine.runner import Runner
+
+from toy_runner import ScriptedMetric  # noqa: F401 (registers it)
 
 from ftplugin.engine.hooks import ResNet3dStageUnfreezeHook
 
@@ -62,6 +66,7 @@ class Recorder(Hook):
     def __init__(self, watch):
         self.watch = watch
         self.weights, self.trainable, self.bn_training = [], [], []
+        self.starts = []
 
     def _get(self, runner, name):
         return runner.model.get_submodule(name)
@@ -78,6 +83,9 @@ class Recorder(Hook):
             self.bn_training.append({n: self._get(
                 runner, n + '.0.conv1.bn').training for n in self.watch
                 if n.split('.')[-1].startswith('layer')})
+
+    def before_train_epoch(self, runner):
+        self.starts.append(self._snapshot(runner))
 
     def after_train_epoch(self, runner):
         self.weights.append(self._snapshot(runner))
@@ -101,12 +109,19 @@ WATCH = ['backbone.slow_path.conv1', 'backbone.slow_path.layer1',
          'backbone.slow_path.conv1_lateral', 'cls_head']
 
 
-def train(tmp_path, hook, backbone_frozen=-1, epochs=3):
+def train(tmp_path, hook, backbone_frozen=-1, epochs=3, script=None):
     model = copy.deepcopy(TINY_SLOWFAST)
     for path in ('slow_pathway', 'fast_pathway'):
         model['backbone'][path]['frozen_stages'] = backbone_frozen
     recorder = Recorder(WATCH)
-    runner = Runner(
+    val = {} if script is None else dict(
+        val_dataloader=dict(
+            dataset=ToyClips(), batch_size=2, num_workers=0,
+            sampler=dict(type='DefaultSampler', shuffle=False),
+            collate_fn=dict(type='pseudo_collate')),
+        val_evaluator=dict(type='ScriptedMetric', script=script),
+        val_cfg=dict())
+    runner = Runner(**val,
         model=model, work_dir=str(tmp_path),
         train_dataloader=dict(
             dataset=ToyClips(), batch_size=2, num_workers=0,
@@ -188,14 +203,8 @@ def test_pathways_and_per_pathway_stages():
         cls_head=dict(type='I3DHead', in_channels=64, num_classes=3)))
     assert list(hook.pathways(slowonly)) == ['']
 
-    class FakeRunner:
-        epoch = 0
-        model = slowfast
-
-        class logger:
-            info = staticmethod(lambda msg: None)
-
-    hook.apply_trainable(FakeRunner, ['*'])
+    hook.setup(slowfast, max_epochs=4)
+    hook.apply_stage(slowfast, 0)
     bb = slowfast.backbone
     assert (bb.slow_path.frozen_stages, bb.fast_path.frozen_stages) == (3, 1)
     assert not any(p.requires_grad for p in bb.slow_path.layer3.parameters())
@@ -203,6 +212,38 @@ def test_pathways_and_per_pathway_stages():
     bad = ResNet3dStageUnfreezeHook(
         [dict(begin=0, frozen_stages=dict(slow_path=3))])
     with pytest.raises(KeyError, match='fast_path'):
-        bad.apply_trainable(FakeRunner, ['*'])
+        bad.setup(slowfast, max_epochs=4)
     with pytest.raises(ValueError, match='frozen_stages'):
         ResNet3dStageUnfreezeHook([dict(begin=0)])
+
+
+def test_plateau_and_best_restore_through_the_shared_stages(tmp_path):
+    """The stage machinery StagedUnfreezeHook has (plateau, restore) drives
+    frozen_stages: stage 1's best is epoch 1; the plateau after epoch 2
+    restores it and thaws res4 + res5 from epoch 3."""
+    hook = dict(type='ResNet3dStageUnfreezeHook', monitor='score',
+                rule='greater', patience=1, restore_best=True, stages=[
+                    dict(frozen_stages=4), dict(frozen_stages=2)])
+    runner, rec = train(tmp_path, hook, script=[0.9, 0.5, 0.6])
+    assert [t['backbone.slow_path.layer3'] for t in rec.trainable] == [
+        False, False, True]
+    best, restored = rec.weights[1], rec.starts[2]
+    for name in WATCH:
+        assert all(torch.equal(best[name][k], v)
+                   for k, v in restored[name].items()), name
+    assert changed(rec.weights[2]['cls_head'], restored['cls_head'])
+    assert runner.model.backbone.slow_path.frozen_stages == 2
+
+
+def test_auto_stages_thaw_the_residual_stages_from_the_top():
+    slowfast = MODELS.build(TINY_SLOWFAST)
+    hook = ResNet3dStageUnfreezeHook('auto', num_stages=3)
+    hook.setup(slowfast, max_epochs=9)
+    assert [s['frozen_stages'] for s in hook.schedule.specs] == [4, 2, -1]
+    assert hook.schedule.begins == [0, 3, 6]
+    five = ResNet3dStageUnfreezeHook('auto', num_stages=5)
+    five.setup(slowfast, max_epochs=10)
+    assert [s['frozen_stages'] for s in five.schedule.specs] == [
+        4, 3, 2, 1, -1]
+    with pytest.raises(ValueError, match='2 to 5 stages'):
+        ResNet3dStageUnfreezeHook('auto', num_stages=6).setup(slowfast, 10)

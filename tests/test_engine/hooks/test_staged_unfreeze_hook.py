@@ -1,279 +1,258 @@
-"""StagedUnfreezeHook: on the butppg fine-tuning configs (in this process),
-trainable sets and lr per stage, resuming mid-stage, and the input
-normalisation fitted on the training split and kept with the checkpoints;
-the stages of the apple_watch fine-tuning configs."""
-import glob
-import json
-from types import SimpleNamespace
+"""StagedUnfreezeHook on mmengine's toy runner (``RunnerTestCase``: a
+2-2-1 linear model, 12 samples, batch 3): stages by epoch and by fraction of
+the run, lr multipliers, a plateau transition on a scripted validation
+sequence, a per-stage cap, best-of-stage restore, automatic stages, bad
+patterns; and a run killed inside stage 2 of a plateau-driven schedule that
+resumes (``--resume``, another process) to the same final weights."""
+import copy
 
-import numpy as np
 import pytest
 import torch
-from mmaction.registry import HOOKS, MODELS
-from mmengine.config import Config
 from mmengine.hooks import Hook
+from mmengine.testing import RunnerTestCase
 
-from data_fixtures.butppg import (FINETUNE_3STAGE_CFG, PRETRAIN_CFG,
-                                  REPO_ROOT)
-from ftplugin.checkpoint import load_pretrained
+from exact_resume import assert_bit_identical, kill_and_resume
+from toy_runner import toy_cfg
 
-# one torch thread: several times faster on the shared 2-core machine
-pytestmark = pytest.mark.usefixtures('one_thread')
+from ftplugin.engine.hooks import StagedUnfreezeHook
 
-BASE_LR = 2e-5
-STAGE2 = ('cls_head', 'backbone.blocks.2', 'backbone.blocks.3',
-          'backbone.norm', 'backbone.patch_embed')
+LR = 0.1
 
 
 class Recorder(Hook):
-    """Trainable parameters and lrs of each epoch, and the weights after."""
-    priority = 'LOW'  # after StagedUnfreezeHook
+    """Per epoch: the trainable set and lrs once the stage is applied, the
+    weights at the epoch's start (after any restore) and at its end."""
+    priority = 'LOWEST'
 
     def __init__(self):
-        self.epochs = {}
-        self.weights = {}
+        self.trainable, self.lr, self.start, self.end = {}, {}, {}, {}
 
-    def after_train_iter(self, runner, batch_idx, data_batch=None,
-                         outputs=None):
-        if batch_idx == 0:
-            self.epochs[runner.epoch] = dict(
-                trainable=sorted(n for n, p in runner.model.named_parameters()
-                                 if p.requires_grad),
-                lr=[g['lr'] for g in
-                    runner.optim_wrapper.optimizer.param_groups],
-                groups=len(runner.optim_wrapper.optimizer.param_groups),
-                params=sum(len(g['params']) for g in
-                           runner.optim_wrapper.optimizer.param_groups))
+    def before_train_epoch(self, runner):
+        model = runner.model
+        self.trainable[runner.epoch] = sorted(
+            n for n, p in model.named_parameters() if p.requires_grad)
+        self.lr[runner.epoch] = [
+            g['lr'] for g in runner.optim_wrapper.optimizer.param_groups]
+        self.start[runner.epoch] = copy.deepcopy(model.state_dict())
 
     def after_train_epoch(self, runner):
-        self.weights[runner.epoch] = {
-            k: v.detach().clone()
-            for k, v in runner.model.state_dict().items()}
+        self.end[runner.epoch] = copy.deepcopy(runner.model.state_dict())
 
 
-@pytest.fixture(scope='module')
-def pretrained(tmp_path_factory):
-    """A 2-channel pretraining checkpoint (random weights suffice here)."""
-    torch.manual_seed(1)
-    model = MODELS.build(
-        Config.fromfile(str(REPO_ROOT / PRETRAIN_CFG)).model)
-    path = tmp_path_factory.mktemp('pretrained') / 'pretrain.pth'
-    torch.save({'meta': {}, 'state_dict': model.state_dict()}, path)
-    return path
+def unfreeze(stages, **kwargs):
+    return dict(type='mmaction.StagedUnfreezeHook', stages=stages, **kwargs)
 
 
-def staged_options(pretrained, **extra):
-    stages = [dict(begin=0, trainable=['cls_head']),
-              dict(begin=2, trainable=list(STAGE2)),
-              dict(begin=4, trainable=['*'], lr_mult=0.1)]
-    options = {
-        'load_from': str(pretrained),
-        'train_cfg.max_epochs': 6,
-        'default_hooks.checkpoint.max_keep_ckpts': -1,
-        'default_hooks.unfreeze.stages': stages}
-    options.update(extra)
-    return options
+class TestStagedUnfreezeHook(RunnerTestCase):
+
+    def train(self, hooks, script=(1, ) * 10, max_epochs=4):
+        cfg = toy_cfg(self.epoch_based_cfg, script, max_epochs, hooks)
+        cfg.optim_wrapper = dict(optimizer=dict(type='SGD', lr=LR))
+        runner = self.build_runner(cfg)
+        recorder = Recorder()
+        runner.register_hook(recorder)
+        runner.train()
+        return runner, recorder
+
+    def test_fixed_and_fractional_begins_and_lr_mult(self):
+        _, rec = self.train([unfreeze([
+            dict(trainable=['linear2']),
+            dict(begin=0.5, trainable=['*'], lr_mult=0.1)])])
+        head = ['linear2.bias', 'linear2.weight']
+        every = sorted(head + ['linear1.bias', 'linear1.weight'])
+        # half of 4 epochs: stage 2 from the 3rd
+        assert [rec.trainable[e] for e in range(4)] == [head, head, every,
+                                                         every]
+        assert [rec.lr[e][0] for e in range(4)] == pytest.approx(
+            [LR, LR, LR * 0.1, LR * 0.1])
+        # frozen weights do not move, thawed ones do
+        assert torch.equal(rec.end[1]['linear1.weight'],
+                           rec.start[0]['linear1.weight'])
+        assert not torch.equal(rec.end[1]['linear2.weight'],
+                               rec.start[0]['linear2.weight'])
+        assert not torch.equal(rec.end[3]['linear1.weight'],
+                               rec.start[2]['linear1.weight'])
+
+    def test_plateau_transition_fires_at_the_scripted_epoch(self):
+        # best 4 after epoch 2; 4.5 and 4.2 are no gain of more than 0.1:
+        # the 2nd validation without one (after epoch 4) ends stage 1
+        script = [5, 4, 4.5, 3.95, 3, 2, 1, 1]
+        runner, rec = self.train([unfreeze(
+            [dict(trainable=['linear2']), dict(trainable=['*'])],
+            monitor='score', rule='less', patience=2, min_delta=0.1)],
+            script=script, max_epochs=6)
+        stage = [len(rec.trainable[e]) for e in range(6)]
+        assert stage == [2, 2, 2, 2, 4, 4]
+        hook = next(h for h in runner.hooks
+                    if isinstance(h, StagedUnfreezeHook))
+        assert hook.schedule.index == 1 and hook.schedule.start == 4
+
+    def test_cap_ends_a_stage_that_keeps_improving(self):
+        script = [5, 4, 3, 2, 1, 0.5]
+        _, rec = self.train([unfreeze(
+            [dict(trainable=['linear2'], max_epochs=3),
+             dict(trainable=['*'])],
+            monitor='score', rule='less', patience=2)],
+            script=script, max_epochs=5)
+        assert [len(rec.trainable[e]) for e in range(5)] == [2, 2, 2, 4, 4]
+
+    def test_best_of_stage_restore_loads_exactly_the_best_epoch(self):
+        # stage 1's best is after epoch 2 (score 9); it ends after epoch 4
+        script = [3, 9, 5, 4, 6, 6]
+        runner, rec = self.train([unfreeze(
+            [dict(trainable=['linear2']), dict(trainable=['*'])],
+            monitor='score', rule='greater', patience=2,
+            restore_best=True)], script=script, max_epochs=5)
+        best, restored = rec.end[1], rec.start[4]
+        assert all(torch.equal(best[k], v) for k, v in restored.items())
+        # and that is not what epoch 4 left
+        assert not torch.equal(rec.end[3]['linear2.weight'],
+                               restored['linear2.weight'])
+        assert len(rec.trainable[4]) == 4
+
+    def test_auto_stages_thaw_from_the_top(self):
+        _, rec = self.train([unfreeze('auto', num_stages=2)], max_epochs=2)
+        assert rec.trainable[0] == ['linear2.bias', 'linear2.weight']
+        assert len(rec.trainable[1]) == 4
+
+    def test_a_pattern_that_matches_nothing_is_refused(self):
+        cfg = toy_cfg(self.epoch_based_cfg, [1] * 2, 2, [unfreeze(
+            [dict(trainable=['linear3'])])])
+        runner = self.build_runner(cfg)
+        with pytest.raises(ValueError, match=r'stages.0.trainable.*linear3'):
+            runner.train()
+
+    def test_an_int_begin_beyond_the_run_is_refused_a_fraction_fits(self):
+        cfg = toy_cfg(self.epoch_based_cfg, [1] * 3, 3, [unfreeze(
+            [dict(trainable=['linear2']), dict(begin=10, trainable=['*'])])])
+        with pytest.raises(ValueError, match=r'stages.1.begin=10 is beyond '
+                           r'train_cfg.max_epochs=3'):
+            self.build_runner(cfg).train()
+
+    def test_plateau_without_validation_is_refused(self):
+        cfg = toy_cfg(self.epoch_based_cfg, [1] * 2, 2, [unfreeze(
+            [dict(trainable=['linear2']), dict(trainable=['*'])],
+            monitor='score', rule='less', patience=1)])
+        cfg.val_dataloader = cfg.val_cfg = cfg.val_evaluator = None
+        with pytest.raises(ValueError, match='needs validation'):
+            self.build_runner(cfg).train()
+
+    def test_more_stages_than_epochs_is_said(self):
+        runner, rec = self.train([unfreeze(
+            [dict(trainable=['linear2']), dict(begin=0.5, trainable=['*'])])],
+            max_epochs=1)
+        assert len(rec.trainable) == 1 and len(rec.trainable[0]) == 2
+        logged = open(f'{runner.log_dir}/{runner.timestamp}.log').read()
+        assert 'stages 2-2 begin at epoch 2 or later' in logged
 
 
-@pytest.fixture(scope='module')
-def staged_run(tmp_path_factory, butppg_data, pretrained):
-    from ftplugin.utils import build_runner
-    work = tmp_path_factory.mktemp('staged')
-    cfg = Config.fromfile(str(REPO_ROOT / FINETUNE_3STAGE_CFG))
-    cfg.work_dir = str(work / 'full')
-    cfg.launcher = 'none'
-    cfg.randomness = dict(seed=0)
-    for split in ('train', 'val', 'test'):
-        cfg[f'{split}_dataloader'].dataset.data_root = str(butppg_data)
-    cfg.merge_from_dict(staged_options(pretrained))
-    runner = build_runner(cfg)
-    recorder = Recorder()
-    runner.register_hook(recorder)
-    runner.train()
-    return runner, recorder, cfg
+TOY_CONFIG = '''
+_base_ = [{runtime!r}]
+model = dict(type='StageToyModel')
+train_dataloader = dict(
+    dataset=dict(type='FixedToyDataset'), batch_size=3, num_workers=0,
+    sampler=dict(type='DefaultSampler', shuffle=True))
+val_dataloader = dict(
+    dataset=dict(type='FixedToyDataset'), batch_size=3, num_workers=0,
+    sampler=dict(type='DefaultSampler', shuffle=False))
+val_evaluator = dict(type='ScriptedMetric', script={script})
+val_cfg = dict(type='ValLoop')
+train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=10, val_interval=1)
+optim_wrapper = dict(optimizer=dict(type='SGD', lr=0.05, momentum=0.9))
+default_hooks = dict(
+    checkpoint=dict(save_best='score', rule='less'),
+    unfreeze=dict(type='StagedUnfreezeHook', monitor='score', rule='less',
+                  patience=2, restore_best=True, stages=[
+                      dict(trainable=['linear2']),
+                      dict(trainable=['*'], lr_mult=0.5, max_epochs=3),
+                      dict(trainable=['*'], lr_mult=0.1)]),
+    early_stopping=dict(type='ResumableEarlyStoppingHook', monitor='score',
+                        rule='less', patience=1, min_delta=0.0))
+'''
 
 
-def expected_trainable(model_names, patterns):
-    from fnmatch import fnmatch
-    return sorted(n for n in model_names if any(
-        fnmatch(n, p) or fnmatch(n, p + '.*') for p in patterns))
+@pytest.mark.slow
+def test_killed_inside_stage_2_resumes_to_the_same_weights(repo_root,
+                                                           tmp_path):
+    """Stage 1 plateaus after epoch 4 (best: epoch 2, restored); stage 2
+    runs epochs 5-7 (best: epoch 5, restored when its cap ends it); stage
+    3 from epoch 8, where the phase-aware early stopping (which ignored
+    the worse scores of stages 1 and 2) ends the run after epoch 9 of 10.
+    Killed at a random iteration of epochs 5-7 and resumed, the run ends
+    bit-identical to the uninterrupted one (the stage, its start, the
+    plateau and early-stopping counters and the stage's best weights came
+    back)."""
+    script = [5, 4, 4.5, 4.2, 2.5, 2.8, 2.9, 2.0, 2.1, 1.0]
+    base = tmp_path / 'toy_stages.py'
+    base.write_text(TOY_CONFIG.format(
+        runtime=str(repo_root / 'configs/_base_/default_runtime.py'),
+        script=script))
+    toys = open(__import__('toy_runner').__file__).read()
+    result = kill_and_resume(
+        repo_root, tmp_path, str(base), '', ['train_cfg.max_epochs=10'],
+        kill_epochs=(4, 6), extra_plugin=toys)
+    history = result['reference_history']
+    assert [h['stage'] for h in history] == [1, 1, 1, 1, 2, 2, 2, 3, 3]
+    assert 'weights of epoch 2 restored' in result['log'] or \
+        result['at_iter']['epoch'] > 4
+    assert 'weights of epoch 5 restored' in result['log']
+    assert_bit_identical(result)
 
 
-def test_trainable_sets_and_lr_per_stage(staged_run):
-    runner, recorder, _ = staged_run
-    names = [n for n, _ in runner.model.named_parameters()]
-    head = expected_trainable(names, ['cls_head'])
-    stage2 = expected_trainable(names, STAGE2)
-    assert head == ['cls_head.classifier.0.bias',
-                    'cls_head.classifier.0.weight']
-    assert 'backbone.blocks.1.attn.qkv.weight' not in stage2
-    assert 'backbone.blocks.3.mlp.0.weight' in stage2
-    for epoch, trainable, lr in [(0, head, BASE_LR), (1, head, BASE_LR),
-                                 (2, stage2, BASE_LR), (3, stage2, BASE_LR),
-                                 (4, sorted(names), BASE_LR * 0.1),
-                                 (5, sorted(names), BASE_LR * 0.1)]:
-        record = recorder.epochs[epoch]
-        assert record['trainable'] == trainable, epoch
-        assert record['lr'] == pytest.approx([lr]), epoch
-        # one optimizer group holding every parameter, in every stage
-        assert record['groups'] == 1 and record['params'] == len(names)
+def test_setup_restores_the_trainable_flags():
+    """print_schedule.py applies every stage to check it; the model keeps
+    its flags."""
+    model = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Linear(2, 1))
+    model[0].weight.requires_grad = False
+    hook = StagedUnfreezeHook([dict(trainable=['1']),
+                               dict(begin=1, trainable=['*'])])
+    hook.setup(model, 2)
+    assert [p.requires_grad for p in model.parameters()] == [
+        False, True, True, True]
 
 
-def test_frozen_weights_do_not_move(staged_run, pretrained):
-    _, recorder, _ = staged_run
-    source = torch.load(pretrained)['state_dict']
-    w = recorder.weights
-    # stage 1: the loaded backbone is untouched, the head trains
-    for key in ('backbone.blocks.0.attn.qkv.weight', 'backbone.norm.weight',
-                'backbone.pos_embed'):
-        assert torch.equal(w[1][key], source[key]), key
-    assert not torch.equal(w[0]['cls_head.classifier.0.weight'],
-                           w[1]['cls_head.classifier.0.weight'])
-    # stage 2: the last blocks move, the first ones stay
-    assert torch.equal(w[3]['backbone.blocks.1.mlp.0.weight'],
-                       source['backbone.blocks.1.mlp.0.weight'])
-    assert not torch.equal(w[3]['backbone.blocks.3.mlp.0.weight'],
-                           w[1]['backbone.blocks.3.mlp.0.weight'])
-    # stage 3: everything moves
-    assert not torch.equal(w[5]['backbone.blocks.0.attn.qkv.weight'],
-                           w[3]['backbone.blocks.0.attn.qkv.weight'])
+def _rank(rank: int, port: int, out: str) -> None:
+    """One of 2 gloo processes: rank 1 sees a worse score than rank 0."""
+    import json
+    import types
+
+    import torch.distributed as dist
+    dist.init_process_group('gloo', init_method=f'tcp://127.0.0.1:{port}',
+                            rank=rank, world_size=2)
+    model = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Linear(2, 1))
+    hook = StagedUnfreezeHook([dict(trainable=['1']), dict(trainable=['*'])],
+                              monitor='score', rule='less', patience=1)
+    hook.setup(model, 4)
+    hook.applied = 0
+    runner = types.SimpleNamespace(
+        epoch=1, model=model,
+        logger=types.SimpleNamespace(info=lambda message: None))
+    hook.after_val_epoch(runner, {'score': 1.0})
+    runner.epoch = 2
+    hook.after_val_epoch(runner, {'score': 0.5 if rank == 0 else 2.0})
+    with open(f'{out}.{rank}', 'w') as f:
+        json.dump(hook.schedule.state_dict(), f)
+    dist.destroy_process_group()
 
 
-def test_history_records_stage_loss_and_accuracy(staged_run):
-    runner, _, _ = staged_run
-    with open(f'{runner.work_dir}/training_history.json') as f:
-        history = json.load(f)
-    assert [h['stage'] for h in history] == [1, 1, 2, 2, 3, 3]
-    for entry in history:
-        assert {'loss', 'loss_cls', 'top1_acc'} <= set(entry['train'])
-        assert {'loss', 'accuracy', 'acc/top1', 'class_0_acc',
-                'class_1_acc'} <= set(entry['val'])
-        assert entry['val']['accuracy'] == pytest.approx(
-            100 * entry['val']['acc/top1'])
-    assert [h['lr'] for h in history] == pytest.approx(
-        [BASE_LR] * 4 + [BASE_LR * 0.1] * 2)
-
-
-@pytest.mark.parametrize('resume_epoch', [3, 5])
-def test_resume_restores_stage_and_lr(staged_run, build_runner,
-                                      butppg_data, pretrained,
-                                      resume_epoch):
-    """Stopped after epoch 3 (in stage 2) or 5 (stage 3) and resumed: each
-    later epoch trains the same parameters at the same lr as the
-    uninterrupted run (and stage 3's lr is not scaled twice)."""
-    runner, recorder, _ = staged_run
-    ckpt = f'{runner.work_dir}/epoch_{resume_epoch}.pth'
-    resumed = build_runner(FINETUNE_3STAGE_CFG, butppg_data,
-                           work_name=f'resumed_{resume_epoch}',
-                           **staged_options(pretrained, load_from=ckpt,
-                                            resume=True))
-    again = Recorder()
-    resumed.register_hook(again)
-    resumed.train()
-    assert sorted(again.epochs) == list(range(resume_epoch, 6))
-    for epoch in again.epochs:
-        assert again.epochs[epoch]['trainable'] == \
-            recorder.epochs[epoch]['trainable']
-        assert again.epochs[epoch]['lr'] == pytest.approx(
-            recorder.epochs[epoch]['lr'])
-    # the normalisation of the checkpoint is kept, not refitted
-    assert torch.equal(resumed.model.data_preprocessor.mean,
-                       runner.model.data_preprocessor.mean)
-
-
-def test_normalisation_is_fitted_on_the_training_split(staged_run,
-                                                       butppg_data):
-    runner, _, cfg = staged_run
-    pre = runner.model.data_preprocessor
-    train = np.load(butppg_data / 'train.npz')['signals'].astype(np.float64)
-    val = np.load(butppg_data / 'val.npz')['signals'].astype(np.float64)
-    np.testing.assert_allclose(pre.mean.numpy(), train.mean(axis=(0, 2)),
-                               rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(pre.std.numpy(), train.std(axis=(0, 2)),
-                               rtol=1e-5)
-    both = np.concatenate([train, val])
-    assert not np.allclose(pre.std.numpy(), both.std(axis=(0, 2)),
-                           rtol=1e-5)
-    # marked fitted, so testing and the export accept the model
-    assert bool(pre.fitted)
-    # stored with the checkpoint, restored from it into a fresh model
-    ckpt = f'{runner.work_dir}/epoch_6.pth'
-    state = torch.load(ckpt, weights_only=False)['state_dict']
-    assert torch.equal(state['data_preprocessor.mean'], pre.mean)
-    fresh = MODELS.build(cfg.model).eval()
-    assert not bool(fresh.data_preprocessor.fitted)
-    load_pretrained(fresh, ckpt)
-    assert torch.equal(fresh.data_preprocessor.std, pre.std)
-    x = torch.as_tensor(val[:4], dtype=torch.float32)
-    model = runner.model.eval()
-    with torch.no_grad():
-        assert torch.equal(fresh.onnx_outputs(x)[0], model.onnx_outputs(x)[0])
-
-
-def test_original_named_outputs(staged_run):
-    runner, _, _ = staged_run
-    work = runner.work_dir
-    config = json.load(open(f'{work}/training_config.json'))
-    assert config['optim_wrapper']['optimizer']['lr'] == BASE_LR
-    best = torch.load(f'{work}/best_model.pt', weights_only=False)
-    final = torch.load(f'{work}/final_model.pt', weights_only=False)
-    assert final['meta']['epoch'] == 6
-    last = torch.load(f'{work}/epoch_6.pth', weights_only=False)
-    assert all(torch.equal(final['state_dict'][k], v)
-               for k, v in last['state_dict'].items())
-    (best_file, ) = glob.glob(f'{work}/best_acc_top1_*.pth')
-    source = torch.load(best_file, weights_only=False)
-    assert best['meta']['epoch'] == source['meta']['epoch']
-
-
-@pytest.fixture
-def apple_watch_finetune_cfg():
-    return Config.fromfile(
-        str(REPO_ROOT / 'configs/apple_watch/lstm_applewatch_finetune.py'))
-
-
-def test_apple_watch_stages_freeze_layer_0_then_train_all(
-        apple_watch_finetune_cfg):
-    finetune_cfg = apple_watch_finetune_cfg
-    model = MODELS.build(finetune_cfg.model)
-    hook_cfg = finetune_cfg.default_hooks['unfreeze']
-    assert hook_cfg['type'] == 'StagedUnfreezeHook'
-    hook = HOOKS.build(hook_cfg)
-    runner = SimpleNamespace(model=model)
-    stage1 = hook.stages[hook.stage_index(0)]
-    trainable = set(hook.apply_trainable(runner, stage1['trainable']))
-    names = {n for n, _ in model.named_parameters()}
-    layer0 = {n for n in names if n.endswith('_l0')}
-    assert len(layer0) == 4
-    assert trainable == names - layer0
-    last = finetune_cfg.stage1_epochs - 1
-    assert hook.stage_index(last) == 0
-    stage2 = hook.stages[hook.stage_index(last + 1)]
-    assert set(hook.apply_trainable(runner, stage2['trainable'])) == names
-    assert stage2['lr_mult'] == pytest.approx(1e-4 / 5e-4)
-    # early stopping cannot end the run before stage 2 starts
-    stop = finetune_cfg.default_hooks['early_stopping']
-    assert stop['patience'] >= finetune_cfg.stage1_epochs
-    assert finetune_cfg.model_wrapper_cfg.find_unused_parameters
-
-
-def test_apple_watch_stage_configs_match_the_original_schedule():
-    base = 'configs/apple_watch/lstm_applewatch_'
-    s1 = Config.fromfile(str(REPO_ROOT / f'{base}stage1.py'))
-    s2 = Config.fromfile(str(REPO_ROOT / f'{base}stage2.py'))
-    assert s1.optim_wrapper.optimizer.lr == 5e-4
-    assert s1.optim_wrapper.optimizer.weight_decay == 1e-4
-    assert s1.optim_wrapper.clip_grad.max_norm == 1.0
-    assert s2.optim_wrapper.optimizer.lr == 1e-4
-    assert tuple(s1.model.backbone.frozen_layers) == (0, )
-    assert tuple(s2.model.backbone.frozen_layers) == ()
-    for cfg in (s1, s2):
-        (plateau, ) = cfg.param_scheduler
-        assert plateau.type == 'ReduceOnPlateauLR'
-        assert plateau.monitor == 'hr/mse'
-        stop = cfg.default_hooks['early_stopping']
-        assert stop['type'] == 'ResumableEarlyStoppingHook'
-        assert stop['patience'] == 10 and stop['monitor'] == 'hr/mse'
-        # far below mmengine's default 0.1 BPM^2
-        assert 0 < stop['min_delta'] < 0.1
-        assert cfg.default_hooks.checkpoint.save_best == 'hr/mse'
+def test_under_ddp_every_rank_takes_rank_0s_decision(tmp_path):
+    """Rank 1 alone would end stage 1 (its score got worse); rank 0's
+    improved, and both ranks keep stage 1 with rank 0's counters."""
+    import json
+    import multiprocessing
+    import socket
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        port = sock.getsockname()[1]
+    context = multiprocessing.get_context('fork')
+    out = str(tmp_path / 'state')
+    procs = [context.Process(target=_rank, args=(r, port, out))
+             for r in (0, 1)]
+    for proc in procs:
+        proc.start()
+    for proc in procs:
+        proc.join(120)
+    assert [p.exitcode for p in procs] == [0, 0]
+    states = [json.load(open(f'{out}.{r}')) for r in (0, 1)]
+    assert states[0] == states[1]
+    assert states[0]['pending'] is None and states[0]['best_score'] == 0.5
