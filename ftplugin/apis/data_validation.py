@@ -134,7 +134,7 @@ def validate_split(cfg: Config, split: str,
                 problems.append(DataWarning(
                     f'{len(report.empty_classes)} of '
                     f'{len(classes)} classes {NO_SAMPLE_OF_CLASSES} '
-                    f'({", ".join(report.empty_classes)}): its per-class '
+                    f'({", ".join(report.empty_classes)}): the split\'s per-class '
                     f'scores for them are undefined'))
             report.dataset = dataset
     report.problems = problems
