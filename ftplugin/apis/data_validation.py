@@ -134,8 +134,8 @@ def validate_split(cfg: Config, split: str,
                 problems.append(DataWarning(
                     f'{len(report.empty_classes)} of '
                     f'{len(classes)} classes {NO_SAMPLE_OF_CLASSES} '
-                    f'({", ".join(report.empty_classes)}): its per-class '
-                    f'scores for them are undefined'))
+                    f'({", ".join(report.empty_classes)}): the split\'s '
+                    f'per-class scores for them are undefined'))
             report.dataset = dataset
     report.problems = problems
     return report
