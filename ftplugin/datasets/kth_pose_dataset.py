@@ -8,7 +8,7 @@ from mmaction.registry import DATASETS
 
 from .base_pose_dataset import BasePoseDataset
 from .formats.checks import per_item, read_npz
-from .formats.kth_pose_npz import KTH_ACTIONS
+from .formats.kth_pose_npz import KTH_ACTIONS, read_kth_npz
 
 
 @DATASETS.register_module()
@@ -69,14 +69,4 @@ class KTHPoseDataset(BasePoseDataset):
         return KTH_ACTIONS.index(action)
 
     def read_file(self, path: str) -> Tuple[np.ndarray, np.ndarray]:
-        poses = read_npz(path, required=('poses', ))['poses']
-        if not np.issubdtype(poses.dtype, np.number):
-            raise ValueError(f'{path}: field "poses" has dtype {poses.dtype},'
-                             f' expected numbers (pixels)')
-        poses = poses.astype(np.float32)
-        if poses.ndim != 3 or poses.shape[1:] != (18, 2):
-            raise ValueError(f'{path}: field "poses" has shape {poses.shape},'
-                             f' expected (T, 18, 2) in OpenPose-18 order')
-        valid = np.isfinite(poses).all(-1) & (poses != 0).any(-1)
-        poses[~valid] = 0
-        return poses, valid
+        return read_kth_npz(path)
