@@ -12,17 +12,10 @@ from .formats.checks import (check_finite, is_collecting, per_item,
                           warn_or_record)
 from .seeded_sample_mixin import SeededSampleMixin
 from .formats.thermal_coco_json import load_class_mapping, load_thermal_coco
-from .formats.thermal_hdf5 import (check_recording, clip_bounds, pad_clip,
-                                   render_clip, render_uint8)
+from .formats.thermal_hdf5 import (check_recording, clip_bounds,
+                                   clip_results, pad_clip, render_clip,
+                                   render_uint8)
 
-
-def clip_results(clip: np.ndarray) -> dict:
-    """What a clip gives mmaction2's pipeline: ``imgs`` (and ``array``,
-    for ``SampleFrames`` + ``ArrayDecode``) with its sizes; shared with
-    inference so both feed the test pipeline alike."""
-    return dict(imgs=clip, array=clip, total_frames=len(clip),
-                clip_len=len(clip), num_clips=1, img_shape=clip.shape[1:3],
-                original_shape=clip.shape[1:3])
 
 
 @DATASETS.register_module()

@@ -96,3 +96,12 @@ def pad_clip(clip: np.ndarray, start: int, end: int, lo: int,
         clip = np.pad(clip, ((lo - start, end - hi), (0, 0), (0, 0),
                              (0, 0)), mode='edge')
     return clip
+
+
+def clip_results(clip: np.ndarray) -> dict:
+    """What a clip gives mmaction2's pipeline: ``imgs`` (and ``array``,
+    for ``SampleFrames`` + ``ArrayDecode``) with its sizes; shared with
+    inference so both feed the test pipeline alike."""
+    return dict(imgs=clip, array=clip, total_frames=len(clip),
+                clip_len=len(clip), num_clips=1, img_shape=clip.shape[1:3],
+                original_shape=clip.shape[1:3])
