@@ -145,7 +145,7 @@ class HeartRatePredictor(BasePredictor):
                       num_windows=int(len(pred)))
         if self.per_window:
             record['windows'] = [
-                dict(window=j, time_s=float(t), pred_hr=float(p),
+                dict(step=j, time_s=float(t), pred_hr=float(p),
                      hr=float(h) if np.isfinite(h) else None)
                 for j, (t, p, h) in enumerate(zip(times, pred, hr))]
         return record

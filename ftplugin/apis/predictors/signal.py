@@ -83,8 +83,8 @@ class SignalPredictor(BasePredictor):
                 f'than one window of the model ({length} samples)')
         starts = range(0, total - length + 1, hop)
         windows = np.stack([signals[:, s:s + length] for s in starts])
-        return windows, [dict(window=i, start=s / rate,
-                              end=(s + length) / rate)
+        return windows, [dict(window=i, start=round(s / rate, 6),
+                              end=round((s + length) / rate, 6))
                          for i, s in enumerate(starts)]
 
     def predict_file(self, path: str) -> List[dict]:

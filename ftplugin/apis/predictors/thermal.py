@@ -23,7 +23,8 @@ class ThermalPredictor(BasePredictor):
 
     - An ``.h5`` recording (``frames`` (N, H, W) in degrees Celsius) is
       scored over sliding windows of ``window`` frames (default: the
-      config's ``clip_len``) every ``hop`` frames (default 16), each window
+      config's ``clip_len``) every ``hop`` frames (default 16), plus one
+      ending at the last frame, each window
       cut, rendered and fed through the config's test pipeline exactly as
       the training dataset does for a clip centred on its middle frame
       (edge frames repeated past the recording's end). The recording's
@@ -75,12 +76,16 @@ class ThermalPredictor(BasePredictor):
     def clip_inputs(self, recording: np.ndarray, centres: List[int],
                     clip_len: int) -> np.ndarray:
         """Model inputs of the clips centred on ``centres``."""
+        data = self.spec['dataset']
         clips = []
         for centre in centres:
             start, end, lo, hi = clip_bounds(centre, clip_len,
                                              len(recording))
             clip = pad_clip(recording[lo:hi].copy(), start, end, lo, hi)
-            clips.append(self.pipeline(clip_results(clip)))
+            # what BaseActionDataset adds to every sample
+            info = dict(clip_results(clip), modality=data['modality'],
+                        start_index=data['start_index'])
+            clips.append(self.pipeline(info))
         return self.pipeline.normalize(np.stack(clips))
 
     def predict_file(self, path: str) -> List[dict]:
@@ -95,6 +100,8 @@ class ThermalPredictor(BasePredictor):
                                       f'got {window}, {hop}')
         total = len(recording)
         starts = list(range(0, max(total - window, 0) + 1, hop))
+        if starts[-1] + window < total:
+            starts.append(total - window)  # the recording's last frames too
         probs = self.score(self.clip_inputs(
             recording, [s + window // 2 for s in starts], window))
         stamps = read_timestamps(path)

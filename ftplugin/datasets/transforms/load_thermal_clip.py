@@ -48,6 +48,9 @@ class LoadThermalClip(BaseTransform):
         clip = pad_clip(render_clip(path, frames, lo, self.temp_range),
                         start, end, lo, hi)
         results.update(clip_results(clip))
+        # as ThermalHDF5Dataset's samples (mmaction2's BaseActionDataset)
+        results.setdefault('modality', 'RGB')
+        results.setdefault('start_index', 0)
         return results
 
     def __repr__(self) -> str:
