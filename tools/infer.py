@@ -35,7 +35,6 @@ built. An unreadable input stops with an error naming the file and the
 field; --skip-bad warns and goes on. The last line is a summary.
 """
 import argparse
-import json
 import os
 import os.path as osp
 import sys
@@ -96,6 +95,9 @@ def parse_args(argv=None) -> argparse.Namespace:
                         '(default: the training scaler\'s, else 10)')
     family.add_argument('--max-gap', type=float,
                         help='apple_watch: longer pauses (s) become one step')
+    family.add_argument('--scaler',
+                        help='apple_watch: scaler_params.json of the training '
+                        'data, for checkpoints that do not carry it')
     family.add_argument('--fill-missing-altitude', action='store_true',
                         help='apple_watch: flat profile without altitude')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
@@ -129,7 +131,7 @@ def family_options(args: argparse.Namespace) -> dict:
     names = dict(window='window', hop='hop', sample_rate='sample_rate',
                  frames_dir='frames_dir', boxes='boxes',
                  data_root='data_root', step_seconds='step_seconds',
-                 max_gap='max_gap')
+                 max_gap='max_gap', scaler='scaler')
     options = {key: getattr(args, attr) for key, attr in names.items()
                if getattr(args, attr) is not None}
     if args.fill_missing_altitude:

@@ -45,18 +45,24 @@ class HeartRatePredictor(BasePredictor):
         max_gap (float): Longer pauses (s) become one step. Defaults to 60.
         fill_missing_altitude (bool): A flat profile for workouts without
             altitude. Defaults to False.
+        scaler (str): A ``scaler_params.json`` to use instead of the
+            checkpoint's (e.g. for checkpoints saved without the training
+            run's meta, such as the original project's).
     """
     extensions = ('.fit', '.tcx', '.gpx', '.pt')
     window_unit = 's'
 
     @classmethod
     def option_names(cls):
-        return ('step_seconds', 'max_gap', 'fill_missing_altitude')
+        return ('step_seconds', 'max_gap', 'fill_missing_altitude',
+                'scaler')
 
     @property
     def scaler(self) -> Dict[str, float]:
         """The statistics the model's speed and altitude inputs were
         z-scored with in training."""
+        if self.options.get('scaler'):
+            return read_scaler_params(self.options['scaler'])
         scaler = (self.spec.get('scaler_reference') or
                   self.spec.get('scaler'))
         if not scaler:
@@ -64,8 +70,8 @@ class HeartRatePredictor(BasePredictor):
                 f'{self.spec.get("checkpoint") or "the model"} carries no '
                 f'scaler (speed/altitude z-score statistics): its '
                 f'checkpoint was not saved by a training run of '
-                f'AppleWatchDataset; pass the scaler_params.json of its '
-                f'training data (--scaler)')
+                f'AppleWatchDataset; give the scaler_params.json of its '
+                f'training data (scaler=..., tools/infer.py --scaler)')
         return scaler
 
     @property
