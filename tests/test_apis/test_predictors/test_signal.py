@@ -38,6 +38,26 @@ def test_windows_file_equals_the_test_dump(run, butppg_data):
     np.testing.assert_allclose(record['probs'], expected.mean(0), atol=1e-5)
 
 
+def test_mmaction_inference_recognizer_on_a_window(run, butppg_data,
+                                                    tmp_path):
+    """mmaction2's convention for a .npy (``audio_path``), and one window
+    of a windows file by index."""
+    from mmaction.apis import inference_recognizer
+    _, _, dump, model = run
+    window = recording(butppg_data, 1)
+    np.save(tmp_path / 'window.npy', window)
+    result = inference_recognizer(model, str(tmp_path / 'window.npy'))
+    np.testing.assert_allclose(result.pred_score.numpy(),
+                               dump[0]['pred_score'].numpy(), atol=1e-5)
+    result = inference_recognizer(model, dict(
+        filename=str(butppg_data / 'test.npz'), index=2))
+    np.testing.assert_allclose(result.pred_score.numpy(),
+                               dump[2]['pred_score'].numpy(), atol=1e-5)
+    with pytest.raises(ValueError, match='holds 40 windows'):
+        inference_recognizer(model, dict(
+            filename=str(butppg_data / 'test.npz')))
+
+
 def recording(butppg_data, n=3):
     """The first n test windows end to end, (5, n * 1250), [N, C, T] or
     [N, T, C] whatever the file's layout."""
