@@ -75,54 +75,51 @@ def test_plot_writes_one_timeline_per_file(torch_run):
     assert f'timelines: {len(rows)} PNG(s)' in stdout
 
 
-def test_onnx_backend_agrees_with_torch(torch_run, trained_runs, run_tool,
-                                       tool_cfg, tmp_path):
-    onnx_file = tmp_path / 'model.onnx'
+@pytest.fixture(scope='module')
+def exported(trained_runs, run_tool, tool_cfg, tmp_path_factory):
+    out = tmp_path_factory.mktemp('infer_onnx')
+    onnx_file = out / 'model.onnx'
     proc = run_tool(['tools/deployment/export_onnx.py', tool_cfg.finetune,
                      trained_runs.best_ckpt, '--output-file', onnx_file])
-    sidecar = json.loads((tmp_path / 'model.onnx.json').read_text())
     assert 'model.onnx.json' in proc.stdout
+    return onnx_file
+
+
+def test_onnx_backend_agrees_with_torch(torch_run, exported, trained_runs,
+                                       run_tool, tmp_path):
+    sidecar = json.loads(exported.with_suffix('.onnx.json').read_text())
     assert sidecar['family'] == 'kaggle_pose'
     assert sidecar['classes'] == ['No_Fall', 'Fall']
     assert sidecar['dataset']['num_clips'] == 5
-    for name in ('files', 'windows'):
-        out = tmp_path / f'{name}.csv'
-        run_tool(['tools/infer.py', '--onnx', onnx_file, trained_runs.kaggle,
-                  '--out', out, '--quiet'] +
-                 (['--per-window'] if name == 'windows' else []))
-        got = read_csv(out)
-        want = torch_run[2] if name == 'files' else torch_run[3]
-        assert [r['file'] for r in got] == [r['file'] for r in want]
-        assert [r['pred_label'] for r in got] == [r['pred_label']
-                                                 for r in want]
-        for g, w in zip(got, want):
-            for key in ('prob_No_Fall', 'prob_Fall'):
-                assert abs(float(g[key]) - float(w[key])) <= 1e-4
+    out = tmp_path / 'windows.csv'
+    run_tool(['tools/infer.py', '--onnx', exported, trained_runs.kaggle,
+              '--out', out, '--quiet', '--per-window'])
+    got, want = read_csv(out), torch_run[3]
+    assert [r['file'] for r in got] == [r['file'] for r in want]
+    assert [r['pred_label'] for r in got] == [r['pred_label'] for r in want]
+    for g, w in zip(got, want):
+        for key in ('prob_No_Fall', 'prob_Fall'):
+            assert abs(float(g[key]) - float(w[key])) <= 1e-4
 
 
-def test_onnx_without_its_sidecar_is_refused(trained_runs, run_tool,
-                                            tool_cfg, tmp_path):
-    onnx_file = tmp_path / 'model.onnx'
-    run_tool(['tools/deployment/export_onnx.py', tool_cfg.finetune,
-              trained_runs.best_ckpt, '--output-file', onnx_file])
-    (tmp_path / 'model.onnx.json').unlink()
-    proc = run_tool(['tools/infer.py', '--onnx', onnx_file,
-                     trained_runs.kaggle, '--out', tmp_path / 'x.csv'],
-                    check=False)
+def test_onnx_without_its_sidecar_is_refused(exported, trained_runs,
+                                            run_tool, tmp_path):
+    alone = tmp_path / 'model.onnx'
+    alone.write_bytes(exported.read_bytes())
+    proc = run_tool(['tools/infer.py', '--onnx', alone, trained_runs.kaggle,
+                     '--out', tmp_path / 'x.csv'], check=False)
     assert proc.returncode == 1
     assert 'model.onnx.json not found' in proc.stdout
 
 
 def test_ensemble_of_two_checkpoints(trained_runs, run_tool, tool_cfg,
-                                     tmp_path):
+                                     repo_root, tmp_path):
+    from ftplugin.apis import inference, init_model
     ckpts = sorted(trained_runs.finetune_dir.glob('epoch_*.pth'))
     files = sorted(trained_runs.kaggle.glob('No_Fall/Keypoints_CSV/S_*'))[:3]
-    singles = []
-    for i, ckpt in enumerate(ckpts):
-        out = tmp_path / f'member{i}.json'
-        run_tool(['tools/infer.py', tool_cfg.finetune, ckpt, *files,
-                  '--out', out, '--quiet'])
-        singles.append(json.loads(out.read_text())['records'])
+    singles = [inference(init_model(str(repo_root / tool_cfg.finetune),
+                                    str(c)), [str(f) for f in files])
+               for c in ckpts]
     out = tmp_path / 'ensemble.json'
     run_tool(['tools/infer.py', tool_cfg.finetune, *files, '--out', out,
               '--quiet', '--checkpoints', *ckpts])
