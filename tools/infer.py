@@ -49,7 +49,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog='\n'.join(__doc__.split('\n')[1:]))
     parser.add_argument(
-        'paths', nargs='+', metavar='CONFIG CHECKPOINT INPUT',
+        'paths', nargs='+', metavar='PATH',
         help='CONFIG CHECKPOINT INPUT...; CONFIG INPUT... with '
         '--checkpoints; INPUT... with --onnx')
     parser.add_argument('--out', required=True,

@@ -28,6 +28,7 @@ from mmengine.registry import init_default_scope
 from torch import nn
 
 from ..checkpoint import extract_state_dict, load_pretrained, safe_torch_load
+from .file_pipeline import file_test_pipeline
 from .predictors import INPUT_ERRORS, PREDICTORS, BasePredictor, named_error
 
 SPEC_FORMAT = 'ftplugin-inference-spec'
@@ -209,8 +210,6 @@ def init_model(config: Union[str, Path, Config],
         cfg_options (dict, optional): Config overrides (``--cfg-options``).
     """
     from mmaction.registry import MODELS
-
-    import ftplugin  # noqa: F401  (registrations)
     cfg = _load_config(config, cfg_options)
     name = str(config) if not isinstance(config, Config) else (
         config.filename or 'the config')
@@ -242,7 +241,6 @@ def init_model(config: Union[str, Path, Config],
     model.dataset_meta = dict(meta.get('dataset_meta') or {})
     model.inference_spec = inference_spec(cfg, model.dataset_meta, name,
                                           str(checkpoint))
-    from .file_pipeline import file_test_pipeline
     pipeline = file_test_pipeline(model.inference_spec)
     if pipeline is not None:
         cfg.test_pipeline = pipeline

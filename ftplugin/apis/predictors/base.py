@@ -50,8 +50,10 @@ class BasePredictor:
             record. Defaults to False.
         **options: Family options (window, hop, sample rate, boxes, ...).
     """
-    #: extensions (lower case, with the dot) a folder is searched for
+    #: extensions (lower case, with the dot) of the files read
     extensions: Sequence[str] = ()
+    #: those a folder is searched for (default: :attr:`extensions`)
+    folder_extensions: Optional[Sequence[str]] = None
     #: the unit of ``start`` / ``end`` of windows, named in the CSV header
     window_unit: Optional[str] = None
 
@@ -83,7 +85,9 @@ class BasePredictor:
     # --------------------------------------------------------------- files
     def find_files(self, inputs: Sequence[str]) -> List[str]:
         """Input files: the files given, and the files with one of
-        :attr:`extensions` under each folder given (recursively, sorted)."""
+        :attr:`folder_extensions` under each folder given (recursively,
+        sorted)."""
+        wanted = tuple(self.folder_extensions or self.extensions)
         files = []
         for item in inputs:
             item = str(item)
@@ -92,10 +96,10 @@ class BasePredictor:
                     p for p in glob.glob(osp.join(item, '**', '*'),
                                          recursive=True)
                     if osp.isfile(p)
-                    and osp.splitext(p)[1].lower() in self.extensions)
+                    and osp.splitext(p)[1].lower() in wanted)
                 if not found:
                     raise InferenceInputError(
-                        f'{item}: no {"/".join(self.extensions)} file in '
+                        f'{item}: no {"/".join(wanted)} file in '
                         f'this folder (searched recursively)')
                 files += found
             elif osp.isfile(item):

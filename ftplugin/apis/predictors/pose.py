@@ -5,7 +5,8 @@ from typing import List, Tuple
 import numpy as np
 from mmengine.logging import print_log
 
-from ...datasets.transforms.load_pose_windows import (cut_pose_windows,
+from ...datasets.transforms.load_pose_windows import (POSE_FILE_EXTENSIONS,
+                                                      cut_pose_windows,
                                                       read_pose_file)
 from .base import BasePredictor, InferenceInputError
 
@@ -25,7 +26,7 @@ class PosePredictor(BasePredictor):
     A file without any pose (header only) is skipped with a warning, or is
     an error where the config's dataset says ``on_empty='error'``.
     """
-    extensions = ('.csv', '.npz')
+    extensions = POSE_FILE_EXTENSIONS
     window_unit = 'frame'
 
     def __init__(self, spec: dict, scorers, **kwargs) -> None:

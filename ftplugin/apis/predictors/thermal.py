@@ -42,6 +42,8 @@ class ThermalPredictor(BasePredictor):
         frames_dir (str): Recordings of an annotation JSON.
     """
     extensions = ('.h5', '.hdf5', '.json')
+    # a folder holds recordings; annotation JSONs are named one by one
+    folder_extensions = ('.h5', '.hdf5')
     window_unit = 'frame'
 
     @classmethod
@@ -51,14 +53,6 @@ class ThermalPredictor(BasePredictor):
     def __init__(self, spec: dict, scorers, **kwargs) -> None:
         super().__init__(spec, scorers, **kwargs)
         self.pipeline = TestPipeline(spec)
-
-    def find_files(self, inputs):
-        # a folder holds recordings; annotation JSONs are named one by one
-        self.extensions = ('.h5', '.hdf5')
-        try:
-            return super().find_files(inputs)
-        finally:
-            self.extensions = ThermalPredictor.extensions
 
     @property
     def temp_range(self) -> Tuple[float, float]:
