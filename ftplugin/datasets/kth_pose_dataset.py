@@ -7,11 +7,8 @@ import numpy as np
 from mmaction.registry import DATASETS
 
 from .base_pose_dataset import BasePoseDataset
-from .formats.checks import (check_real_numbers, implausible, per_item,
-                             read_npz)
-from .formats.keypoint_checks import (check_not_constant,
-                                      check_pixel_coordinates)
-from .formats.kth_pose_npz import KTH_ACTIONS, stray_pose_files
+from .formats.checks import implausible, per_item, read_npz
+from .formats.kth_pose_npz import KTH_ACTIONS, read_kth_npz, stray_pose_files
 
 
 @DATASETS.register_module()
@@ -79,22 +76,4 @@ class KTHPoseDataset(BasePoseDataset):
         return KTH_ACTIONS.index(action)
 
     def read_file(self, path: str) -> Tuple[np.ndarray, np.ndarray]:
-        poses = read_npz(path, required=('poses', ))['poses']
-        check_real_numbers(path, 'field "poses"', poses.dtype)
-        poses = poses.astype(np.float32)
-        if poses.ndim != 3 or poses.shape[1:] != (18, 2):
-            hint = (': 17 joints is the COCO-17 layout (Kaggle\'s); '
-                    'convert with ftplugin.datasets.transforms.pose_utils.'
-                    'coco17_to_openpose18' if poses.shape[1:] == (17, 2)
-                    else '')
-            raise ValueError(f'{path}: field "poses" has shape {poses.shape},'
-                             f' expected (T, 18, 2) in OpenPose-18 order'
-                             f' (18 joints, x and y){hint}')
-        valid = np.isfinite(poses).all(-1) & (poses != 0).any(-1)
-        poses[~valid] = 0
-        detected = poses[valid]
-        check_pixel_coordinates(path, 'field "poses"', detected,
-                                self.img_shape, self.on_implausible)
-        check_not_constant(path, ('field "poses" x', 'field "poses" y'),
-                           detected, self.on_implausible)
-        return poses, valid
+        return read_kth_npz(path, self.img_shape, self.on_implausible)

@@ -14,23 +14,9 @@ from .formats.checks import (check_finite, check_implausible_mode,
 from .seeded_sample_mixin import SeededSampleMixin
 from .formats.thermal_coco_json import load_class_mapping, load_thermal_coco
 from .formats.thermal_hdf5 import (CHECKED_FRAMES, check_temperatures,
-                                   frames_layout)
+                                   clip_bounds, clip_results, frames_layout,
+                                   pad_clip, render_clip, render_uint8)
 
-
-def render_uint8(frames: np.ndarray,
-                 temp_range: Sequence[float] = (5.0, 45.0)) -> np.ndarray:
-    """Temperatures (T, H, W) -> uint8 grey (T, H, W, 3).
-
-    Clipped to ``temp_range``, scaled to 0-255 and rounded; shared with the
-    ``ava_custom`` converter so both see the same pixels.
-    """
-    low, high = (float(t) for t in temp_range)
-    # NaN (a corrupt pixel) counts as the coldest value
-    scaled = (np.clip(np.nan_to_num(frames, nan=low), low, high) -
-              low) * (255.0 / (high - low))
-    gray = np.rint(scaled).astype(np.uint8)
-    # np.stack: 3x faster than np.repeat here
-    return np.stack([gray, gray, gray], axis=-1)
 
 
 @DATASETS.register_module()
@@ -316,10 +302,8 @@ class ThermalHDF5Dataset(SeededSampleMixin, BaseActionDataset):
             info (dict): A data-list entry (``filename``, ``frame_idx``,
                 ``num_file_frames``).
         """
-        num_frames = info['num_file_frames']
-        start = info['frame_idx'] - self.clip_len // 2
-        end = start + self.clip_len
-        lo, hi = max(start, 0), min(end, num_frames)
+        start, end, lo, hi = clip_bounds(info['frame_idx'], self.clip_len,
+                                         info['num_file_frames'])
         recording = self._memory.get(info['filename'])
         if recording is not None:
             # a copy: the pipeline may change its frames in place
@@ -332,22 +316,13 @@ class ThermalHDF5Dataset(SeededSampleMixin, BaseActionDataset):
             except OSError as e:  # h5py's own message names no file
                 raise OSError(f'{path}: dataset "frames" cannot be read at '
                               f'frames {lo}:{hi} (corrupt file? {e})') from e
-            # the sensor marks dead pixels -273.2; NaN/Inf is corruption
-            check_finite(f'{path} (frames {lo}:{hi})', 'frames', frames)
-            clip = render_uint8(frames, self.temp_range)
-        if (lo, hi) != (start, end):
-            # the window runs past the recording: repeat its edge frames
-            clip = np.pad(clip, ((lo - start, end - hi), (0, 0), (0, 0),
-                                 (0, 0)), mode='edge')
-        return clip
+            clip = render_clip(path, frames, lo, self.temp_range)
+        # where the window runs past the recording: its edge frames repeated
+        return pad_clip(clip, start, end, lo, hi)
 
     def prepare_data(self, idx: int) -> dict:
         info = self.get_data_info(idx)
-        clip = self.load_clip(info)
-        info.update(
-            imgs=clip, array=clip, total_frames=self.clip_len,
-            clip_len=self.clip_len, num_clips=1,
-            img_shape=clip.shape[1:3], original_shape=clip.shape[1:3])
+        info.update(clip_results(self.load_clip(info)))
         return self.pipeline(info)
 
     # ------------------------------------------------------------ handles

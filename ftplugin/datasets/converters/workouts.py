@@ -188,6 +188,9 @@ def convert(inputs: List[str], out_dir: str, step: float = 10.0,
             raise WorkoutError(f'{scaler_params}: missing field(s) {missing}')
     else:
         scaler = fit_scaler(splits['train'], seq_len)
+    # the grid goes with the statistics (and into a training run's meta),
+    # so that inference resamples new workouts the same way
+    scaler = dict(scaler, step_seconds=step)
     sizes = write_workout_splits(out_dir, splits, scaler, seq_len)
     index = []
     for split, group in splits.items():
