@@ -154,7 +154,11 @@ def plot_record(record: dict, predictor, out_dir: str):
                                         plot_heart_rate_timeline,
                                         timeline_name)
     windows = record.get('windows') or []
-    if len(windows) < 2:
+    # a long input: windows at two places at least (the windows of a file
+    # shorter than one window all start at its first frame)
+    places = {(w['start'], w['end']) if 'start' in w else
+              w.get('window', w.get('step')) for w in windows}
+    if len(places) < 2:
         return None
     out_file = osp.join(out_dir, timeline_name(record['file']))
     if predictor.spec['family'] == 'apple_watch':
