@@ -86,6 +86,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     family.add_argument('--frames-dir',
                         help='thermal: recordings of an annotation JSON '
                         '(default <json>/../frames)')
+    family.add_argument('--class-mapping',
+                        help='thermal: class_mapping.json, for checkpoints '
+                        'without class names')
     family.add_argument('--boxes', help='ava_custom: person box file')
     family.add_argument('--data-root',
                         help='ava_custom: folder with clips/ (default: the '
@@ -130,6 +133,7 @@ def family_options(args: argparse.Namespace) -> dict:
     """The family options given on the command line."""
     names = dict(window='window', hop='hop', sample_rate='sample_rate',
                  frames_dir='frames_dir', boxes='boxes',
+                 class_mapping='class_mapping',
                  data_root='data_root', step_seconds='step_seconds',
                  max_gap='max_gap', scaler='scaler')
     options = {key: getattr(args, attr) for key, attr in names.items()
@@ -154,7 +158,11 @@ def plot_record(record: dict, predictor, out_dir: str):
                                         plot_heart_rate_timeline,
                                         timeline_name)
     windows = record.get('windows') or []
-    if len(windows) < 2:
+    # a long input: windows at two places at least (the windows of a file
+    # shorter than one window all start at its first frame)
+    places = {(w['start'], w['end']) if 'start' in w else
+              w.get('window', w.get('step')) for w in windows}
+    if len(places) < 2:
         return None
     out_file = osp.join(out_dir, timeline_name(record['file']))
     if predictor.spec['family'] == 'apple_watch':

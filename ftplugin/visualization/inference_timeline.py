@@ -73,7 +73,8 @@ def plot_class_timeline(record: dict, classes: Sequence[str], out_file: str,
     labels = probs.argmax(1)
     from matplotlib import colormaps
     cmap = colormaps['tab20']
-    width = np.median(np.diff(x)) if len(x) > 1 else 1.0
+    steps = np.diff(np.unique(x))
+    width = float(np.median(steps)) if len(steps) else 1.0
     strip.bar(x, np.ones_like(x, dtype=float), width=width,
               color=[cmap(int(k) % 20) for k in labels])
     for k in np.unique(labels):

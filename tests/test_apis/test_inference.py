@@ -146,6 +146,19 @@ def test_bad_inputs_are_named_errors(model, tmp_path):
     assert [r['file'] for r in records] == files
 
 
+def test_kth_pose_npz(model, trained_runs):
+    """A KTH-style .npz (OpenPose-18 poses) is read and windowed too."""
+    path = sorted(trained_runs.kth.glob('*.npz'))[0]
+    (record, ) = inference(model, [str(path)], per_window=True)
+    poses = np.load(path)['poses']
+    assert record['num_frames'] == len(poses)
+    windows = record['windows']
+    assert len(windows) == 5
+    assert windows[0]['start'] == 0 and windows[-1]['end'] == len(poses)
+    assert record['probs'][1] == pytest.approx(
+        max(w['probs'][1] for w in windows))
+
+
 def test_model_is_ready_for_inference(model):
     assert not model.training
     assert model.dataset_meta['classes'] == ('No_Fall', 'Fall')

@@ -8,7 +8,8 @@ import numpy as np
 from mmengine.logging import print_log
 
 from ...datasets.formats.checks import check_finite
-from ...datasets.formats.thermal_coco_json import load_thermal_coco
+from ...datasets.formats.thermal_coco_json import (load_class_mapping,
+                                                   load_thermal_coco)
 from ...datasets.formats.thermal_hdf5 import (check_recording, clip_bounds,
                                               clip_results, pad_clip,
                                               read_timestamps, render_uint8)
@@ -40,6 +41,8 @@ class ThermalPredictor(BasePredictor):
         window (int): Frames per window of a recording.
         hop (int): Frames between windows. Defaults to 16.
         frames_dir (str): Recordings of an annotation JSON.
+        class_mapping (str): ``class_mapping.json`` with the class names,
+            for checkpoints that do not carry them.
     """
     extensions = ('.h5', '.hdf5', '.json')
     # a folder holds recordings; annotation JSONs are named one by one
@@ -48,11 +51,20 @@ class ThermalPredictor(BasePredictor):
 
     @classmethod
     def option_names(cls):
-        return ('window', 'hop', 'frames_dir')
+        return ('window', 'hop', 'frames_dir', 'class_mapping')
 
     def __init__(self, spec: dict, scorers, **kwargs) -> None:
         super().__init__(spec, scorers, **kwargs)
         self.pipeline = TestPipeline(spec)
+        if self.options.get('class_mapping'):
+            self.spec = dict(spec, classes=load_class_mapping(
+                self.options['class_mapping']))
+        elif not spec.get('classes'):
+            raise InferenceInputError(
+                f'{spec.get("checkpoint") or "the model"} carries no class '
+                f'names (a checkpoint saved outside a training run?): give '
+                f'the class_mapping.json of its training data '
+                f'(class_mapping=..., tools/infer.py --class-mapping)')
 
     @property
     def temp_range(self) -> Tuple[float, float]:

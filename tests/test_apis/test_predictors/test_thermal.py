@@ -3,6 +3,7 @@
 against torch, mmaction2's inference_recognizer on a recording's frame."""
 import numpy as np
 import pytest
+import torch
 from data_fixtures.inference import (assert_onnx_agrees, export_with_sidecar,
                                      serial, train_and_dump)
 
@@ -71,6 +72,25 @@ def test_onnx_agrees_with_torch(run, thermal_gen):
     onnx_file = export_with_sidecar(CFG, ckpt, work / 'model.onnx')
     path = str(sorted((thermal_gen / 'frames').glob('*.h5'))[0])
     assert_onnx_agrees(model, onnx_file, path)
+
+
+def test_class_names_come_from_the_checkpoint_or_a_mapping(run, thermal_gen,
+                                                           tmp_path):
+    from ftplugin.checkpoint import safe_torch_load
+    _, ckpt, _, model = run
+    assert model.inference_spec['classes'] == list(
+        model.dataset_meta['classes'])
+    bare = tmp_path / 'bare.pth'
+    torch.save(dict(state_dict=safe_torch_load(str(ckpt))['state_dict']),
+               bare)
+    bare_model = init_model(CFG, str(bare))
+    path = str(sorted((thermal_gen / 'frames').glob('*.h5'))[0])
+    with pytest.raises(InferenceInputError, match='carries no class names'):
+        inference(bare_model, path)
+    mapping = thermal_gen / 'annotations' / 'class_mapping.json'
+    (record, ) = inference(bare_model, path, class_mapping=str(mapping))
+    assert record['pred_class'] == model.dataset_meta['classes'][
+        record['pred_label']]
 
 
 def test_bad_recordings_are_named(run, tmp_path):
