@@ -48,7 +48,7 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
                     and not evaluator.get('csv_file')):
                 evaluator['csv_file'] = osp.splitext(args.dump)[0] + '.csv'
         cfg.test_evaluator = list(evaluators) + [
-            dict(type='DumpResults', out_file_path=args.dump)]
+            dict(type='AtomicDumpResults', out_file_path=args.dump)]
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
     # the CHECKPOINT argument wins over any load_from in the options

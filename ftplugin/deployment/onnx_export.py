@@ -16,6 +16,7 @@ from mmengine.registry import init_default_scope
 from torch import nn
 
 from ..checkpoint import load_pretrained
+from ..utils.atomic_io import atomic_path
 from .export_wrapper import ExportWrapper
 
 
@@ -50,11 +51,12 @@ def export_onnx(wrapper: nn.Module, onnx_cfg: dict, output_file: str,
     """Trace ``wrapper`` on random inputs of ``onnx_cfg``'s shapes."""
     shapes = input_shapes(onnx_cfg)
     example = tuple(random_inputs(shapes, shapes[0][0]))
-    with warnings.catch_warnings():
-        # the TorchScript exporter is chosen on purpose (see below)
+    with warnings.catch_warnings(), atomic_path(output_file) as tmp:
+        # the TorchScript exporter is chosen on purpose (see below); the
+        # file gets its name only once complete (never a truncated model)
         warnings.simplefilter('ignore', DeprecationWarning)
         torch.onnx.export(
-            wrapper, example, output_file,
+            wrapper, example, tmp,
             # the dynamo exporter (torch >= 2.9 default) needs onnxscript
             dynamo=False,
             input_names=list(onnx_cfg['input_names']),

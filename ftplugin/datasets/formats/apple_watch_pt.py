@@ -12,13 +12,14 @@ padded by repeating their last value), ``original_lengths`` (N, 1) int64,
 ``scaler_params.json`` beside them. Heart rate stays in BPM; speed (km/h)
 and altitude (m) are z-scored with the statistics in ``scaler_params.json``.
 """
-import json
 import os
 import os.path as osp
 from typing import Dict, List, Mapping
 
 import numpy as np
 import torch
+
+from ...utils.atomic_io import atomic_write_json, atomic_write_with
 
 SEQ_LEN = 500
 SPLIT_RATIOS = (0.7, 0.15, 0.15)
@@ -101,8 +102,9 @@ def write_workout_splits(out_dir: str, splits: Mapping[str, List[dict]],
     """
     os.makedirs(out_dir, exist_ok=True)
     for split, workouts in splits.items():
-        torch.save(workouts_to_tensors(workouts, scaler, seq_len),
-                   osp.join(out_dir, f'{split}.pt'))
-    with open(osp.join(out_dir, 'scaler_params.json'), 'w') as f:
-        json.dump(dict(scaler), f, indent=2)
+        tensors = workouts_to_tensors(workouts, scaler, seq_len)
+        atomic_write_with(osp.join(out_dir, f'{split}.pt'),
+                          lambda tmp: torch.save(tensors, tmp))
+    atomic_write_json(osp.join(out_dir, 'scaler_params.json'), dict(scaler),
+                      indent=2)
     return {split: len(workouts) for split, workouts in splits.items()}

@@ -34,6 +34,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from ...utils.atomic_io import atomic_write_json
+
 
 def load_json(path: str) -> object:
     """JSON of ``path``; errors name the file."""
@@ -49,8 +51,7 @@ def load_json(path: str) -> object:
 def dump_json(data: object, path: str) -> None:
     """Write ``data`` as JSON, creating the folder."""
     os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
-    with open(path, 'w') as f:
-        json.dump(data, f)
+    atomic_write_json(path, data)
 
 
 def image_key(img: dict, path: str, index: int) -> Tuple[str, int]:
