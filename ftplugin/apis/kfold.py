@@ -121,7 +121,7 @@ def train_and_test_fold(cfg: Config,
     runner = build_runner(cfg)
     runner.train()
     best = best_checkpoint(cfg.work_dir, fall_back_to_last=True)
-    runner.load_checkpoint(best, map_location='cpu')
+    runner.load_checkpoint(best, map_location='cpu', strict=True)
     metrics = runner.test()
     files = _file_rows(dump)
     variants = {name: _test_variant(runner, cfg, evaluator, name, options)

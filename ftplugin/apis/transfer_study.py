@@ -58,7 +58,8 @@ def train_and_test(cfg: Config, work_dir: str, seed: int) -> Dict:
         cfg.default_hooks.history = None
     runner = build_runner(cfg)
     runner.train()
-    runner.load_checkpoint(best_checkpoint(work_dir), map_location='cpu')
+    runner.load_checkpoint(best_checkpoint(work_dir), map_location='cpu',
+                           strict=True)
     metrics = {k: float(v) for k, v in runner.test().items()
                if np.isscalar(v)}
     metrics['num_test_samples'] = len(runner.test_dataloader.dataset)

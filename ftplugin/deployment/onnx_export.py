@@ -21,14 +21,12 @@ from .export_wrapper import ExportWrapper
 
 
 def build_model(cfg: Config, checkpoint: str) -> nn.Module:
-    """Build the config's model and load every tensor of ``checkpoint``."""
+    """Build the config's model and load every tensor of ``checkpoint``
+    (any tensor missing or of another shape is an error naming them)."""
     init_default_scope(cfg.get('default_scope', 'mmaction'))
     model = MODELS.build(cfg.model)
-    report = load_pretrained(model, checkpoint)
-    if report.missing or report.shape_skipped:
-        raise RuntimeError(
-            f'{checkpoint} does not fit {cfg.model.type}: missing '
-            f'{report.missing}, shape-skipped {list(report.shape_skipped)}')
+    load_pretrained(model, checkpoint, complete=True,
+                    config=cfg.get('filename') or cfg.model.type)
     return model.eval()
 
 
