@@ -23,7 +23,7 @@ import numpy as np
 
 from ftplugin.datasets.formats.thermal_coco_json import load_class_mapping
 from ftplugin.utils.atomic_io import atomic_write_json, atomic_write_text
-from ftplugin.utils.safe_pickle import safe_pickle_load
+from ftplugin.utils.safe_pickle import UnsafePickleError, safe_pickle_load
 from ftplugin.visualization import plot_confusion_matrix
 
 
@@ -131,7 +131,7 @@ def main(argv=None) -> None:
         out_dir = args.out_dir or osp.dirname(osp.abspath(args.pkl))
         result = confusion_report(truth, preds, classes, out_dir,
                                   args.keep_empty, args.title)
-    except (FileNotFoundError, ValueError) as e:
+    except (FileNotFoundError, ValueError, UnsafePickleError) as e:
         sys.exit(f'error: {e}')
     print(result['text'])
     print(f'written: {result["png"]}, '
