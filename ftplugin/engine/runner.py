@@ -47,6 +47,11 @@ MMENGINE_DEFAULT_HOOKS = ('runtime_info', 'timer', 'sampler_seed', 'logger',
                           'param_scheduler', 'checkpoint')
 
 
+class MissingPretrainedError(ValueError):
+    """A fine-tuning config (``load_cfg.required``) runs without
+    ``load_from``."""
+
+
 class _FormatOnceConfig(Config):
     """A ``Config`` that formats its text once per content.
 
@@ -241,7 +246,7 @@ class FineTuneRunner(Runner):
         if (load_cfg.get('required') and self._load_from is None
                 and not self._resume and not self._has_loaded):
             twin = load_cfg.get('scratch_config')
-            raise ValueError(
+            raise MissingPretrainedError(
                 f'{config} fine-tunes pretrained weights (load_cfg.required'
                 f'={list(load_cfg["required"])}) but load_from is not set: '
                 f'pass --cfg-options load_from=CHECKPOINT' + (

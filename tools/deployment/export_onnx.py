@@ -18,6 +18,7 @@ from mmengine.config import Config, DictAction
 import ftplugin  # noqa: F401  (compat patches + registrations)
 from ftplugin.deployment import (ExportWrapper, build_model, export_onnx,
                                  input_shapes, verify)
+from ftplugin.utils import run_main
 
 
 def parse_args() -> argparse.Namespace:
@@ -62,4 +63,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    run_main(main)
