@@ -15,10 +15,11 @@ have built their datasets, before any weight is loaded or step taken;
 Where the answer is unambiguous it can be derived instead
 (:func:`resolve_auto_classes`, called when the runner is built):
 ``model.cls_head.num_classes='auto'`` takes the number of classes from the
-training data, ``model.cls_head.loss_cls.class_weight='auto'`` (or a dict of
-:func:`~ftplugin.utils.class_weights.class_weights` arguments, e.g.
-``dict(method='inverse', power=0.5)``) computes the weights from the
-training split's labels; both are logged.
+training data, ``model.cls_head.loss_cls.class_weight='auto'`` computes
+inverse-frequency weights from the training split's labels
+(``'auto:inverse:0.5'``: their square root, ``'auto:effective:0.999'``: the
+effective number of samples; see
+:func:`~ftplugin.utils.class_weights.class_weights`); both are logged.
 """
 import os.path as osp
 from typing import List, Mapping, Optional, Sequence, Tuple
@@ -132,11 +133,31 @@ def check_class_set(cfg: Config, datasets: Mapping[str, object]) -> None:
         raise ClassSetError('\n'.join(problems))
 
 
-def _wants_auto(head: dict) -> Tuple[bool, object]:
+def _weight_args(weights) -> Optional[dict]:
+    """The :func:`~ftplugin.utils.class_weights.class_weights` arguments a
+    ``class_weight`` setting asks for: ``'auto'`` (inverse frequency),
+    ``'auto:inverse:0.5'`` (power), ``'auto:effective:0.999'`` (beta), or a
+    dict of them; None for a list (given weights) or None."""
+    if isinstance(weights, dict):
+        return dict(weights)
+    if not (isinstance(weights, str) and weights.split(':')[0] == AUTO):
+        return None
+    parts = weights.split(':')
+    args = dict(method=parts[1] if len(parts) > 1 else 'inverse')
+    if len(parts) > 2:
+        key = 'power' if args['method'] == 'inverse' else 'beta'
+        try:
+            args[key] = float(parts[2])
+        except ValueError:
+            raise ClassSetError(
+                f'{CLASS_WEIGHT_KEY}={weights!r}: {parts[2]!r} is not a '
+                f'number (auto:inverse:0.5, auto:effective:0.999)') from None
+    return args
+
+
+def _wants_auto(head: dict) -> Tuple[bool, Optional[dict]]:
     weights = (head.get('loss_cls') or {}).get('class_weight')
-    auto_weights = weights == AUTO or isinstance(weights, dict)
-    return head.get('num_classes') == AUTO, (weights if auto_weights
-                                             else None)
+    return head.get('num_classes') == AUTO, _weight_args(weights)
 
 
 def _data_dataset(cfg: Config):
@@ -177,10 +198,10 @@ def resolve_auto_classes(cfg: Config) -> List[str]:
 
     ``model.cls_head.num_classes='auto'``: the number of classes of the
     training dataset (``metainfo['classes']``). ``model.cls_head.loss_cls.
-    class_weight='auto'`` or ``dict(method=..., power=..., beta=...)``:
-    :func:`~ftplugin.utils.class_weights.class_weights` of the training
-    split's label counts (``'auto'``: inverse frequency). The dataset is
-    built once, without its pipeline.
+    class_weight='auto'`` (``'auto:<method>[:<power or beta>]'``, or a dict
+    of those arguments): :func:`~ftplugin.utils.class_weights.class_weights`
+    of the training split's label counts (``'auto'``: inverse frequency).
+    The dataset is built once, without its pipeline.
 
     Args:
         cfg (Config): Changed in place.
@@ -220,15 +241,13 @@ def resolve_auto_classes(cfg: Config) -> List[str]:
         if split != 'train':
             raise ClassSetError(f'{config}: {CLASS_WEIGHT_KEY}=auto needs a '
                                 f'training split to count its labels')
-        args = dict(method='inverse') if weight_args == AUTO else dict(
-            weight_args)
+        args = weight_args
         counts = label_counts(_labels(dataset), len(names))
         weights = [round(w, 4) for w in class_weights(counts, **args)]
         head['loss_cls']['class_weight'] = weights
         lines.append(
-            f'{CLASS_WEIGHT_KEY}={weight_args!r}: {weights} from the '
-            f'training split\'s label counts {counts} ({source}, '
-            f'{_args_text(args)})')
+            f'{CLASS_WEIGHT_KEY}=auto: {weights} from the training split\'s '
+            f'label counts {counts} ({source}, {_args_text(args)})')
     return lines
 
 
