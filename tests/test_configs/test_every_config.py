@@ -141,9 +141,11 @@ def _tool(name):
 def small_options(config: str, keep: bool) -> list:
     """One epoch on a few samples, batches of 2, no worker processes; a
     checkpoint only where another config loads it."""
-    options = ['train_cfg.max_epochs=1', 'log_level=WARNING',
-               'default_hooks.history=None',
-               'default_hooks.logger.interval=1000']
+    iter_based = any(o.startswith('train_cfg.max_iters')
+                     for o in MATRIX[config][2])
+    options = ([] if iter_based else ['train_cfg.max_epochs=1']) + [
+        'log_level=WARNING', 'default_hooks.history=None',
+        'default_hooks.logger.interval=1000']
     for split, n in (('train', 4), ('val', 2), ('test', 2)):
         options += [f'{split}_dataloader.batch_size=2',
                     f'{split}_dataloader.num_workers=0',
