@@ -272,3 +272,37 @@ def test_matrix_time(matrix):
     print(f'config matrix: {matrix["seconds"]:.0f} s to train '
           f'{len(seconds)} configs: {seconds}')
     assert osp.isdir(matrix['root'])
+
+
+@pytest.mark.parametrize('config', list(MATRIX))
+def test_fine_tuning_configs_require_load_from(config):
+    """A config that fine-tunes declares what must load (so a run without
+    load_from is refused); its from-scratch twin, where it names one,
+    exists and loads nothing; a config that trains from scratch requires
+    nothing."""
+    from mmengine.config import Config
+    cfg = Config.fromfile(str(REPO_ROOT / 'configs' / config))
+    load_cfg = cfg.get('load_cfg') or {}
+    fine_tunes = MATRIX[config][1] is not None
+    assert bool(load_cfg.get('required')) == fine_tunes, load_cfg
+    twin = load_cfg.get('scratch_config')
+    if twin is not None:
+        scratch = Config.fromfile(str(REPO_ROOT / twin))
+        assert scratch.get('load_from') is None
+        assert not (scratch.get('load_cfg') or {}).get('required')
+        assert twin[len('configs/'):] in MATRIX
+
+
+def test_a_missing_load_from_names_the_twin(generated_data, tmp_path):
+    train = _tool('train')
+    config = 'configs/kaggle_pose/pose_ae_kaggle_finetune_wholeseq.py'
+    with pytest.raises(SystemExit) as info:
+        call_tool(train, [config, '--work-dir', tmp_path, '--data-root',
+                          generated_data / 'kaggle_fall'])
+    message = str(info.value.code)
+    assert message.startswith('MissingPretrainedError: ')
+    assert (f'{config} fine-tunes pretrained weights (load_cfg.required='
+            f"['backbone']) but load_from is not set: pass --cfg-options "
+            f'load_from=CHECKPOINT, or train from random weights with its '
+            f'from-scratch twin configs/kaggle_pose/'
+            f'pose_ae_kaggle_single_window_scratch.py') in message
