@@ -150,7 +150,10 @@ def small_options(config: str, keep: bool) -> list:
         options += [f'{split}_dataloader.batch_size=2',
                     f'{split}_dataloader.num_workers=0',
                     f'{split}_dataloader.persistent_workers=False',
-                    f'{split}_dataloader.dataset.indices={n}']
+                    f'{split}_dataloader.dataset.indices={n}',
+                    # mmengine's serialisation runs gc.collect(): seconds
+                    # in a process holding the whole suite
+                    f'{split}_dataloader.dataset.serialize_data=False']
     if not keep:
         options += ['default_hooks.checkpoint.interval=-1',
                     'default_hooks.checkpoint.save_last=False',
@@ -167,7 +170,8 @@ def call_tool(tool, argv) -> None:
         run_main(tool.main)
     finally:
         sys.argv = saved
-        gc.collect()
+        if 'slowfast' in str(argv[0]):
+            gc.collect()  # the SlowFast R50 models, before the next one
 
 
 def kinetics_standin(path: Path) -> Path:
@@ -184,6 +188,19 @@ def kinetics_standin(path: Path) -> Path:
                                for k, v in model.state_dict().items()}},
                path)
     return path
+
+
+@pytest.fixture(scope='module', autouse=True)
+def plain_config_text():
+    """The config's own text where mmengine logs and dumps the yapf-formatted
+    one (1-2 s per run on a loaded machine, twice per config here;
+    formatting is not what this module tests)."""
+    from ftplugin.engine import runner
+    patch = pytest.MonkeyPatch()
+    patch.setattr(runner._FormatOnceConfig, 'pretty_text',
+                  property(lambda self: self._text))
+    yield
+    patch.undo()
 
 
 @pytest.fixture(scope='module')
