@@ -26,7 +26,7 @@ def build_model(cfg: Config, checkpoint: str) -> nn.Module:
     init_default_scope(cfg.get('default_scope', 'mmaction'))
     model = MODELS.build(cfg.model)
     load_pretrained(model, checkpoint, complete=True,
-                    config=cfg.get('filename') or cfg.model.type)
+                    config=getattr(cfg, 'filename', None) or cfg.model.type)
     return model.eval()
 
 

@@ -75,7 +75,8 @@ def test_diverging_run_stops_and_keeps_the_last_good_checkpoint(
     data = generated_data / 'kaggle_fall'
     proc = run_tool(['tools/train.py', cfg, '--work-dir', work, '--seed',
                      '0', '--cfg-options', 'train_cfg.max_epochs=3',
-                     'train_dataloader.batch_size=8'] +
+                     # from random weights: the test has no pretraining
+                     'load_cfg=None', 'train_dataloader.batch_size=8'] +
                     [f'{s}_dataloader.dataset.data_root={data}'
                      for s in ('train', 'val', 'test')], check=False)
     assert proc.returncode != 0
