@@ -24,6 +24,13 @@ def build_model(cfg: Config, checkpoint: str) -> nn.Module:
     """Build the config's model and load every tensor of ``checkpoint``
     (any tensor missing or of another shape is an error naming them)."""
     init_default_scope(cfg.get('default_scope', 'mmaction'))
+    from ..engine.class_set import resolve_auto_from_checkpoint, wants_auto
+    if wants_auto(cfg):  # no data here: the count the training recorded
+        from ..checkpoint import safe_torch_load
+        for line in resolve_auto_from_checkpoint(
+                cfg, safe_torch_load(checkpoint, map_location='cpu'),
+                checkpoint):
+            print(line)
     model = MODELS.build(cfg.model)
     load_pretrained(model, checkpoint, complete=True,
                     config=getattr(cfg, 'filename', None) or cfg.model.type)

@@ -160,6 +160,13 @@ def _wants_auto(head: dict) -> Tuple[bool, Optional[dict]]:
     return head.get('num_classes') == AUTO, _weight_args(weights)
 
 
+def wants_auto(cfg: Config) -> bool:
+    """Whether ``cfg`` leaves its class count or class weights to the data
+    (``'auto'``)."""
+    auto_classes, weight_args = _wants_auto(_head(cfg))
+    return auto_classes or weight_args is not None
+
+
 def _data_dataset(cfg: Config):
     """The dataset config 'auto' reads: training's, else test's, else
     validation's; without its pipeline (only annotations are read)."""
@@ -253,3 +260,37 @@ def resolve_auto_classes(cfg: Config) -> List[str]:
 
 def _args_text(args: dict) -> str:
     return ', '.join(f'{k}={v}' for k, v in sorted(args.items()))
+
+
+def resolve_auto_from_checkpoint(cfg: Config, checkpoint: dict,
+                                 filename: str) -> List[str]:
+    """``'auto'`` class settings of ``cfg`` for a model built without data
+    (the ONNX export): the class count the checkpoint's training recorded
+    (``meta.dataset_meta.classes``, written by mmengine); the loss's
+    weights are not needed there and are dropped.
+
+    Args:
+        cfg (Config): Changed in place.
+        checkpoint (dict): The loaded checkpoint.
+        filename (str): Its path, for the error.
+
+    Returns:
+        list[str]: What was derived, one line each.
+    """
+    head = _head(cfg)
+    auto_classes, weight_args = _wants_auto(head)
+    lines = []
+    if weight_args is not None:
+        head['loss_cls']['class_weight'] = None
+    if auto_classes:
+        meta = checkpoint.get('meta') if isinstance(checkpoint, dict) else {}
+        classes = ((meta or {}).get('dataset_meta') or {}).get('classes')
+        if not classes:
+            raise ClassSetError(
+                f'{_config_name(cfg)}: {NUM_CLASSES_KEY}=auto, but {filename} '
+                f'records no classes (meta.dataset_meta.classes): pass '
+                f'--cfg-options {NUM_CLASSES_KEY}=K')
+        head['num_classes'] = len(classes)
+        lines.append(f'{NUM_CLASSES_KEY}=auto: {len(classes)} classes '
+                     f'recorded in {filename}: {_short(classes)}')
+    return lines

@@ -323,3 +323,19 @@ def test_a_missing_load_from_names_the_twin(generated_data, tmp_path):
             f'load_from=CHECKPOINT, or train from random weights with its '
             f'from-scratch twin configs/kaggle_pose/'
             f'pose_ae_kaggle_single_window_scratch.py') in message
+
+
+def test_export_of_a_config_with_auto_classes(matrix, tmp_path):
+    """ava_custom's CPU config trained with num_classes=auto exports from
+    its checkpoint (no data at hand: the count the checkpoint recorded)."""
+    from mmengine.config import Config
+
+    from ftplugin.deployment import ExportWrapper, build_model, export_onnx
+    config = 'ava_custom/slowonly_r18_ava_custom_thermal_cpu.py'
+    cfg = Config.fromfile(str(REPO_ROOT / 'configs' / config))
+    cfg.model.cls_head.num_classes = 'auto'
+    model = build_model(cfg, str(matrix['checkpoints'][config]))
+    assert model.cls_head.num_classes == 4  # the generated categories
+    out = tmp_path / 'ava.onnx'
+    export_onnx(ExportWrapper(model).eval(), cfg.onnx_cfg, str(out))
+    assert out.stat().st_size > 0

@@ -208,3 +208,19 @@ def test_ava_custom_auto_builds_the_generated_class_count(ava_gen, tmp_path,
                        'model.cls_head.loss_cls': dict(class_weight='auto')})
     with pytest.raises(ClassSetError, match='one class id per sample'):
         resolve_auto_classes(cfg)
+
+
+def test_auto_without_data_takes_the_checkpoints_classes():
+    """The ONNX export builds the model without data: 'auto' takes the
+    class count the checkpoint's training recorded, or says what to pass."""
+    from ftplugin.engine.class_set import resolve_auto_from_checkpoint
+    cfg = cfg_of('auto', 'auto')
+    checkpoint = dict(meta=dict(dataset_meta=dict(classes=('a', 'b', 'c'))))
+    lines = resolve_auto_from_checkpoint(cfg, checkpoint, 'x.pth')
+    assert cfg.model.cls_head.num_classes == 3
+    assert cfg.model.cls_head.loss_cls.class_weight is None
+    assert lines == ['model.cls_head.num_classes=auto: 3 classes recorded '
+                     'in x.pth: a, b, c']
+    with pytest.raises(ClassSetError, match='x.pth records no classes.*'
+                       'model.cls_head.num_classes=K'):
+        resolve_auto_from_checkpoint(cfg_of('auto'), dict(meta={}), 'x.pth')
