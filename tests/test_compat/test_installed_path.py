@@ -66,16 +66,22 @@ def test_the_patch_is_gated_on_pkg_resources_missing():
         patched)
 
 
-def test_patched_functions_match_the_originals():
+def test_patched_functions_match_the_originals(tmp_path, monkeypatch):
     """On every case mmengine's own functions handle: the same path, the
-    same answer, and the same exception type for an unknown package."""
+    same answer, and the same exception type for an unknown package; also
+    for a package found on sys.path only (PYTHONPATH) and a namespace
+    package (mmengine 0.10.7: RuntimeError)."""
     from ftplugin.compat import installed_path
     if not installed_path.has_pkg_resources():
         pytest.skip('the originals need pkg_resources, absent here')
     from mmengine.utils import package_utils
     assert package_utils.get_installed_path is not (
         installed_path.get_installed_path)  # mmengine's own, unpatched
-    for package in CASES:
+    (tmp_path / 'only_on_path_42').mkdir()
+    (tmp_path / 'only_on_path_42' / '__init__.py').write_text('')
+    (tmp_path / 'namespace_pkg_42').mkdir()
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for package in CASES + ('only_on_path_42', 'namespace_pkg_42'):
         original = _outcome(package_utils.get_installed_path, package)
         ours = _outcome(installed_path.get_installed_path, package)
         assert ours == original, package
