@@ -28,6 +28,7 @@ from ftplugin.apis.inference import (checkpoint_meta, inference_spec,
                                      write_sidecar)
 from ftplugin.deployment import (ExportWrapper, build_model, export_onnx,
                                  input_shapes, verify)
+from ftplugin.utils import run_main
 
 
 def parse_args() -> argparse.Namespace:
@@ -82,4 +83,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    run_main(main)

@@ -20,6 +20,7 @@ from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 import numpy as np
 import torch
 
+from ...utils.atomic_io import atomic_write_json, atomic_write_with
 from .checks import implausible
 
 SEQ_LEN = 500
@@ -112,10 +113,11 @@ def write_workout_splits(out_dir: str, splits: Mapping[str, List[dict]],
     """
     os.makedirs(out_dir, exist_ok=True)
     for split, workouts in splits.items():
-        torch.save(workouts_to_tensors(workouts, scaler, seq_len),
-                   osp.join(out_dir, f'{split}.pt'))
-    with open(osp.join(out_dir, 'scaler_params.json'), 'w') as f:
-        json.dump(dict(scaler), f, indent=2)
+        tensors = workouts_to_tensors(workouts, scaler, seq_len)
+        atomic_write_with(osp.join(out_dir, f'{split}.pt'),
+                          lambda tmp: torch.save(tensors, tmp))
+    atomic_write_json(osp.join(out_dir, 'scaler_params.json'), dict(scaler),
+                      indent=2)
     return {split: len(workouts) for split, workouts in splits.items()}
 
 
@@ -195,6 +197,8 @@ def check_z_scored(path: str, key: str, values: np.ndarray, split: str,
             f'{outside:.1%} of the valid steps (from {raw.min():.1f} to '
             f'{raw.max():.1f}): z-scored with other statistics than '
             f'{scaler_name}, or in another unit', on_implausible)
+
+
 def read_scaler_params(path: str) -> Dict[str, float]:
     """Read and check a ``scaler_params.json`` (z-score statistics).
 

@@ -38,6 +38,7 @@ from .checks import check_inside_root, implausible
 
 # boxes may overrun their image by this fraction of it (+ 1 pixel)
 BOX_MARGIN = 0.02
+from ...utils.atomic_io import atomic_write_json
 
 
 def load_json(path: str) -> object:
@@ -54,8 +55,7 @@ def load_json(path: str) -> object:
 def dump_json(data: object, path: str) -> None:
     """Write ``data`` as JSON, creating the folder."""
     os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
-    with open(path, 'w') as f:
-        json.dump(data, f)
+    atomic_write_json(path, data)
 
 
 def image_key(img: dict, path: str, index: int) -> Tuple[str, int]:
