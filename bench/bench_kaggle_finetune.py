@@ -191,6 +191,8 @@ def main() -> None:
     cfg.train_cfg.max_epochs = EPOCHS
     ckpt = osp.join(SHARED_CKPT, 'pose_autoencoder.pt')
     cfg.load_from = ckpt if osp.isfile(ckpt) else None
+    if cfg.load_from is None:
+        cfg.load_cfg = None  # from scratch, as the original loop then
     cfg.work_dir = osp.join(OUT_DIR, 'runs', 'kaggle_30e')
     cfg.randomness = dict(seed=0)
     # one intra-op thread for both sides, as every bench: the runner would

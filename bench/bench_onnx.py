@@ -1,6 +1,7 @@
 """Inference latency: onnxruntime vs torch eager, per exported family.
 
-    python bench/bench_onnx.py [--budget-s 6]
+    python bench/bench_onnx.py [--budget-s 6] [--batches 1 32]
+        [--families LSTM thermal_SlowOnly-R18]
 
 Each family's model (its config, random weights: latency does not depend on
 their values) is exported by ftplugin's ONNX exporter exactly as
@@ -43,6 +44,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--budget-s', type=float, default=6.0,
                         help='about how long each row runs')
+    parser.add_argument('--batches', type=int, nargs='+', default=[1, 32],
+                        help='batch sizes (the per-sample cost is printed '
+                        'too, for a sweep)')
+    parser.add_argument('--families', nargs='+',
+                        help='names of CONFIGS (spaces as _); default all')
     args = parser.parse_args()
     set_threads(1)
     from mmengine.config import Config
@@ -54,6 +60,8 @@ def main() -> None:
     print(f'load: {load_average()}')
     os.makedirs(osp.join(OUT_DIR, 'onnx'), exist_ok=True)
     for name, config in CONFIGS.items():
+        if args.families and name.replace(' ', '_') not in args.families:
+            continue
         cfg = Config.fromfile(osp.join(REPO, config))
         model = MODELS.build(cfg.model)
         model.init_weights()
@@ -63,7 +71,7 @@ def main() -> None:
         export_onnx(wrapper, cfg.onnx_cfg, path)
         session = _session(path)
         in_names = [i.name for i in session.get_inputs()]
-        for batch in (1, 32):
+        for batch in args.batches:
             inputs = [torch.randn(batch, *shape[1:])
                       for shape in input_shapes(cfg.onnx_cfg)]
             feed = {n: x.numpy() for n, x in zip(in_names, inputs)}
@@ -91,7 +99,9 @@ def main() -> None:
             ms = {k: sum(v) / len(v) / calls * 1e3 for k, v in times.items()}
             record('onnx', f'{name}: onnxruntime / torch latency, batch '
                    f'{batch}', ratio, '<= 0.8',
-                   f'{ms["ort"]:.2f} vs {ms["torch"]:.2f} ms, 1 thread each',
+                   f'{ms["ort"]:.2f} vs {ms["torch"]:.2f} ms ('
+                   f'{ms["ort"] / batch:.2f} vs {ms["torch"] / batch:.2f} '
+                   f'ms per sample), 1 thread each',
                    per_round)
 
 

@@ -39,7 +39,10 @@ FAMILIES = {
     'pose autoencoder': dict(
         config='configs/kaggle_pose/pose_ae_kaggle_finetune.py',
         root=kaggle_root,
-        load_from=osp.join(SHARED_CKPT, 'pose_autoencoder.pt')),
+        load_from=osp.join(SHARED_CKPT, 'pose_autoencoder.pt'),
+        # without the shared file: fresh pretraining weights (the config
+        # refuses to fine-tune without load_from)
+        init_from='configs/kaggle_pose/pose_ae_kth_pretrain.py'),
     'LSTM': dict(
         config='configs/apple_watch/lstm_applewatch_finetune.py',
         root=apple_watch_root, init_from='self'),

@@ -1,6 +1,6 @@
 """Every benchmark of ``bench/`` in one run, as one table (``make bench``).
 
-    python bench/run_all.py [--only train thermal onnx memory kaggle]
+    python bench/run_all.py [--only train thermal onnx infer memory kaggle]
 
 Each group runs in its own process, one after the other (never two at
 once); each row is a ratio of two things measured side by side in that
@@ -26,6 +26,7 @@ GROUPS = {
     'train': ['bench_train_step.py', '--rounds', '3'],
     'thermal': ['bench_thermal_loader.py'],
     'onnx': ['bench_onnx.py'],
+    'infer': ['bench_infer.py'],
     'memory': ['-c', 'import sys; sys.path.insert(0, "bench"); '
                'import bench_train_step as b; b.set_threads(1); '
                'b.memory_rows(list(b.FAMILIES))'],

@@ -12,7 +12,9 @@ import pytest
 from mmaction.registry import DATASETS
 from mmengine.config import Config
 
-from ftplugin.apis.data_validation import format_reports, validate_config
+from ftplugin.apis.data_validation import (NO_SAMPLE_OF_CLASSES,
+                                           format_reports, validate_config)
+from ftplugin.datasets.formats.checks import DataWarning
 from ftplugin.utils import set_data_root
 
 
@@ -55,16 +57,49 @@ def assert_refused(cfg: Config, split: str, file: str, field: str) -> None:
         f'{file!r} / {field!r} not among the reported problems: {problems}')
 
 
+def assert_implausible(cfg: Config, warn_cfg: Config, split: str,
+                       file: str, field: str, cause: str) -> None:
+    """A value that could be meant: with ``cfg`` reading ``split`` raises an
+    error naming ``file``, ``field``, the likely ``cause`` and the opt-out,
+    and the validation pass counts it as an error; with ``warn_cfg`` (the
+    same, built with ``on_implausible='warn'``) the split reads and the pass
+    counts it as a warning."""
+    with pytest.raises(ValueError) as err:
+        read_all(cfg[f'{split}_dataloader'].dataset)
+    message = str(err.value)
+    assert_named(message, file, field)
+    assert cause in message and 'on_implausible' in message, message
+    for config, warning in ((cfg, False), (warn_cfg, True)):
+        problems = validation_problems(config, (split, ))
+        hits = [p for p in problems
+                if file in p and field in p and cause in p]
+        assert hits and all(is_warning(p) == warning for p in hits), (
+            warning, problems)
+    read_all(warn_cfg[f'{split}_dataloader'].dataset)
+
+
 def validation_problems(cfg: Config,
-                        splits: Sequence[str] = ('train', )) -> List[str]:
-    """Every problem the ``tools/validate_data.py`` pass finds; its report
-    must say so in its summary."""
+                        splits: Sequence[str] = ('train', ),
+                        class_coverage: bool = False) -> List[str]:
+    """Every problem (errors and warnings) the ``tools/validate_data.py``
+    pass finds, but the warning that a split lacks some classes unless
+    ``class_coverage`` (small generated roots always do); its report must
+    count them in its summary."""
     reports = validate_config(cfg, splits, progress=False)
     problems = [p for r in reports for p in r.problems]
     text = format_reports(reports)
-    assert (f'{len(problems)} problem(s) found' in text if problems else
+    errors = sum(not isinstance(p, DataWarning) for p in problems)
+    assert (f'{len(problems)} problem(s) found: {errors} error(s), '
+            f'{len(problems) - errors} warning(s)' in text if problems else
             'No problem found' in text)
+    if not class_coverage:
+        problems = [p for p in problems if NO_SAMPLE_OF_CLASSES not in p]
     return problems
+
+
+def is_warning(problem: str) -> bool:
+    """Whether a recorded problem is a warning (training goes on)."""
+    return isinstance(problem, DataWarning)
 
 
 def assert_each_reported(problems: List[str], expected: dict) -> None:

@@ -34,8 +34,8 @@ if os.environ.get('PYTEST_XDIST_WORKER'):
     os.environ.setdefault('OMP_NUM_THREADS', '1')
     os.environ.setdefault('MKL_NUM_THREADS', '1')
 
-pytest_plugins = ['data_fixtures.apple_watch', 'data_fixtures.butppg',
-                  'data_fixtures.thermal']
+pytest_plugins = ['data_fixtures.apple_watch', 'data_fixtures.ava_custom',
+                  'data_fixtures.butppg', 'data_fixtures.thermal']
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_ROOT = REPO_ROOT.parent / 'shared'

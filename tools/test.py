@@ -17,8 +17,8 @@ import os.path as osp
 from mmengine.config import Config
 
 import ftplugin  # noqa: F401  (compat patches + registrations)
-from ftplugin.utils import (add_runner_args, build_runner, set_data_root,
-                            set_work_dir)
+from ftplugin.utils import (add_runner_args, build_runner, run_main,
+                            set_data_root, set_work_dir)
 
 
 def parse_args() -> argparse.Namespace:
@@ -48,7 +48,7 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
                     and not evaluator.get('csv_file')):
                 evaluator['csv_file'] = osp.splitext(args.dump)[0] + '.csv'
         cfg.test_evaluator = list(evaluators) + [
-            dict(type='DumpResults', out_file_path=args.dump)]
+            dict(type='AtomicDumpResults', out_file_path=args.dump)]
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
     # the CHECKPOINT argument wins over any load_from in the options
@@ -65,4 +65,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    run_main(main)

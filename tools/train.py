@@ -10,8 +10,8 @@ import argparse
 from mmengine.config import Config
 
 import ftplugin  # noqa: F401  (compat patches + registrations)
-from ftplugin.utils import (add_runner_args, build_runner, set_data_root,
-                            set_work_dir)
+from ftplugin.utils import (add_runner_args, build_runner, run_main,
+                            set_data_root, set_work_dir)
 
 
 def parse_args() -> argparse.Namespace:
@@ -85,4 +85,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    run_main(main)

@@ -1,14 +1,19 @@
 """Check a config's datasets without training.
 
     python tools/validate_data.py CONFIG [--split train|val|test|all]
-        [--data-root DIR] [--cfg-options k=v ...]
+        [--data-root DIR] [--strict] [--cfg-options k=v ...]
 
 Builds the config's datasets and checks every sample with the same checks
 the datasets run while training (files missing, unreadable or truncated;
 missing fields, wrong shapes, dtypes or axes; NaN/Inf; labels out of range or
 of the wrong type; ids that point nowhere; windows past a recording's end;
-empty splits and classes). Prints every problem (file, index, field, what was
-expected) and a summary per split; exits 1 if there is any problem.
+empty splits and classes; values in implausible units or layouts; paths
+that leave the data folder; files that look like data but are not read).
+Prints every problem on a line of its own, as an error (training would stop)
+or a warning (training goes on: a skipped file, a class without samples in
+a split, a value accepted with ``on_implausible='warn'``), then a summary
+per split and the count of each (the progress bar goes to stderr). Exits 1
+if there is an error; with ``--strict``, if there is a warning too.
 """
 import argparse
 import sys
@@ -17,8 +22,8 @@ from mmengine.config import Config, DictAction
 from mmengine.registry import init_default_scope
 
 import ftplugin  # noqa: F401  (compat patches + registrations)
-from ftplugin.apis.data_validation import (SPLITS, format_reports,
-                                        validate_config)
+from ftplugin.apis.data_validation import (SPLITS, exit_code,
+                                           format_reports, validate_config)
 from ftplugin.utils import set_data_root
 
 
@@ -28,6 +33,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--split', choices=SPLITS + ('all', ), default='all',
                         help='which split to check (default: all)')
     parser.add_argument('--data-root', help='data root of every dataloader')
+    parser.add_argument('--strict', action='store_true',
+                        help='exit 1 on warnings too (skipped files, '
+                        'classes without samples, accepted implausible '
+                        'values)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config settings, key=value')
     return parser.parse_args(argv)
@@ -44,7 +53,7 @@ def main(argv=None) -> int:
     init_default_scope(cfg.get('default_scope', 'mmaction'))
     reports = validate_config(cfg, splits)
     print(format_reports(reports))
-    return 1 if any(r.problems for r in reports) else 0
+    return exit_code(reports, args.strict)
 
 
 if __name__ == '__main__':

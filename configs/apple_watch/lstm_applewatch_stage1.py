@@ -29,7 +29,8 @@ default_hooks = dict(
 # refused (FineTuneRunner), and the LSTM and the output layer must load
 # completely, so a wrong checkpoint cannot leave them random.
 load_from = None
-load_cfg = dict(required=['backbone', 'head'])
+load_cfg = dict(required=['backbone', 'head'],
+                scratch_config='configs/apple_watch/lstm_applewatch_scratch.py')
 
 # one torch thread: this small LSTM ran several times slower with OpenMP
 # threads competing for a shared 2-core machine (0.09 s vs 16.5 s per

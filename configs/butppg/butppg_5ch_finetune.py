@@ -17,6 +17,7 @@ _base_ = [
 load_from = None
 load_cfg = dict(
     required=['backbone'],
+    scratch_config='configs/butppg/butppg_5ch_scratch.py',
     # the pretrained PPG and ECG input weights go to slots 3 and 4, exactly;
     # the ACC slots 0-2 start as their mean + N(0, 0.01^2)
     inflate=dict(

@@ -32,6 +32,12 @@ train_dataloader = dict(dataset=dict(sampling='clips', num_clips=num_clips))
 val_dataloader = dict(dataset=dict(sampling='clips', num_clips=num_clips))
 test_dataloader = dict(dataset=dict(sampling='clips', num_clips=num_clips))
 
+# Fine-tuning: a run without load_from is refused (FineTuneRunner), and the
+# autoencoder must load completely; pose_ae_kaggle_scratch.py is the twin
+# that trains from random weights.
+load_cfg = dict(required=['backbone'],
+                scratch_config='configs/kaggle_pose/pose_ae_kaggle_scratch.py')
+
 # keep best_acc_top1_epoch_N.pth: the original project's model selection by val
 # accuracy
 default_hooks = dict(checkpoint=dict(save_best='acc/top1', rule='greater'))

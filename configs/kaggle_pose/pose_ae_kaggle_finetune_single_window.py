@@ -7,3 +7,5 @@ _base_ = ['./pose_ae_kaggle_finetune.py']
 model = dict(cls_head=dict(train_aggregate=None))
 train_dataloader = dict(dataset=dict(sampling='first', num_clips=1))
 val_dataloader = dict(dataset=dict(sampling='first', num_clips=1))
+load_cfg = dict(scratch_config=(
+    'configs/kaggle_pose/pose_ae_kaggle_single_window_scratch.py'))

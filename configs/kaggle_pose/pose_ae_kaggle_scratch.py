@@ -7,3 +7,4 @@ _base_ = ['./pose_ae_kaggle_finetune.py']
 
 model = dict(loss_recon=None)
 load_from = None
+load_cfg = None  # nothing to load: random initialisation

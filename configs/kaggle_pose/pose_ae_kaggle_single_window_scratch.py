@@ -5,3 +5,4 @@ _base_ = ['./pose_ae_kaggle_finetune_single_window.py']
 
 model = dict(loss_recon=None)
 load_from = None
+load_cfg = None  # nothing to load: random initialisation

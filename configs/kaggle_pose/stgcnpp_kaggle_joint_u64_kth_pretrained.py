@@ -7,4 +7,5 @@
 #     load_from=work_dirs/stgcnpp_kth_pretrain_joint_u64/best_acc_top1_epoch_N.pth
 _base_ = ['./stgcnpp_kaggle_joint_u64.py']
 
-load_cfg = dict(required=['backbone'], skip=['cls_head'])
+load_cfg = dict(required=['backbone'], skip=['cls_head'],
+                scratch_config='configs/kaggle_pose/stgcnpp_kaggle_joint_u64.py')

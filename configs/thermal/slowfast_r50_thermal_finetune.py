@@ -36,6 +36,12 @@ pretrained_url = (
 load_from = ('checkpoints/'
              'slowfast_r50_8xb8-4x16x1-256e_kinetics400-rgb_20220901-701b0f6f'
              '.pth')
+# The backbone must load completely (the Kinetics classifier of 400 classes
+# is skipped by shape); without load_from the run is refused:
+# slowfast_r50_thermal_scratch.py trains the same model from random weights.
+load_cfg = dict(
+    required=['backbone'],
+    scratch_config='configs/thermal/slowfast_r50_thermal_scratch.py')
 
 # model selection on the imbalance-aware metric, as the original project
 # recommends

@@ -5,9 +5,13 @@ Datasets are built inside :func:`~ftplugin.datasets.formats.checks.collecting`,
 so the checks they run at training time record every problem (file, index,
 field, what was expected) instead of stopping at the first; then every
 sample goes through the split's pipeline and its inputs and label are
-checked.
+checked. Problems are errors (training would stop) or warnings
+(:class:`~ftplugin.datasets.formats.checks.DataWarning`: training goes on,
+e.g. a skipped file, a class without samples in a split, a value accepted
+with ``on_implausible='warn'``).
 """
 import math
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Dict, List, Sequence
@@ -18,9 +22,11 @@ from mmaction.registry import DATASETS
 from mmengine.config import Config
 from mmengine.utils import ProgressBar
 
-from ..datasets.formats.checks import collecting, per_item
+from ..datasets.formats.checks import DataWarning, collecting, per_item
 
 SPLITS = ('train', 'val', 'test')
+# in the warning about the classes a split has no sample of
+NO_SAMPLE_OF_CLASSES = 'have no sample in this split'
 
 
 @dataclass
@@ -31,6 +37,18 @@ class SplitReport:
     class_counts: Dict[str, int] = field(default_factory=dict)
     empty_classes: List[str] = field(default_factory=list)
     problems: List[str] = field(default_factory=list)
+    # the built dataset, for the checks across splits
+    dataset: object = field(default=None, repr=False, compare=False)
+
+    @property
+    def errors(self) -> List[str]:
+        """Problems that stop training."""
+        return [p for p in self.problems if not isinstance(p, DataWarning)]
+
+    @property
+    def warnings(self) -> List[str]:
+        """Problems training goes on with."""
+        return [p for p in self.problems if isinstance(p, DataWarning)]
 
 
 def _label_of(sample) -> object:
@@ -86,8 +104,10 @@ def validate_split(cfg: Config, split: str,
         if dataset is not None:
             classes = tuple(dataset.metainfo.get('classes') or ())
             counts = Counter()
-            bar = ProgressBar(len(dataset)) if progress and len(
-                dataset) else None
+            # on stderr: the problems and the report go to stdout, each on
+            # a line of its own
+            bar = ProgressBar(len(dataset), file=sys.stderr) if (
+                progress and len(dataset)) else None
             for i in range(len(dataset)):
                 info = dataset.get_data_info(i)
                 name = f'{info.get("filename", split)}[{i}]'
@@ -100,41 +120,74 @@ def validate_split(cfg: Config, split: str,
                         counts[str(key)] += 1
                 if bar is not None:
                     bar.update()
+            if bar is not None:
+                sys.stderr.write('\n')
             report.samples = len(dataset)
             report.class_counts = dict(sorted(counts.items()))
             if not len(dataset):
                 problems.append(f'{split}: the split is empty')
             # a class without samples is a fact of the data (e.g. a rare
-            # activity), reported in the summary rather than as a defect
+            # activity): a warning, not a defect
             report.empty_classes = [n for n in classes
                                     if counts and not counts.get(n)]
+            if report.empty_classes:
+                problems.append(DataWarning(
+                    f'{len(report.empty_classes)} of '
+                    f'{len(classes)} classes {NO_SAMPLE_OF_CLASSES} '
+                    f'({", ".join(report.empty_classes)}): the split\'s '
+                    f'per-class scores for them are undefined'))
+            report.dataset = dataset
     report.problems = problems
     return report
 
 
 def validate_config(cfg: Config, splits: Sequence[str] = SPLITS,
                     progress: bool = True) -> List[SplitReport]:
-    """:func:`validate_split` for each of ``splits`` that ``cfg`` has."""
-    return [validate_split(cfg, s, progress) for s in splits
-            if cfg.get(f'{s}_dataloader')]
+    """:func:`validate_split` for each of ``splits`` that ``cfg`` has, then
+    the checks across splits (e.g. a split z-scored when the training split
+    is not: a dataset's ``check_against(train_dataset)``)."""
+    reports = [validate_split(cfg, s, progress) for s in splits
+               if cfg.get(f'{s}_dataloader')]
+    train = next((r.dataset for r in reports if r.split == 'train'), None)
+    for report in reports:
+        if (report.split == 'train' or train is None
+                or not hasattr(report.dataset, 'check_against')):
+            continue
+        with collecting() as problems:
+            with per_item(f'{report.split} dataset'):
+                report.dataset.check_against(train)
+        report.problems += problems
+    return reports
 
 
 def format_reports(reports: Sequence[SplitReport]) -> str:
-    """Every problem, then a summary line per split."""
+    """Every problem on a line of its own (``[split] error: ...`` or
+    ``[split] warning: ...``), then a summary line per split and the count
+    of errors and warnings."""
     lines = []
     for report in reports:
         for problem in report.problems:
-            lines.append(f'[{report.split}] {problem}')
+            kind = 'warning' if isinstance(problem, DataWarning) else 'error'
+            lines.append(f'[{report.split}] {kind}: {problem}')
     lines.append('Summary:')
     for report in reports:
         counts = ', '.join(f'{k}: {v}' for k, v in
                            report.class_counts.items())
         lines.append(f'  {report.split}: {report.samples} sample(s)'
                      + (f' ({counts})' if counts else '') +
-                     f', {len(report.problems)} problem(s)')
+                     f', {len(report.errors)} error(s), '
+                     f'{len(report.warnings)} warning(s)')
         if report.empty_classes:
             lines.append(f'    classes without samples: '
                          f'{", ".join(report.empty_classes)}')
-    total = sum(len(r.problems) for r in reports)
-    lines.append(f'{total} problem(s) found' if total else 'No problem found')
+    errors = sum(len(r.errors) for r in reports)
+    warnings = sum(len(r.warnings) for r in reports)
+    lines.append(f'{errors + warnings} problem(s) found: {errors} error(s), '
+                 f'{warnings} warning(s)' if errors + warnings else
+                 'No problem found')
     return '\n'.join(lines)
+
+
+def exit_code(reports: Sequence[SplitReport], strict: bool = False) -> int:
+    """1 when a split has an error (or, with ``strict``, a warning)."""
+    return int(any(r.errors or (strict and r.warnings) for r in reports))

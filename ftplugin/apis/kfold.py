@@ -11,7 +11,6 @@ import copy
 import json
 import os
 import os.path as osp
-import pickle
 from typing import Dict, Iterator, List, Optional, Sequence
 
 import numpy as np
@@ -20,6 +19,8 @@ from mmengine.logging import print_log
 
 from ..checkpoint.selection import best_checkpoint
 from ..utils import build_runner, set_data_root
+from ..utils.atomic_io import atomic_write_json
+from ..utils.safe_pickle import safe_pickle_load
 
 LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 SPLIT_OF = dict(train_dataloader='train', val_dataloader='val',
@@ -74,8 +75,7 @@ def fold_config(cfg: Config, num_folds: int, fold: int, seed: int,
 
 
 def _file_rows(dump: str) -> List[Dict]:
-    with open(dump, 'rb') as f:
-        rows = pickle.load(f)
+    rows = safe_pickle_load(dump)
     return [dict(filename=r.get('filename'), label=int(r['gt_label']),
                  pred=int(r['pred_label']),
                  score=[float(s) for s in np.asarray(r['pred_score'])])
@@ -85,7 +85,7 @@ def _file_rows(dump: str) -> List[Dict]:
 def _with_dump(evaluator, dump: str) -> list:
     evaluators = evaluator if isinstance(evaluator, (list, tuple)) else [
         evaluator]
-    return list(evaluators) + [dict(type='DumpResults', out_file_path=dump)]
+    return list(evaluators) + [dict(type='AtomicDumpResults', out_file_path=dump)]
 
 
 def _test_variant(runner, cfg: Config, evaluator, name: str,
@@ -121,7 +121,7 @@ def train_and_test_fold(cfg: Config,
     runner = build_runner(cfg)
     runner.train()
     best = best_checkpoint(cfg.work_dir, fall_back_to_last=True)
-    runner.load_checkpoint(best, map_location='cpu')
+    runner.load_checkpoint(best, map_location='cpu', strict=True)
     metrics = runner.test()
     files = _file_rows(dump)
     variants = {name: _test_variant(runner, cfg, evaluator, name, options)
@@ -217,8 +217,7 @@ def run_kfold(cfg: Config,
                                 data_root), test_variants)
                 run.update(seed=seed, fold=fold, num_files=len(run['files']),
                            accuracy=accuracy(run['files']))
-                with open(done, 'w') as f:
-                    json.dump(run, f)
+                atomic_write_json(done, run)
             runs.append(run)
             variants = ''.join(
                 f', {name} {100 * accuracy(v["files"]):.1f} %'
@@ -230,8 +229,7 @@ def run_kfold(cfg: Config,
                   summary=summarize(runs), runs=runs)
     out_file = out_file or osp.join(work_dir, 'kfold.json')
     os.makedirs(osp.dirname(osp.abspath(out_file)), exist_ok=True)
-    with open(out_file, 'w') as f:
-        json.dump(result, f, indent=1)
+    atomic_write_json(out_file, result, indent=1)
     from ..visualization.kfold_plot import plot_kfold
     plot_kfold(result, osp.splitext(out_file)[0] + '.png')
     return result

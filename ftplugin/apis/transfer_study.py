@@ -20,6 +20,7 @@ from mmengine.logging import print_log
 
 from ..checkpoint.selection import best_checkpoint
 from ..utils import build_runner
+from ..utils.atomic_io import atomic_write_json, atomic_write_text
 from ..evaluation.transfer_summary import summarize_transfer
 
 
@@ -57,12 +58,12 @@ def train_and_test(cfg: Config, work_dir: str, seed: int) -> Dict:
         cfg.default_hooks.history = None
     runner = build_runner(cfg)
     runner.train()
-    runner.load_checkpoint(best_checkpoint(work_dir), map_location='cpu')
+    runner.load_checkpoint(best_checkpoint(work_dir), map_location='cpu',
+                           strict=True)
     metrics = {k: float(v) for k, v in runner.test().items()
                if np.isscalar(v)}
     metrics['num_test_samples'] = len(runner.test_dataloader.dataset)
-    with open(metrics_file, 'w') as f:
-        json.dump(metrics, f, indent=2)
+    atomic_write_json(metrics_file, metrics, indent=2)
     return metrics
 
 
@@ -152,10 +153,10 @@ def run_transfer_study(cfg: Config,
         higher_is_better=higher_is_better,
         test_metrics={arm: {str(s): m for s, m in runs.items()}
                       for arm, runs in metrics.items()})
-    with open(osp.join(work_root, 'transfer_report.json'), 'w') as f:
-        json.dump(summary, f, indent=2)
-    with open(osp.join(work_root, 'transfer_report.md'), 'w') as f:
-        f.write(_markdown(name, summary, arms, metrics))
+    atomic_write_json(osp.join(work_root, 'transfer_report.json'), summary,
+                      indent=2)
+    atomic_write_text(osp.join(work_root, 'transfer_report.md'),
+                      _markdown(name, summary, arms, metrics))
     plot_transfer(summary, osp.join(work_root, 'transfer_report.png'),
                   title=name)
     return summary

@@ -2,12 +2,14 @@
 
 See ``docs/checkpoint_adapter.md``.
 """
-from .adapter import (STATE_DICT_KEYS, LoadReport, extract_state_dict,
-                      load_pretrained, remap_keys)
+from .adapter import (STATE_DICT_KEYS, CheckpointMismatchError, LoadReport,
+                      extract_state_dict, load_pretrained, remap_keys)
 from .inflation import INFLATE_INITS, Inflation, inflate_channels
-from .loading import UnsafeCheckpointError, safe_torch_load
+from .loading import (CorruptCheckpointError, UnsafeCheckpointError,
+                      safe_torch_load)
 
 __all__ = ['load_pretrained', 'extract_state_dict', 'remap_keys',
            'inflate_channels', 'LoadReport', 'safe_torch_load',
-           'UnsafeCheckpointError', 'STATE_DICT_KEYS', 'INFLATE_INITS',
-           'Inflation']
+           'UnsafeCheckpointError', 'CheckpointMismatchError',
+           'CorruptCheckpointError',
+           'STATE_DICT_KEYS', 'INFLATE_INITS', 'Inflation']

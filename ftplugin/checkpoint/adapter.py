@@ -8,7 +8,6 @@ model's keys, inflates input layers pretrained on fewer channels
 (e.g. a classifier with another number of classes) and logs what loaded, what
 was remapped, inflated, skipped, missing and unexpected.
 """
-import logging
 import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -27,6 +26,48 @@ STATE_DICT_KEYS = ('state_dict', 'model_state_dict', 'model',
                    'encoder_state_dict')
 
 KeyMap = Sequence[Tuple[str, str]]
+# how many tensor names an error lists before it counts the rest
+SHOWN = 12
+
+
+class CheckpointMismatchError(RuntimeError):
+    """A checkpoint does not give the model the weights it must have (to be
+    tested or exported: every tensor; to be fine-tuned: the modules of
+    ``load_cfg.required``, and at least something)."""
+
+
+def _listing(names: Sequence[str]) -> str:
+    names = list(names)
+    more = f' and {len(names) - SHOWN} more' if len(names) > SHOWN else ''
+    return ', '.join(names[:SHOWN]) + more
+
+
+def _not_loaded(report: 'LoadReport', keys: Sequence[str]) -> str:
+    """``keys`` of the model that did not load, each with why: its two
+    shapes, or that the checkpoint lacks it."""
+    skipped = [f'{k} (checkpoint {report.shape_skipped[k][0]} vs model '
+               f'{report.shape_skipped[k][1]})'
+               for k in keys if k in report.shape_skipped]
+    absent = [k for k in keys if k not in report.shape_skipped]
+    parts = []
+    if skipped:
+        parts.append(f'{len(skipped)} skipped by shape: {_listing(skipped)}')
+    if absent:
+        parts.append(f'{len(absent)} not in the checkpoint: '
+                     f'{_listing(absent)}')
+    return '; '.join(parts)
+
+
+def _head_hint(report: 'LoadReport') -> str:
+    """The ``--cfg-options`` that fixes a classifier of another class
+    count, when that is what differs."""
+    for key, (theirs, ours) in report.shape_skipped.items():
+        if ('cls_head' in key and key.endswith('weight') and len(theirs) ==
+                len(ours) and theirs[1:] == ours[1:]):
+            return (f' (a classifier of {theirs[0]} classes: if the '
+                    f'checkpoint is right, pass --cfg-options '
+                    f'model.cls_head.num_classes={theirs[0]})')
+    return ''
 
 
 @dataclass
@@ -131,7 +172,9 @@ def load_pretrained(model: nn.Module,
                     inflate: Optional[dict] = None,
                     required: Sequence[str] = (),
                     skip: Sequence[str] = (),
-                    strict: bool = False) -> LoadReport:
+                    strict: bool = False,
+                    complete: bool = False,
+                    config: Optional[str] = None) -> LoadReport:
     """Load pretrained weights into ``model`` and report what happened.
 
     Args:
@@ -156,9 +199,21 @@ def load_pretrained(model: nn.Module,
             tensor is an error (naming every one of them), raised before the
             model changes; tensors of ``skip`` are skipped on purpose and
             allowed. Defaults to False (they are reported and logged).
+        complete (bool): Every tensor of the model must load (a model to
+            test or export): a missing or shape-skipped one is an error
+            naming them and both shapes, raised before the model changes;
+            checkpoint tensors the model lacks are only reported.
+            Defaults to False.
+        config (str, optional): The config the model comes from, named in
+            the errors.
 
     Returns:
         LoadReport: The per-key account.
+
+    Raises:
+        CheckpointMismatchError: Nothing of the checkpoint fits the model,
+            a ``required`` module or (``complete``) any tensor does not
+            load.
     """
     if is_model_wrapper(model):
         model = model.module
@@ -184,15 +239,35 @@ def load_pretrained(model: nn.Module,
                                          tuple(own[key].shape))
         else:
             compatible[key] = value
+    target = f' of {config}' if config else ''
+    if not compatible:
+        raise CheckpointMismatchError(
+            f'Nothing of {filename} fits the model{target} '
+            f'({type(model).__name__}, {len(own)} tensors): checkpoint keys '
+            f'e.g. {_listing(sorted(source))}; model keys e.g. '
+            f'{_listing(list(own))}. Is it a checkpoint of another model '
+            f'or family?')
     not_loaded = [k for k in own if in_modules(k, required)
                   and k not in compatible]
     if required and (not_loaded or not any(
             in_modules(k, required) for k in own)):
-        raise RuntimeError(
-            f'{filename}: required weights ({list(required)}) not loaded: '
-            f'{not_loaded or "the model has none"}; shape-skipped '
-            f'{list(report.shape_skipped)[:5]}, checkpoint keys e.g. '
-            f'{sorted(source)[:5]}. Check the key map / inflate settings.')
+        raise CheckpointMismatchError(
+            f'{filename} does not fit the model{target}: required weights '
+            f'({list(required)}, load_cfg.required) not loaded: '
+            f'{_not_loaded(report, not_loaded) or "the model has none"}; '
+            f'checkpoint keys e.g. {_listing(sorted(source))}. Check that '
+            f'the checkpoint is of this model, or the key map / inflate '
+            f'settings.')
+    if complete:
+        absent = [k for k in own if k not in compatible]
+        if absent:
+            raise CheckpointMismatchError(
+                f'{filename} does not fit the model{target}: {len(absent)} '
+                f'of its {len(own)} tensors would keep their initial '
+                f'values: {_not_loaded(report, absent)}'
+                f'{_head_hint(report)}. A model is tested or exported only '
+                f'with every weight from the checkpoint: use the checkpoint '
+                f'this config trained.')
     if strict:
         report.loaded = sorted(compatible)
         # the modules of ``skip`` start afresh on purpose
@@ -218,8 +293,4 @@ def load_pretrained(model: nn.Module,
     report.missing = sorted(k for k in own if k not in compatible)
     print_log(f'Pretrained weights from {filename}:\n{report.summary()}',
               logger=logger or 'current')
-    if not compatible:
-        print_log(f'Nothing of {filename} fits the model: it keeps its '
-                  f'initial weights', logger=logger or 'current',
-                  level=logging.WARNING)
     return report

@@ -12,12 +12,19 @@ before anything of it runs.
 import os
 import os.path as osp
 import pickle
+import struct
+import zipfile
 
 import torch
 
 
 class UnsafeCheckpointError(RuntimeError):
     """A checkpoint needs unpickling beyond the allow-list."""
+
+
+class CorruptCheckpointError(RuntimeError):
+    """A checkpoint file is empty, truncated or not a checkpoint, or
+    ``last_checkpoint`` names no checkpoint."""
 
 
 def _history_buffer_getattr(obj, name):
@@ -72,10 +79,26 @@ def safe_torch_load(filename: str, map_location=None):
     filename = osp.expanduser(filename)
     if not osp.isfile(filename):
         raise FileNotFoundError(f'{filename} can not be found.')
+    size = osp.getsize(filename)
+    if size == 0:
+        raise CorruptCheckpointError(
+            f'{filename} is empty (0 bytes), not a checkpoint: a save, copy '
+            f'or download that did not finish? Use another checkpoint.')
     try:
         with torch.serialization.safe_globals(allowed_globals()):
             return torch.load(
                 filename, map_location=map_location, weights_only=True)
+    except PermissionError:
+        raise  # names the file already
+    except (EOFError, RuntimeError, ValueError, KeyError, IndexError,
+            OSError, zipfile.BadZipFile, struct.error) as err:
+        # torch's own messages ("failed finding central directory", "Ran
+        # out of input") name no file
+        raise CorruptCheckpointError(
+            f'{filename} ({size} bytes) is not a readable checkpoint: '
+            f'truncated (a save, copy or download that did not finish?) or '
+            f'another format ({type(err).__name__}: {str(err)[:200]}). Use '
+            f'another checkpoint.') from err
     except pickle.UnpicklingError as err:
         try:
             unsafe = torch.serialization.get_unsafe_globals_in_checkpoint(
@@ -108,3 +131,52 @@ def load_from_url(url: str, map_location=None, model_dir=None):
         os.makedirs(model_dir, exist_ok=True)
         torch.hub.download_url_to_file(url, cached)
     return safe_torch_load(cached, map_location=map_location)
+
+
+def resolve_last_checkpoint(work_dir: str, logger=None):
+    """The checkpoint a ``--resume`` without a file continues from: the one
+    ``<work_dir>/last_checkpoint`` names, checked.
+
+    A work dir that was moved or copied still names the old folder's file:
+    the file of the same name in ``work_dir`` is taken instead (logged).
+
+    Args:
+        work_dir (str): The run's folder.
+        logger: Where the substitution is logged (optional).
+
+    Returns:
+        str | None: The checkpoint path; None without ``last_checkpoint``
+        (mmengine then starts afresh, as it does).
+
+    Raises:
+        CorruptCheckpointError: ``last_checkpoint`` is unreadable, empty,
+            or names no existing file (naming it and what it holds).
+    """
+    pointer = osp.join(work_dir, 'last_checkpoint')
+    if not osp.isfile(pointer):
+        return None
+    try:
+        with open(pointer, 'rb') as f:
+            raw = f.read(4097)
+        text = raw.decode('utf-8').strip()
+    except (OSError, UnicodeDecodeError) as err:
+        text, raw = None, str(err).encode()
+    candidates = []
+    if text and len(text) <= 4096 and '\n' not in text and '\0' not in text:
+        candidates = [text, osp.join(work_dir, osp.basename(text))]
+    for path in candidates:
+        if osp.isfile(path):
+            if path != text and logger is not None:
+                logger.warning(f'{pointer} names {text}, absent (a moved or '
+                               f'copied work dir?): resuming from {path}')
+            return path
+    epochs = sorted((f for f in os.listdir(work_dir)
+                     if f.endswith('.pth') and not f.startswith('.')),
+                    key=lambda f: osp.getmtime(osp.join(work_dir, f)))
+    hint = (f'pass --resume {osp.join(work_dir, epochs[-1])} (the newest '
+            f'checkpoint there)' if epochs else
+            'the folder holds no checkpoint: train without --resume')
+    raise CorruptCheckpointError(
+        f'{pointer} should name the checkpoint to resume from, but holds '
+        f'{raw[:80]!r}, which is not an existing file: {hint}, or delete '
+        f'{pointer}.')

@@ -65,6 +65,7 @@ def _patch_head_scores() -> None:
         return original_loss_by_feat(self, cls_scores, data_samples)
 
     loss_by_feat._ftplugin = True
+    loss_by_feat._original = original_loss_by_feat  # for the contract test
     BaseHead.loss_by_feat = loss_by_feat
 
 

@@ -42,4 +42,5 @@ def apply() -> None:
             self, module,
             detect_anomalous_params=detect_anomalous_params, **kwargs)
 
+    ddp_init._original = original_ddp_init  # for the contract test
     MMDistributedDataParallel.__init__ = ddp_init

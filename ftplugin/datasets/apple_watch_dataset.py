@@ -1,64 +1,24 @@
-import json
 import logging
 import os.path as osp
 import warnings
 from typing import Callable, Dict, List, Optional, Sequence, Union
 
 import numpy as np
-import torch
 from mmaction.registry import DATASETS
 from mmengine.dataset import BaseDataset
 from mmengine.logging import print_log
 
-from .formats.apple_watch_pt import SCALER_KEYS
+from .formats.apple_watch_pt import (INPUT_FEATURES,
+                                     read_scaler_params,
+                                     read_workout_tensors, workout_inputs)
+from .formats.checks import check_implausible_mode
 
 SPLITS = ('train', 'val', 'test')
-# Input channels for each ``hr_input`` mode, in this order.
-INPUT_FEATURES = {
-    'previous': ('speed', 'altitude', 'heart_rate_prev'),
-    'none': ('speed', 'altitude'),
-    'same': ('speed', 'altitude', 'heart_rate'),
-}
-REQUIRED_FIELDS = ('speed', 'altitude', 'heart_rate', 'original_lengths')
-SEQUENCE_FIELDS = ('speed', 'altitude', 'heart_rate', 'timestamps')
-PER_WORKOUT_FIELDS = ('userId', 'gender')
 LEAK_WARNING = (
     "hr_input='same' feeds the heart rate of each step as an input for "
     'predicting that same step: the model can copy its target (the original '
     "project's leak), so its errors say nothing about forecasting heart "
     "rate. Use hr_input='previous' (default) or 'none'.")
-
-
-def read_scaler_params(path: str) -> Dict[str, float]:
-    """Read and check a ``scaler_params.json`` (z-score statistics).
-
-    Args:
-        path (str): The JSON file.
-
-    Returns:
-        dict: Its content; ``speed_mean``, ``speed_std``, ``altitude_mean``
-        and ``altitude_std`` are guaranteed finite (stds > 0).
-    """
-    if not osp.isfile(path):
-        raise FileNotFoundError(
-            f'{path} not found: speed and altitude must be z-scored with the '
-            f'statistics in scaler_params.json beside the .pt files (set '
-            f'scaler_file=None if your data has none)')
-    try:
-        with open(path) as f:
-            params = json.load(f)
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise ValueError(f'{path}: not valid JSON ({err})') from err
-    if not isinstance(params, dict):
-        raise ValueError(f'{path}: expected a JSON object with {SCALER_KEYS}')
-    for key in SCALER_KEYS:
-        value = params.get(key)
-        if not isinstance(value, (int, float)) or not np.isfinite(value):
-            raise ValueError(f'{path}: field {key!r} must be a finite number,'
-                             f' got {value!r}')
-        if key.endswith('_std') and value <= 0:
-            raise ValueError(f'{path}: field {key!r} must be > 0, got {value}')
-    return params
 
 
 @DATASETS.register_module()
@@ -94,9 +54,13 @@ class AppleWatchDataset(BaseDataset):
     Malformed files raise an error naming the file and the field: missing or
     non-tensor fields, shapes that disagree, non-integer or non-positive
     lengths, non-finite values in valid steps, heart rates outside
-    ``hr_range`` (e.g. z-scored heart rate) and speed or altitude that do not
-    look z-scored. Non-finite values in padding are replaced by the last
-    valid value.
+    ``hr_range`` (e.g. z-scored heart rate), splits in which no step is
+    scored (every ``original_lengths`` 1 with ``hr_input='previous'``), and
+    speed or altitude that were not z-scored with the scaler (raw m/s or
+    km/h, raw kilometres or metres: the training split must have mean ~0
+    and std ~1 over its valid steps, the others roughly so, and undoing the
+    z-score must give plausible km/h and metres). Non-finite values in
+    padding are replaced by the last valid value.
 
     Args:
         data_root (str): Folder of the ``.pt`` files.
@@ -115,8 +79,14 @@ class AppleWatchDataset(BaseDataset):
         hr_range (Sequence[float]): Plausible heart rates (BPM) of valid
             steps. Defaults to (20, 250).
         max_abs_mean (float, optional): Largest ``|mean|`` over valid steps
-            of speed and altitude accepted as z-scored; raw km/h or metres
-            give larger means. None disables the check. Defaults to 5.0.
+            of speed and altitude accepted as z-scored in the val and test
+            splits (the training split, which the scaler was fitted on, must
+            be within 0.5); raw km/h or metres give larger means. None
+            disables the z-score checks. Defaults to 2.0.
+        on_implausible (str): Speed or altitude that do not look z-scored
+            with the scaler are an error naming the file, the field and
+            the likely unit with ``'error'``, a warning with ``'warn'``.
+            Defaults to ``'error'``.
         pipeline (list): Transforms, ending with ``PackHeartRateInputs``.
         test_mode (bool): Passed to :class:`BaseDataset`.
     """
@@ -128,7 +98,8 @@ class AppleWatchDataset(BaseDataset):
                  scaler_file: Optional[str] = 'scaler_params.json',
                  scaler_reference: Optional[str] = None,
                  hr_range: Sequence[float] = (20.0, 250.0),
-                 max_abs_mean: Optional[float] = 5.0,
+                 max_abs_mean: Optional[float] = 2.0,
+                 on_implausible: str = 'error',
                  pipeline: List[Union[dict, Callable]] = (),
                  test_mode: bool = False,
                  **kwargs) -> None:
@@ -150,6 +121,7 @@ class AppleWatchDataset(BaseDataset):
         self.scaler_reference = scaler_reference
         self.hr_range = tuple(hr_range)
         self.max_abs_mean = max_abs_mean
+        self.on_implausible = check_implausible_mode(on_implausible)
         super().__init__(
             data_root=data_root,
             pipeline=list(pipeline),
@@ -166,118 +138,11 @@ class AppleWatchDataset(BaseDataset):
         Sequence fields come back as (N, T) float64 (non-finite padding
         filled), ``original_lengths`` as (N, ) int64.
         """
-        if not osp.isfile(path):
-            raise FileNotFoundError(
-                f'{path} not found: an AppleWatchDataset needs '
-                f'<data_root>/{{train,val,test}}.pt')
-        try:
-            # plain tensors only: nothing in a data file may run code
-            raw = torch.load(path, map_location='cpu', weights_only=True)
-        except Exception as err:  # noqa: BLE001 - torch raises many kinds
-            raise ValueError(f'{path}: not a readable tensor file '
-                             f'({type(err).__name__}: {err})') from err
-        if not isinstance(raw, dict):
-            raise ValueError(f'{path}: expected a dict of tensors, got '
-                             f'{type(raw).__name__}')
-        missing = [k for k in REQUIRED_FIELDS if k not in raw]
-        if missing:
-            raise ValueError(f'{path}: missing field(s) {missing}; expected '
-                             f'{list(REQUIRED_FIELDS)} (+ timestamps, userId,'
-                             f' gender)')
-        for key in REQUIRED_FIELDS + SEQUENCE_FIELDS + PER_WORKOUT_FIELDS:
-            if key in raw and not isinstance(raw[key], torch.Tensor):
-                raise ValueError(f'{path}: field {key!r} must be a tensor, '
-                                 f'got {type(raw[key]).__name__}')
-        speed = raw['speed']
-        if speed.dim() != 3 or speed.shape[-1] != 1 or speed.shape[1] < 2:
-            raise ValueError(f'{path}: field \'speed\' must have shape '
-                             f'(N, T, 1), got {tuple(speed.shape)}')
-        n, t = speed.shape[:2]
-        if n == 0:
-            raise ValueError(f'{path}: holds no workout (N = 0)')
-        out = {}
-        for key in SEQUENCE_FIELDS:
-            if key not in raw:
-                continue
-            value = raw[key]
-            if tuple(value.shape) != (n, t, 1):
-                raise ValueError(f'{path}: field {key!r} has shape '
-                                 f'{tuple(value.shape)}, expected {(n, t, 1)}'
-                                 f' like speed')
-            if not value.is_floating_point():
-                raise ValueError(f'{path}: field {key!r} must be floating '
-                                 f'point, got {value.dtype}')
-            out[key] = value[..., 0].double().numpy()
-        lengths = raw['original_lengths']
-        if lengths.dim() == 2 and lengths.shape[1] == 1:
-            lengths = lengths[:, 0]
-        if tuple(lengths.shape) != (n, ):
-            raise ValueError(f'{path}: field \'original_lengths\' has shape '
-                             f'{tuple(raw["original_lengths"].shape)}, '
-                             f'expected ({n}, 1)')
-        if lengths.is_floating_point() or lengths.dtype == torch.bool:
-            raise ValueError(f'{path}: field \'original_lengths\' must hold '
-                             f'integers (int64), got {lengths.dtype}')
-        lengths = lengths.long().numpy()
-        bad = np.flatnonzero(lengths < 1)
-        if len(bad):
-            raise ValueError(f'{path}: field \'original_lengths\' must be >= '
-                             f'1, got {lengths[bad[0]]} for workout '
-                             f'{bad[0]}')
-        out['original_lengths'] = lengths
-        for key in PER_WORKOUT_FIELDS:
-            if key in raw:
-                value = raw[key].reshape(-1) if raw[key].dim() == 2 and raw[
-                    key].shape[1] == 1 else raw[key]
-                if tuple(value.shape) != (n, ):
-                    raise ValueError(f'{path}: field {key!r} has shape '
-                                     f'{tuple(raw[key].shape)}, expected '
-                                     f'({n}, 1)')
-                out[key] = value.double().numpy()
-        self.check_values(path, out)
-        return out
-
-    def check_values(self, path: str, fields: Dict[str, np.ndarray]) -> None:
-        """Check valid steps; fill non-finite padding (in place)."""
-        lengths = fields['original_lengths']
-        t = fields['speed'].shape[1]
-        valid = np.arange(t)[None, :] < lengths[:, None]
-        for key in SEQUENCE_FIELDS:
-            if key not in fields:
-                continue
-            value = fields[key]
-            bad = valid & ~np.isfinite(value)
-            if bad.any():
-                i, step = np.argwhere(bad)[0]
-                raise ValueError(f'{path}: field {key!r} is {value[i, step]} '
-                                 f'at workout {i}, step {step} (a valid step,'
-                                 f' original_length {lengths[i]})')
-            if not np.isfinite(value).all():
-                # padding: repeat the last valid value, as the original project
-                # pads
-                last = value[np.arange(len(value)),
-                             np.minimum(lengths, t) - 1]
-                fields[key] = np.where(np.isfinite(value), value,
-                                       last[:, None])
-        hr = fields['heart_rate']
-        low, high = self.hr_range
-        bad = valid & ((hr < low) | (hr > high))
-        if bad.any():
-            i, step = np.argwhere(bad)[0]
-            raise ValueError(
-                f'{path}: field \'heart_rate\' is {hr[i, step]:.2f} at '
-                f'workout {i}, step {step}, outside {self.hr_range} BPM: heart'
-                f' rate must be in BPM, not scaled')
-        if self.max_abs_mean is not None:
-            for key in ('speed', 'altitude'):
-                mean = float(fields[key][valid].mean())
-                if abs(mean) > self.max_abs_mean:
-                    raise ValueError(
-                        f'{path}: field {key!r} has mean {mean:.2f} over '
-                        f'valid steps: it does not look z-scored (see '
-                        f'{self.scaler_file or "scaler_params.json"}); '
-                        f'raise max_abs_mean or set it to None if this is '
-                        f'intended')
+        return read_workout_tensors(
+            path, self.hr_range, self.max_abs_mean,
+            self.scaler_file or 'the scaler statistics', split=self.split,
+            scaler=self._metainfo.get('scaler'), hr_input=self.hr_input,
+            on_implausible=self.on_implausible)
 
     def load_data_list(self) -> List[dict]:
         """Read ``<split>.pt`` into one sample per workout."""
@@ -301,26 +166,13 @@ class AppleWatchDataset(BaseDataset):
         if errors:
             raise ValueError('\n'.join(str(e) for e in errors))
         lengths = fields['original_lengths']
-        n, t = fields['speed'].shape
-        hr = fields['heart_rate'].astype(np.float32)
-        channels = [fields['speed'], fields['altitude']]
+        n = len(lengths)
+        ref = None
         if self.scaler_reference:
-            own = self._metainfo['scaler']
             ref = read_scaler_params(self.scaler_reference)
             self._metainfo['scaler_reference'] = ref
-            channels = [
-                (x * own[f'{k}_std'] + own[f'{k}_mean'] - ref[f'{k}_mean']) /
-                ref[f'{k}_std'] for k, x in zip(('speed', 'altitude'),
-                                                channels)
-            ]
-        if self.hr_input == 'previous':
-            channels.append(np.concatenate([hr[:, :1], hr[:, :-1]], axis=1))
-        elif self.hr_input == 'same':
-            channels.append(hr)
-        inputs = np.stack(channels, axis=-1).astype(np.float32)
-        mask = np.arange(t)[None, :] < lengths[:, None]
-        if self.hr_input == 'previous':
-            mask[:, 0] = False  # its input is its own heart rate
+        inputs, hr, mask = workout_inputs(
+            fields, self.hr_input, self._metainfo.get('scaler'), ref)
         data_list = []
         for i in range(n):
             info = dict(

@@ -7,7 +7,9 @@ from mmaction.datasets import BaseActionDataset
 from mmaction.registry import DATASETS
 from mmengine.logging import print_log
 
-from .formats.ava_clips import (clip_path, frame_positions, list_clips, read_clip)
+from .formats.ava_clips import (check_frame_size, clip_path, frame_positions,
+                                list_clips, read_clip)
+from .formats.checks import check_implausible_mode
 from .formats.ava_annotations_json import load_ava_annotations
 from .formats.ava_person_boxes_json import load_person_boxes
 from .seeded_sample_mixin import SeededSampleMixin
@@ -39,6 +41,12 @@ class AVACustomDataset(SeededSampleMixin, BaseActionDataset):
         pipeline (list): Transforms.
         box_file (str, optional): Person boxes JSON (relative to
             ``data_root``), used in test mode. Defaults to None.
+        object_box_file (str, optional): Object boxes in the person box
+            file's layout, all scores kept, for the RoI head's interaction
+            aggregation: each sample gets ``object_bboxes`` (m, 4) pixels,
+            highest score first (move them with the frames by wrapping the
+            geometric transforms in ``WithObjectBoxes``; pack them with
+            ``meta_keys``). Defaults to None (no objects).
         data_prefix (dict): ``dict(clips='clips')``, relative to
             ``data_root``.
         frame_num (int): Frames per sample. Defaults to 32.
@@ -54,6 +62,13 @@ class AVACustomDataset(SeededSampleMixin, BaseActionDataset):
         category_ids (list[int], optional): Original class ids in index
             order, to check a val file against training. Defaults to the
             file's ``categories``.
+        on_implausible (str): Boxes that do not look like ``[x, y, w, h]``
+            pixels of their image (normalised to 0-1, ``[x1, y1, x2, y2]``
+            corners, outside the image) and clips of another aspect ratio
+            than the annotated image are an error naming the file, the
+            entry and the likely cause with ``'error'``, a warning with
+            ``'warn'``. A ``file_name`` or ``movie`` that leads out of the
+            clips folder is always an error. Defaults to ``'error'``.
         test_mode (bool): Passed to :class:`BaseActionDataset`.
         **kwargs: ``data_root`` etc. of :class:`mmengine.dataset.BaseDataset`.
     """
@@ -62,6 +77,7 @@ class AVACustomDataset(SeededSampleMixin, BaseActionDataset):
                  ann_file: str,
                  pipeline: List[Union[dict, Callable]] = (),
                  box_file: Optional[str] = None,
+                 object_box_file: Optional[str] = None,
                  data_prefix: Optional[dict] = None,
                  frame_num: int = 32,
                  frame_sample_rate: int = 2,
@@ -69,18 +85,23 @@ class AVACustomDataset(SeededSampleMixin, BaseActionDataset):
                  box_jitter: float = 0.0,
                  skip_missing: bool = False,
                  category_ids: Optional[List[int]] = None,
+                 on_implausible: str = 'error',
                  test_mode: bool = False,
                  **kwargs) -> None:
         if frame_num < 1 or frame_sample_rate < 1:
             raise ValueError(f'frame_num and frame_sample_rate must be >= 1, '
                              f'got {frame_num}, {frame_sample_rate}')
         self.box_file = box_file
+        self.object_box_file = object_box_file
         self.frame_num = int(frame_num)
         self.frame_sample_rate = int(frame_sample_rate)
         self.box_score_thr = float(box_score_thr)
         self.box_jitter = float(box_jitter)
         self.skip_missing = skip_missing
         self.category_ids = category_ids
+        self.on_implausible = check_implausible_mode(on_implausible)
+        # videos whose frame size was checked against their annotations
+        self._sizes_checked = set()
         self.clip_index: Dict[str, List[int]] = {}
         super().__init__(
             ann_file,
@@ -96,20 +117,33 @@ class AVACustomDataset(SeededSampleMixin, BaseActionDataset):
 
     def load_data_list(self) -> List[dict]:
         """Index the keyframes whose clip is present."""
-        ann = load_ava_annotations(self.ann_file, self.category_ids)
-        self._metainfo['classes'] = tuple(ann['classes'])
-        self._metainfo['category_ids'] = tuple(ann['category_ids'])
         clips_dir = self.data_prefix.get('clips')
         if not clips_dir or not osp.isdir(clips_dir):
             raise FileNotFoundError(
                 f'{self.ann_file}: clips folder data_prefix["clips"] = '
                 f'{clips_dir!r} does not exist')
+        ann = load_ava_annotations(self.ann_file, self.category_ids,
+                                   root=clips_dir,
+                                   on_implausible=self.on_implausible)
+        self._metainfo['classes'] = tuple(ann['classes'])
+        self._metainfo['category_ids'] = tuple(ann['category_ids'])
         proposals = {}
         box_file = self._path(self.box_file)
         if self.test_mode and box_file:
             proposals = load_person_boxes(
                 box_file, [s['image_id'] for s in ann['samples']],
-                self.box_score_thr)
+                self.box_score_thr,
+                image_sizes={s['image_id']: (s['width'], s['height'])
+                             for s in ann['samples']},
+                on_implausible=self.on_implausible)
+        objects = {}
+        if self.object_box_file:
+            objects = load_person_boxes(
+                self._path(self.object_box_file),
+                [s['image_id'] for s in ann['samples']],
+                image_sizes={s['image_id']: (s['width'], s['height'])
+                             for s in ann['samples']},
+                on_implausible=self.on_implausible)
 
         data_list, missing = [], []
         for sample in ann['samples']:
@@ -133,6 +167,11 @@ class AVACustomDataset(SeededSampleMixin, BaseActionDataset):
                     continue  # nothing to score, nothing to find
             elif not len(sample['gt_bboxes']):
                 continue  # no person to learn from
+            if self.object_box_file:
+                boxes, scores = objects.get(sample['image_id'], (
+                    np.zeros((0, 4), np.float32), np.zeros(0, np.float32)))
+                sample['object_bboxes'] = boxes[np.argsort(-scores,
+                                                           kind='stable')]
             data_list.append(sample)
         if missing:
             listing = '\n'.join(f'  {p}' for p in missing[:20])
@@ -195,6 +234,13 @@ class AVACustomDataset(SeededSampleMixin, BaseActionDataset):
         info = self.get_data_info(idx)
         imgs = self.load_frames(info)
         height, width = imgs.shape[1:3]
+        if info['video'] not in self._sizes_checked:  # once per video
+            self._sizes_checked.add(info['video'])
+            check_frame_size(
+                f'{self.ann_file}: image {info["image_id"]!r}',
+                clip_path(self.data_prefix['clips'], info['video'],
+                          info['timestamp']), (height, width),
+                (info['width'], info['height']), self.on_implausible)
         # boxes are in keyframe pixels; the clips may be stored at another
         # size
         scale = np.array([width / info['width'], height / info['height']] * 2,
@@ -210,6 +256,8 @@ class AVACustomDataset(SeededSampleMixin, BaseActionDataset):
             img_key=f'{info["video"]},{info["timestamp"]}')
         if self.test_mode:
             results['proposals'] = info['proposals'] * scale
+        if 'object_bboxes' in info:
+            results['object_bboxes'] = info['object_bboxes'] * scale
         return self.pipeline(results)
 
     def get_cat_ids(self, idx: int) -> List[int]:

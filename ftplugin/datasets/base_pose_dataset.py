@@ -4,11 +4,11 @@ from typing import Callable, List, Optional, Sequence, Tuple, Union
 import numpy as np
 from mmengine.dataset import BaseDataset
 
-from .formats.checks import per_item, warn_or_record
+from .formats.checks import check_implausible_mode, per_item, warn_or_record
 from .file_split import check_split_args, split_files
 from .formats.mmaction_pose_pickle import skeleton_annotation
-from .transforms.pose_utils import (clip_starts, normalize_pose_sequence,
-                         openpose18_to_coco17, pad_or_trim, window_starts)
+from .transforms.pose_utils import (openpose18_to_coco17, pose_window,
+                                   window_frames, window_starts)
 
 SAMPLINGS = ('first', 'uniform', 'clips', 'random')
 OUTPUTS = ('window', 'skeleton')
@@ -87,6 +87,13 @@ class BasePoseDataset(BaseDataset):
         on_empty (str): What to do with files that hold no pose:
             ``'skip'`` (one warning naming them) or ``'error'``.
             Defaults to ``'skip'``.
+        on_implausible (str): Files that look wrong but could be meant
+            (coordinates normalised to 0-1 or far outside the frame, one
+            value in a whole coordinate column, files that look like data
+            beside the expected pattern, a class without files): an error
+            naming the file and the likely cause with ``'error'``, a
+            warning with ``'warn'`` (such files are then read as they are,
+            or left out when beside the pattern). Defaults to ``'error'``.
         test_mode (bool): Passed to :class:`BaseDataset`.
     """
     # (height, width) of the source frames, when known: skeleton samples
@@ -109,6 +116,7 @@ class BasePoseDataset(BaseDataset):
                  torso_ratio: float = 0.0,
                  output: str = 'window',
                  on_empty: str = 'skip',
+                 on_implausible: str = 'error',
                  test_mode: bool = False,
                  **kwargs) -> None:
         check_split_args(split, split_ratios, num_folds, fold)
@@ -142,6 +150,7 @@ class BasePoseDataset(BaseDataset):
         self.torso_ratio = torso_ratio
         self.output = output
         self.on_empty = on_empty
+        self.on_implausible = check_implausible_mode(on_implausible)
         # whole sequences, read once; the samples index into this list so
         # that mmengine's serialised data list holds no copy of them
         self._sequences: List[Tuple[np.ndarray, np.ndarray]] = []
@@ -195,19 +204,8 @@ class BasePoseDataset(BaseDataset):
             list[np.ndarray]: One index array per window (at most
             ``clip_len`` long; shorter ones are padded later).
         """
-        if self.sampling == 'uniform' and num_frames > self.clip_len:
-            return [np.linspace(0, num_frames - 1, self.clip_len).round()
-                    .astype(np.int64)]
-        if self.sampling == 'clips':
-            starts = clip_starts(num_frames, self.clip_len, self.num_clips)
-        elif self.sampling == 'random':
-            starts = [np.random.randint(
-                max(num_frames - self.clip_len, 0) + 1)]
-        else:
-            starts = window_starts(num_frames, self.clip_len,
-                                   self.window_stride)
-        return [np.arange(start, min(start + self.clip_len, num_frames))
-                for start in starts]
+        return window_frames(num_frames, self.clip_len, self.sampling,
+                             self.num_clips, self.window_stride)
 
     def load_data_list(self) -> List[dict]:
         """Read the files of this split (windows are cut when read)."""
@@ -271,10 +269,7 @@ class BasePoseDataset(BaseDataset):
         else:
             frames = self.window_frames(len(poses))
         windows = [
-            normalize_pose_sequence(
-                pad_or_trim(poses[idx], self.clip_len),
-                pad_or_trim(valid[idx], self.clip_len),
-                torso_ratio=self.torso_ratio).transpose(2, 0, 1)
+            pose_window(poses, valid, idx, self.clip_len, self.torso_ratio)
             for idx in frames
         ]
         if self.num_clips == 1:

@@ -36,6 +36,8 @@ class BUTPPGDataset(BaseSignalDataset):
     """
     METAINFO = dict(classes=('poor', 'good'))
     SPLITS = ('train', 'val', 'test')
+    #: samples per second of the windows (10 s of 1250 samples)
+    SAMPLE_RATE = 125.0
 
     def __init__(self,
                  data_root: str,

@@ -1,16 +1,14 @@
-import glob
 import os.path as osp
 from typing import List, Tuple
 
 import numpy as np
-import pandas as pd
 from mmaction.registry import DATASETS
 
 from .base_pose_dataset import BasePoseDataset
-from .formats.kaggle_keypoint_csv import KAGGLE_CSV_COLUMNS as CSV_COLUMNS
-from .transforms.pose_utils import COCO17_JOINTS, coco17_to_openpose18
-
-_JOINT_INDEX = {name: i for i, name in enumerate(COCO17_JOINTS)}
+from .formats.checks import implausible
+from .formats.kaggle_keypoint_csv import (KEYPOINTS_FOLDER, class_csv_files,
+                                          read_kaggle_csv,
+                                          read_kaggle_openpose18)
 
 
 @DATASETS.register_module()
@@ -38,19 +36,30 @@ class KagglePoseDataset(BasePoseDataset):
     def scan_files(self) -> List[Tuple[str, int]]:
         files = []
         for label, name in enumerate(self.metainfo['classes']):
-            folder = osp.join(self.data_root, name, 'Keypoints_CSV')
+            folder = osp.join(self.data_root, name, KEYPOINTS_FOLDER)
             if not osp.isdir(folder):
                 raise FileNotFoundError(
                     f'{folder} not found: a Kaggle pose dataset needs '
                     f'<data_root>/{{Fall,No_Fall}}/Keypoints_CSV/*.csv')
-            files += [(path, label) for path in sorted(
-                glob.glob(osp.join(folder, '*.csv')))]
+            found, strays = class_csv_files(self.data_root, name)
+            if strays:
+                implausible(
+                    f'{len(strays)} file(s) of class {name!r} look like '
+                    f'keypoint CSVs but are not read (only {folder}/*.csv '
+                    f'is, lower-case extension): {", ".join(strays)}; '
+                    f'rename or move them there', self.on_implausible)
+            if not found:
+                implausible(
+                    f'{folder}: no *.csv file, so class {name!r} has no '
+                    f'sample (a model would learn the other class only)',
+                    self.on_implausible)
+            files += [(path, label) for path in found]
         return files
 
     def read_file(self, path: str) -> Tuple[np.ndarray, np.ndarray]:
-        poses, score, present = self._read_coco17(path)
-        return coco17_to_openpose18(
-            poses, present & (score >= self.min_keypoint_score))
+        return read_kaggle_openpose18(
+            path, self.min_keypoint_score, img_shape=self.img_shape,
+            on_implausible=self.on_implausible)[1:]
 
     def read_skeleton(self, path: str) -> Tuple[np.ndarray, np.ndarray]:
         """COCO-17 pixels and the detector's ``Confidence`` (0 where a joint
@@ -62,39 +71,4 @@ class KagglePoseDataset(BasePoseDataset):
     def _read_coco17(self, path: str
                      ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(T, 17, 2) pixels, (T, 17) confidence, (T, 17) bool presence."""
-        try:
-            table = pd.read_csv(path)
-        except pd.errors.EmptyDataError as err:
-            raise ValueError(f'{path}: empty file, not even the header '
-                             f'{",".join(CSV_COLUMNS)}') from err
-        except (pd.errors.ParserError, UnicodeDecodeError) as err:
-            raise ValueError(f'{path}: not a readable CSV ({err})') from err
-        missing = [c for c in CSV_COLUMNS if c not in table.columns]
-        if missing:
-            raise ValueError(f'{path}: missing column(s) {missing}; expected '
-                             f'{",".join(CSV_COLUMNS)}')
-        if table.empty:
-            return (np.zeros((0, 17, 2), np.float32),
-                    np.zeros((0, 17), np.float32), np.zeros((0, 17), bool))
-        for column in ('Frame', 'X', 'Y', 'Confidence'):
-            if not pd.api.types.is_numeric_dtype(table[column]):
-                raise ValueError(f'{path}: column {column!r} is not numeric')
-        joint = table['Keypoint'].map(_JOINT_INDEX)
-        if joint.isna().any():
-            unknown = sorted(set(table['Keypoint'][joint.isna()]))
-            raise ValueError(f'{path}: field Keypoint has unknown name(s) '
-                             f'{unknown}; expected the 17 COCO names '
-                             f'{list(COCO17_JOINTS)}')
-        frames, frame_idx = np.unique(
-            table['Frame'].to_numpy(), return_inverse=True)
-        joint_idx = joint.to_numpy(dtype=np.int64)
-        xy = table[['X', 'Y']].to_numpy(dtype=np.float32)
-        confidence = table['Confidence'].to_numpy(dtype=np.float32)
-        poses = np.zeros((len(frames), 17, 2), np.float32)
-        score = np.zeros((len(frames), 17), np.float32)
-        present = np.zeros((len(frames), 17), bool)
-        poses[frame_idx, joint_idx] = xy
-        score[frame_idx, joint_idx] = np.nan_to_num(confidence)
-        present[frame_idx, joint_idx] = np.isfinite(xy).all(axis=1)
-        poses[~present] = 0
-        return np.nan_to_num(poses), score, present
+        return read_kaggle_csv(path, self.img_shape, self.on_implausible)[1:]

@@ -7,8 +7,8 @@ import numpy as np
 from mmaction.registry import DATASETS
 
 from .base_pose_dataset import BasePoseDataset
-from .formats.checks import per_item, read_npz
-from .formats.kth_pose_npz import KTH_ACTIONS
+from .formats.checks import implausible, per_item, read_npz
+from .formats.kth_pose_npz import KTH_ACTIONS, read_kth_npz, stray_pose_files
 
 
 @DATASETS.register_module()
@@ -41,6 +41,13 @@ class KTHPoseDataset(BasePoseDataset):
 
     def scan_files(self) -> List[Tuple[str, int]]:
         paths = sorted(glob.glob(osp.join(self.data_root, '*.npz')))
+        strays = stray_pose_files(self.data_root, paths)
+        if strays:
+            implausible(
+                f'{len(strays)} file(s) look like KTH pose files but are '
+                f'not read (only {self.data_root}/*.npz is, lower-case '
+                f'extension): {", ".join(strays[:20])}; rename or move them '
+                f'there', self.on_implausible)
         if not paths:
             raise FileNotFoundError(f'no .npz pose files in {self.data_root}')
         files = []
@@ -69,14 +76,4 @@ class KTHPoseDataset(BasePoseDataset):
         return KTH_ACTIONS.index(action)
 
     def read_file(self, path: str) -> Tuple[np.ndarray, np.ndarray]:
-        poses = read_npz(path, required=('poses', ))['poses']
-        if not np.issubdtype(poses.dtype, np.number):
-            raise ValueError(f'{path}: field "poses" has dtype {poses.dtype},'
-                             f' expected numbers (pixels)')
-        poses = poses.astype(np.float32)
-        if poses.ndim != 3 or poses.shape[1:] != (18, 2):
-            raise ValueError(f'{path}: field "poses" has shape {poses.shape},'
-                             f' expected (T, 18, 2) in OpenPose-18 order')
-        valid = np.isfinite(poses).all(-1) & (poses != 0).any(-1)
-        poses[~valid] = 0
-        return poses, valid
+        return read_kth_npz(path, self.img_shape, self.on_implausible)

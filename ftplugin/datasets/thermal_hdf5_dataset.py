@@ -8,26 +8,15 @@ from mmaction.datasets import BaseActionDataset
 from mmaction.registry import DATASETS
 from mmengine.logging import print_log
 
-from .formats.checks import (check_finite, is_collecting, per_item,
-                          warn_or_record)
+from .formats.checks import (check_finite, check_implausible_mode,
+                             check_inside_root, per_item,
+                             record_error, warn_or_record)
 from .seeded_sample_mixin import SeededSampleMixin
 from .formats.thermal_coco_json import load_class_mapping, load_thermal_coco
+from .formats.thermal_hdf5 import (CHECKED_FRAMES, check_temperatures,
+                                   clip_bounds, clip_results, frames_layout,
+                                   pad_clip, render_clip, render_uint8)
 
-
-def render_uint8(frames: np.ndarray,
-                 temp_range: Sequence[float] = (5.0, 45.0)) -> np.ndarray:
-    """Temperatures (T, H, W) -> uint8 grey (T, H, W, 3).
-
-    Clipped to ``temp_range``, scaled to 0-255 and rounded; shared with the
-    ``ava_custom`` converter so both see the same pixels.
-    """
-    low, high = (float(t) for t in temp_range)
-    # NaN (a corrupt pixel) counts as the coldest value
-    scaled = (np.clip(np.nan_to_num(frames, nan=low), low, high) -
-              low) * (255.0 / (high - low))
-    gray = np.rint(scaled).astype(np.uint8)
-    # np.stack: 3x faster than np.repeat here
-    return np.stack([gray, gray, gray], axis=-1)
 
 
 @DATASETS.register_module()
@@ -79,6 +68,11 @@ class ThermalHDF5Dataset(SeededSampleMixin, BaseActionDataset):
             absent: False raises an error naming every missing file and how
             many samples it holds; True drops those samples with one
             warning. Defaults to False.
+        on_implausible (str): Recordings whose first frames (all frames
+            with ``in_memory``) mostly lie outside ``temp_range`` (another
+            unit, e.g. Kelvin or centi-degrees) are an error naming the
+            file and the likely unit with ``'error'``, a warning with
+            ``'warn'``. Defaults to ``'error'``.
         in_memory (bool): Read every recording once, when the dataset is
             built, and keep it in memory as the 3-channel uint8 frames the
             clips are cut from (3 bytes per pixel: 78 MB for the real
@@ -104,6 +98,7 @@ class ThermalHDF5Dataset(SeededSampleMixin, BaseActionDataset):
                  clip_len: int = 64,
                  temp_range: Sequence[float] = (5.0, 45.0),
                  skip_missing: bool = False,
+                 on_implausible: str = 'error',
                  in_memory: bool = False,
                  chunk_cache_mb: float = 8.0,
                  test_mode: bool = False,
@@ -117,6 +112,7 @@ class ThermalHDF5Dataset(SeededSampleMixin, BaseActionDataset):
         self.temp_range = (low, high)
         self.clip_len = int(clip_len)
         self.skip_missing = skip_missing
+        self.on_implausible = check_implausible_mode(on_implausible)
         self.in_memory = in_memory
         self.chunk_cache_mb = chunk_cache_mb
         self._memory: Dict[str, np.ndarray] = {}
@@ -155,6 +151,7 @@ class ThermalHDF5Dataset(SeededSampleMixin, BaseActionDataset):
                       f'without annotations have no label and are left '
                       f'out', logger='current')
 
+        coco['samples'] = self._samples_inside(coco['samples'], hdf5_dir)
         per_file = Counter(
             osp.join(hdf5_dir, f'{s["sensor_id"]}.h5')
             for s in coco['samples'])
@@ -167,12 +164,14 @@ class ThermalHDF5Dataset(SeededSampleMixin, BaseActionDataset):
             message = (f'{self.ann_file}: {len(self.missing)} sensor file(s) '
                        f'are missing, holding {lost} of '
                        f'{len(coco["samples"])} samples:\n{listing}')
-            if not self.skip_missing and not is_collecting():
-                raise FileNotFoundError(
-                    message + '\nPass skip_missing=True to leave these '
-                    'samples out.')
-            warn_or_record(message + '\nskip_missing=True: these samples '
-                           'are left out.')
+            if not self.skip_missing:
+                message += ('\nPass skip_missing=True to leave these '
+                            'samples out.')
+                if not record_error(message):
+                    raise FileNotFoundError(message)
+            else:
+                warn_or_record(message + '\nskip_missing=True: these '
+                               'samples are left out.')
 
         lengths = {}
         for path in per_file:
@@ -196,6 +195,8 @@ class ThermalHDF5Dataset(SeededSampleMixin, BaseActionDataset):
                 with h5py.File(path, 'r') as f:
                     frames = np.asarray(f['frames'], dtype=np.float32)
                 check_finite(path, 'frames', frames)
+                check_temperatures(path, frames, self.temp_range,
+                                   self.on_implausible)
                 self._memory[path] = render_uint8(frames, self.temp_range)
         return data_list
 
@@ -216,9 +217,31 @@ class ThermalHDF5Dataset(SeededSampleMixin, BaseActionDataset):
                     f'of {path} have {field} {size}')
         return dict(sample, filename=path, num_file_frames=num_frames)
 
-    @staticmethod
-    def _check_file(path: str) -> Tuple[int, int, int]:
+    def _samples_inside(self, samples: List[dict],
+                        hdf5_dir: str) -> List[dict]:
+        """``samples`` whose ``sensor_id`` names a file inside the frames
+        folder; one that leaves it is an error naming the image (recorded,
+        and its samples left out, in a validation pass)."""
+        outside = set()
+        for sample in samples:
+            sensor = sample['sensor_id']
+            if sensor in outside:
+                continue
+            try:
+                check_inside_root(
+                    f'{sensor}.h5',
+                    f'{self.ann_file}: image {sample["image_id"]!r}',
+                    'sensor_id', hdf5_dir)
+            except ValueError as err:
+                if not record_error(str(err)):
+                    raise
+                outside.add(sensor)
+        return [s for s in samples if s['sensor_id'] not in outside]
+
+    def _check_file(self, path: str) -> Tuple[int, int, int]:
         """(frames, height, width) of a recording; errors name the field.
+        Its first frames (one chunk of the real files) are checked for
+        temperatures in another unit.
 
         Opens and closes the file: no handle outlives this call, so none
         is inherited by forked dataloader workers.
@@ -226,20 +249,21 @@ class ThermalHDF5Dataset(SeededSampleMixin, BaseActionDataset):
         import h5py
         try:
             with h5py.File(path, 'r') as f:
-                if 'frames' not in f:
-                    raise ValueError(f'{path}: no dataset "frames" (found '
-                                     f'{sorted(f.keys())})')
-                frames = f['frames']
-                if frames.ndim != 3 or frames.shape[0] == 0:
+                shape = frames_layout(path, f)
+                if self.in_memory:  # all frames are checked when read
+                    return shape
+                end = min(shape[0], CHECKED_FRAMES)
+                try:
+                    first = np.asarray(f['frames'][:end], dtype=np.float32)
+                except OSError as e:  # h5py's own message names no file
                     raise ValueError(
-                        f'{path}: dataset "frames" must be (N, H, W) with '
-                        f'N > 0, got shape {frames.shape}')
-                if not np.issubdtype(frames.dtype, np.number):
-                    raise ValueError(f'{path}: dataset "frames" must be '
-                                     f'numeric, got {frames.dtype}')
-                return tuple(int(n) for n in frames.shape)
+                        f'{path}: dataset "frames" cannot be read at frames '
+                        f'0:{end} (corrupt file? {e})') from e
         except OSError as e:
             raise OSError(f'{path}: cannot be read as HDF5 ({e})') from e
+        check_temperatures(f'{path} (frames 0:{end})', first,
+                           self.temp_range, self.on_implausible)
+        return shape
 
     def get_cat_ids(self, idx: int) -> List[int]:
         """The label of sample ``idx`` (for class-aware samplers)."""
@@ -278,10 +302,8 @@ class ThermalHDF5Dataset(SeededSampleMixin, BaseActionDataset):
             info (dict): A data-list entry (``filename``, ``frame_idx``,
                 ``num_file_frames``).
         """
-        num_frames = info['num_file_frames']
-        start = info['frame_idx'] - self.clip_len // 2
-        end = start + self.clip_len
-        lo, hi = max(start, 0), min(end, num_frames)
+        start, end, lo, hi = clip_bounds(info['frame_idx'], self.clip_len,
+                                         info['num_file_frames'])
         recording = self._memory.get(info['filename'])
         if recording is not None:
             # a copy: the pipeline may change its frames in place
@@ -294,22 +316,13 @@ class ThermalHDF5Dataset(SeededSampleMixin, BaseActionDataset):
             except OSError as e:  # h5py's own message names no file
                 raise OSError(f'{path}: dataset "frames" cannot be read at '
                               f'frames {lo}:{hi} (corrupt file? {e})') from e
-            # the sensor marks dead pixels -273.2; NaN/Inf is corruption
-            check_finite(f'{path} (frames {lo}:{hi})', 'frames', frames)
-            clip = render_uint8(frames, self.temp_range)
-        if (lo, hi) != (start, end):
-            # the window runs past the recording: repeat its edge frames
-            clip = np.pad(clip, ((lo - start, end - hi), (0, 0), (0, 0),
-                                 (0, 0)), mode='edge')
-        return clip
+            clip = render_clip(path, frames, lo, self.temp_range)
+        # where the window runs past the recording: its edge frames repeated
+        return pad_clip(clip, start, end, lo, hi)
 
     def prepare_data(self, idx: int) -> dict:
         info = self.get_data_info(idx)
-        clip = self.load_clip(info)
-        info.update(
-            imgs=clip, array=clip, total_frames=self.clip_len,
-            clip_len=self.clip_len, num_clips=1,
-            img_shape=clip.shape[1:3], original_shape=clip.shape[1:3])
+        info.update(clip_results(self.load_clip(info)))
         return self.pipeline(info)
 
     # ------------------------------------------------------------ handles

@@ -16,18 +16,24 @@ from mmengine.registry import init_default_scope
 from torch import nn
 
 from ..checkpoint import load_pretrained
+from ..utils.atomic_io import atomic_path
 from .export_wrapper import ExportWrapper
 
 
 def build_model(cfg: Config, checkpoint: str) -> nn.Module:
-    """Build the config's model and load every tensor of ``checkpoint``."""
+    """Build the config's model and load every tensor of ``checkpoint``
+    (any tensor missing or of another shape is an error naming them)."""
     init_default_scope(cfg.get('default_scope', 'mmaction'))
+    from ..engine.class_set import resolve_auto_from_checkpoint, wants_auto
+    if wants_auto(cfg):  # no data here: the count the training recorded
+        from ..checkpoint import safe_torch_load
+        for line in resolve_auto_from_checkpoint(
+                cfg, safe_torch_load(checkpoint, map_location='cpu'),
+                checkpoint):
+            print(line)
     model = MODELS.build(cfg.model)
-    report = load_pretrained(model, checkpoint)
-    if report.missing or report.shape_skipped:
-        raise RuntimeError(
-            f'{checkpoint} does not fit {cfg.model.type}: missing '
-            f'{report.missing}, shape-skipped {list(report.shape_skipped)}')
+    load_pretrained(model, checkpoint, complete=True,
+                    config=getattr(cfg, 'filename', None) or cfg.model.type)
     return model.eval()
 
 
@@ -50,11 +56,12 @@ def export_onnx(wrapper: nn.Module, onnx_cfg: dict, output_file: str,
     """Trace ``wrapper`` on random inputs of ``onnx_cfg``'s shapes."""
     shapes = input_shapes(onnx_cfg)
     example = tuple(random_inputs(shapes, shapes[0][0]))
-    with warnings.catch_warnings():
-        # the TorchScript exporter is chosen on purpose (see below)
+    with warnings.catch_warnings(), atomic_path(output_file) as tmp:
+        # the TorchScript exporter is chosen on purpose (see below); the
+        # file gets its name only once complete (never a truncated model)
         warnings.simplefilter('ignore', DeprecationWarning)
         torch.onnx.export(
-            wrapper, example, output_file,
+            wrapper, example, tmp,
             # the dynamo exporter (torch >= 2.9 default) needs onnxscript
             dynamo=False,
             input_names=list(onnx_cfg['input_names']),

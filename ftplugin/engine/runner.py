@@ -1,3 +1,4 @@
+import copy
 import os
 import os.path as osp
 
@@ -9,10 +10,13 @@ from mmengine.runner import IterBasedTrainLoop, Runner
 from mmengine.runner.base_loop import BaseLoop
 
 from ..checkpoint import load_pretrained
+from ..checkpoint.loading import resolve_last_checkpoint
 from ..datasets.samplers.seeded_index_sampler import (SeededIndexSampler,
                                              find_seeded_sampler)
 from ..utils.threads import apply_thread_settings
 from .stages.scheduler_fitting import fit_schedulers
+from .class_set import check_class_set, resolve_auto_classes
+from .work_dir_lock import WorkDirLock
 from .worker_init import resumable_worker_init_fn
 
 
@@ -38,10 +42,16 @@ def _is_seeded_sampler(sampler) -> bool:
         kind, SeededIndexSampler)
 
 
-LOAD_CFG_KEYS = ('key_map', 'inflate', 'required', 'skip', 'strict')
+LOAD_CFG_KEYS = ('key_map', 'inflate', 'required', 'skip', 'strict',
+                 'scratch_config')
 # the default hooks mmengine itself knows; it accepts None only for these
 MMENGINE_DEFAULT_HOOKS = ('runtime_info', 'timer', 'sampler_seed', 'logger',
                           'param_scheduler', 'checkpoint')
+
+
+class MissingPretrainedError(ValueError):
+    """A fine-tuning config (``load_cfg.required``) runs without
+    ``load_from``."""
 
 
 class _FormatOnceConfig(Config):
@@ -91,7 +101,25 @@ class FineTuneRunner(Runner):
     - ``skip=['cls_head']``: never load these modules (a new head even
       when the class count matches; AlphAction's ``--no-head``);
     - ``strict=True``: every shape-skipped, inflated, missing or unexpected
-      tensor is an error (the load report names them all).
+      tensor is an error (the load report names them all);
+    - ``scratch_config='configs/<family>/<name>.py'``: the from-scratch twin
+      the error of a missing ``load_from`` points to.
+
+    A ``load_from`` of which nothing fits the model is refused too. Testing
+    (``test()``, ``val()``: ``tools/test.py``) loads ``load_from`` with every
+    tensor required (no ``skip``, no ``inflate``): a checkpoint that leaves
+    any tensor at its initial value, or skips one by shape, is refused,
+    naming them; a test without a checkpoint is refused.
+
+    The class set is checked when the loops have built their datasets
+    (:func:`~ftplugin.engine.class_set.check_class_set`), and
+    ``num_classes='auto'`` / ``class_weight='auto'`` are derived from the
+    data when the runner is built
+    (:func:`~ftplugin.engine.class_set.resolve_auto_classes`, logged).
+
+    A training holds its work dir's lock
+    (:class:`~ftplugin.engine.work_dir_lock.WorkDirLock`): a second one on
+    the same work dir is refused.
 
     ``env_cfg.torch_num_threads`` (int, ``'auto'`` or None) sets torch's
     intra-op threads when the runner sets up its environment (see
@@ -105,6 +133,49 @@ class FineTuneRunner(Runner):
             wrapped.__dict__.update(cfg.__dict__)
             kwargs['cfg'] = wrapped
         super().__init__(*args, **kwargs)
+
+    @classmethod
+    def from_cfg(cls, cfg: Config) -> 'FineTuneRunner':
+        """mmengine's, after deriving the ``'auto'`` class settings from the
+        data (logged once the runner's logger exists)."""
+        cfg = copy.deepcopy(cfg)
+        derived = resolve_auto_classes(cfg)
+        runner = super().from_cfg(cfg)
+        for line in derived:
+            runner.logger.info(line)
+        return runner
+
+    def train(self):
+        """mmengine's, holding the work dir's lock (rank 0)."""
+        if not is_main_process():
+            return super().train()
+        with WorkDirLock(self.work_dir, log=self.logger.warning):
+            return super().train()
+
+    def test(self) -> dict:
+        """mmengine's; ``load_from`` must give every tensor of the model."""
+        return self._evaluate(super().test)
+
+    def val(self) -> dict:
+        """mmengine's; ``load_from`` must give every tensor of the model."""
+        return self._evaluate(super().val)
+
+    def _evaluate(self, run):
+        self._evaluating = True
+        try:
+            return run()
+        finally:
+            self._evaluating = False
+
+    def _built_datasets(self) -> dict:
+        """The datasets of the loops built so far, by split."""
+        out = {}
+        for split in ('train', 'val', 'test'):
+            loop = getattr(self, f'_{split}_loop', None)
+            loader = getattr(loop, 'dataloader', None)
+            if loader is not None:
+                out[split] = getattr(loader, 'dataset', None)
+        return out
 
     def setup_env(self, env_cfg: dict) -> None:
         super().setup_env(env_cfg)
@@ -169,12 +240,26 @@ class FineTuneRunner(Runner):
         if unknown:
             raise KeyError(f'load_cfg: unknown key(s) {sorted(unknown)}; '
                            f'known: {LOAD_CFG_KEYS}')
+        # before any weight is loaded or step taken: the data's classes
+        check_class_set(self.cfg, self._built_datasets())
+        config = self.cfg.filename or 'this config'
+        if getattr(self, '_evaluating', False):
+            return self._load_for_evaluation(load_cfg, config)
         if (load_cfg.get('required') and self._load_from is None
                 and not self._resume and not self._has_loaded):
-            raise ValueError(
-                f'this config fine-tunes pretrained weights (load_cfg.required'
+            twin = load_cfg.get('scratch_config')
+            raise MissingPretrainedError(
+                f'{config} fine-tunes pretrained weights (load_cfg.required'
                 f'={list(load_cfg["required"])}) but load_from is not set: '
-                f'pass --cfg-options load_from=CHECKPOINT')
+                f'pass --cfg-options load_from=CHECKPOINT' + (
+                    f', or train from random weights with its from-scratch '
+                    f'twin {twin}' if twin else ''))
+        if self._resume and self._load_from is None and not self._has_loaded:
+            # --resume without a file: the one last_checkpoint names,
+            # checked (a garbage or dangling last_checkpoint is an error
+            # naming it, not an IndexError deep in mmengine)
+            self._load_from = resolve_last_checkpoint(self.work_dir,
+                                                      self.logger)
         if self._has_loaded or self._resume or self._load_from is None:
             return super().load_or_resume()
         self.load_report = load_pretrained(
@@ -183,7 +268,23 @@ class FineTuneRunner(Runner):
             inflate=load_cfg.get('inflate'),
             required=load_cfg.get('required') or (),
             skip=load_cfg.get('skip') or (),
-            strict=bool(load_cfg.get('strict', False)))
+            strict=bool(load_cfg.get('strict', False)), config=config)
+        self._has_loaded = True
+
+    def _load_for_evaluation(self, load_cfg: dict, config: str) -> None:
+        """Testing: the checkpoint must give every tensor of the model."""
+        if self._has_loaded:
+            return
+        if self._resume:
+            return super().load_or_resume()
+        if self._load_from is None:
+            raise ValueError(
+                f'{config}: nothing to test: no checkpoint given (load_from '
+                f'is None), and the model would be scored with its initial '
+                f'weights')
+        self.load_report = load_pretrained(
+            self.model, self._load_from, key_map=load_cfg.get('key_map'),
+            logger=self.logger, complete=True, config=config)
         self._has_loaded = True
 
     def _build_param_scheduler(self, scheduler, optim_wrapper):

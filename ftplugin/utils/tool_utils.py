@@ -47,6 +47,32 @@ def set_work_dir(cfg: Config, args: argparse.Namespace) -> None:
                                 osp.splitext(osp.basename(args.config))[0])
 
 
+def user_errors() -> tuple:
+    """The errors that say what is wrong with the user's input in one
+    sentence (a checkpoint that does not fit or is corrupt or unsafe, a
+    class set that disagrees, a work dir in use, a fine-tuning config
+    without ``load_from``): a tool ends on them with that sentence, without
+    a traceback."""
+    from ..checkpoint import (CheckpointMismatchError, CorruptCheckpointError,
+                              UnsafeCheckpointError)
+    from ..engine.class_set import ClassSetError
+    from ..engine.runner import MissingPretrainedError
+    from ..engine.work_dir_lock import WorkDirInUseError
+    return (CheckpointMismatchError, CorruptCheckpointError,
+            UnsafeCheckpointError, ClassSetError, MissingPretrainedError,
+            WorkDirInUseError)
+
+
+def run_main(main) -> None:
+    """Call a tool's ``main()``; a :func:`user_errors` error exits with
+    status 1 and its message (class name first)."""
+    import sys
+    try:
+        main()
+    except user_errors() as err:
+        sys.exit(f'{type(err).__name__}: {err}')
+
+
 def build_runner(cfg: Config) -> Runner:
     """The config's ``runner_type`` (ftplugin's ``FineTuneRunner``), else
     mmengine's ``Runner``."""

@@ -1,8 +1,11 @@
 from typing import Dict
+from functools import partial
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+
+from ..utils.atomic_io import atomic_write_with
 
 
 def plot_kfold(result: Dict, out_file: str) -> str:
@@ -42,5 +45,5 @@ def plot_kfold(result: Dict, out_file: str) -> str:
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     fig.tight_layout()
-    fig.savefig(out_file, dpi=120)
+    atomic_write_with(out_file, partial(fig.savefig, dpi=120))
     return out_file

@@ -1,7 +1,10 @@
 """Report plots shared by every family: training curves, confusion matrix."""
+from functools import partial
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
+
+from ..utils.atomic_io import atomic_write_with
 
 
 def _figure(figsize, ncols=1, nrows=None, **kwargs):
@@ -211,7 +214,7 @@ def plot_training_curves(history: List[Dict], out_file: str) -> str:
         ax.grid(alpha=0.3)
     for ax in list(axes.flat)[len(titles):]:
         ax.remove()
-    fig.savefig(out_file, dpi=100)
+    atomic_write_with(out_file, partial(fig.savefig, dpi=100))
     return out_file
 
 
@@ -245,7 +248,7 @@ def plot_confusion_matrix(matrix: Sequence[Sequence[int]],
                 cbar_kws=dict(label='fraction of true class'))
     ax.set(xlabel='predicted', ylabel='true', title=title)
     fig.tight_layout()
-    fig.savefig(out_file, dpi=100)
+    atomic_write_with(out_file, partial(fig.savefig, dpi=100))
     return out_file
 
 
@@ -287,7 +290,7 @@ def plot_iteration_curves(records: List[Dict], out_file: str) -> str:
         if len(steps) < 20:  # few logged points: show each
             for line in ax.get_lines():
                 line.set_marker('.')
-    fig.savefig(out_file, dpi=100)
+    atomic_write_with(out_file, partial(fig.savefig, dpi=100))
     return out_file
 
 
@@ -324,7 +327,7 @@ def plot_error_by_step(abs_errors: np.ndarray, out_file: str,
     ax_n.set(xlabel='time step', ylabel='sequences')
     for a in (ax, ax_n):
         a.grid(alpha=0.3)
-    fig.savefig(out_file, dpi=100)
+    atomic_write_with(out_file, partial(fig.savefig, dpi=100))
     return out_file
 
 
@@ -354,7 +357,7 @@ def plot_per_class_ap(ap: Dict[str, float], out_file: str,
     ax.set(xlim=(0, 1.08), xlabel='average precision',
            title='AP per class (test set)')
     ax.grid(alpha=0.3, axis='x')
-    fig.savefig(out_file, dpi=100)
+    atomic_write_with(out_file, partial(fig.savefig, dpi=100))
     return out_file
 
 

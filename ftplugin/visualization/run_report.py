@@ -9,12 +9,13 @@ import glob
 import json
 import os
 import os.path as osp
-import pickle
 import re
 from typing import Dict, List, Optional
 
 import numpy as np
 
+from ..utils.atomic_io import atomic_write_text
+from ..utils.safe_pickle import safe_pickle_load
 from .report_plots import (metric_panels, plot_confusion_matrix,
                            plot_error_by_step, plot_iteration_curves,
                            plot_per_class_ap, plot_training_curves)
@@ -158,8 +159,7 @@ def _stages_text(hook: dict, max_epochs: int) -> str:
 
 def _dump_plots(dump: str, out_dir: str, classes) -> List[tuple]:
     """Confusion matrix (classification) or error by step (heart rate)."""
-    with open(dump, 'rb') as f:
-        samples = pickle.load(f)
+    samples = safe_pickle_load(dump)  # nothing the dump names is run
     if not samples:
         return []
     first = samples[0]
@@ -304,8 +304,7 @@ def write_report(work_dir: str, dump: Optional[str] = None,
         lines += [f'**{caption}**', '',
                   f'![{caption}]({osp.relpath(path, out_dir)})', '']
     report = osp.join(out_dir, 'report.md')
-    with open(report, 'w') as f:
-        f.write('\n'.join(lines))
+    atomic_write_text(report, '\n'.join(lines))
     return report
 
 

@@ -1,8 +1,11 @@
 from typing import Dict, Optional
+from functools import partial
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+
+from ..utils.atomic_io import atomic_write_with
 
 
 def plot_transfer(summary: Dict, out_file: str,
@@ -49,5 +52,5 @@ def plot_transfer(summary: Dict, out_file: str,
     ax.grid(axis='y', alpha=0.3)
     ax.legend(fontsize=8, loc='best')
     fig.tight_layout()
-    fig.savefig(out_file, dpi=120)
+    atomic_write_with(out_file, partial(fig.savefig, dpi=120))
     return out_file

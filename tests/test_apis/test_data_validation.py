@@ -8,7 +8,9 @@ import pytest
 from mmaction.registry import DATASETS
 from mmengine.config import Config
 
-from ftplugin.apis.data_validation import format_reports, validate_config
+from ftplugin.apis.data_validation import (exit_code, format_reports,
+                                           validate_config)
+from ftplugin.datasets.formats.checks import DataWarning
 
 KAGGLE_CFG = 'configs/kaggle_pose/pose_ae_kaggle_finetune.py'
 
@@ -80,6 +82,10 @@ def test_shared_kaggle_data_shows_only_the_header_only_files(
                          'C_D_0205_') if any(n in p for p in problems)]
     assert len(named) == 4, problems
     assert all('header only' in p for p in problems), problems
+    # a known gap of the data, skipped with a warning: tools/validate_data.py
+    # exits 0 on the real files (1 with --strict)
+    assert all(isinstance(p, DataWarning) for p in problems)
+    assert exit_code(reports) == 0 and exit_code(reports, strict=True) == 1
 
 
 def kth_dataset(root):

@@ -180,7 +180,8 @@ def test_fine_tuning_without_pretrained_weights_fails_loudly(repo_root):
         cfg = Config.fromfile(str(repo_root / config))
         assert cfg.load_from is None
         stub = SimpleNamespace(_has_loaded=False, _resume=False,
-                               _load_from=None, cfg=cfg)
+                               _load_from=None, cfg=cfg,
+                               _built_datasets=dict)
         with pytest.raises(ValueError, match='load_from'):
             FineTuneRunner.load_or_resume(stub)
     scratch = Config.fromfile(

@@ -8,7 +8,8 @@ from mmengine.config import Config
 from mmengine.logging import MMLogger
 
 from data_fixtures.butppg import FINETUNE_CFG, PRETRAIN_CFG, REPO_ROOT
-from ftplugin.checkpoint import inflate_channels, load_pretrained
+from ftplugin.checkpoint import (CheckpointMismatchError, inflate_channels,
+                                 load_pretrained)
 
 # one torch thread: several times faster on the shared 2-core machine
 pytestmark = pytest.mark.usefixtures('one_thread')
@@ -182,20 +183,43 @@ def test_original_ssl_layout_loads_through_the_key_map(tmp_path, pretrainer):
                        encoder['norm.weight'])
 
 
-def test_nothing_transferred_is_an_error_when_required(tmp_path, log_records):
+def test_nothing_transferred_is_an_error(tmp_path):
+    """With or without ``required``: a checkpoint of which nothing fits is
+    refused, naming it and the config, and the model is left unchanged."""
     path = tmp_path / 'foreign.pth'
     torch.save({'state_dict': {'net.w': torch.ones(3)}}, path)
     model = model_of(FINETUNE_CFG)
     before = {k: v.clone() for k, v in model.state_dict().items()}
-    with pytest.raises(RuntimeError, match='required weights'):
-        load_pretrained(model, str(path), required=['backbone'])
+    for required in (['backbone'], ()):
+        with pytest.raises(CheckpointMismatchError,
+                           match=f'Nothing of {path} fits the model of '
+                           f'{FINETUNE_CFG}.*net.w'):
+            load_pretrained(model, str(path), required=required,
+                            config=FINETUNE_CFG)
     assert all(torch.equal(before[k], v)
                for k, v in model.state_dict().items())
-    # without `required` it loads nothing, and says so as a warning
-    report = load_pretrained(model, str(path))
-    assert report.loaded == []
-    assert any(r.levelno == logging.WARNING and 'Nothing of' in
-               r.getMessage() for r in log_records)
+
+
+def test_a_required_module_that_does_not_load_is_named(tmp_path,
+                                                        pretrainer):
+    """Only the head of the checkpoint fits: the backbone's tensors are
+    named, those of another shape with both shapes."""
+    model = model_of(FINETUNE_CFG)
+    own = model.state_dict()
+    state = {'cls_head.classifier.0.weight':
+             own['cls_head.classifier.0.weight'],
+             'backbone.norm.weight': torch.ones(3)}
+    path = tmp_path / 'head_only.pth'
+    torch.save({'state_dict': state}, path)
+    with pytest.raises(CheckpointMismatchError) as info:
+        load_pretrained(model, str(path), required=['backbone'],
+                        config=FINETUNE_CFG)
+    message = str(info.value)
+    assert f'{path} does not fit the model of {FINETUNE_CFG}' in message
+    assert "required weights (['backbone']" in message
+    assert (f'backbone.norm.weight (checkpoint (3,) vs model '
+            f'{tuple(own["backbone.norm.weight"].shape)})') in message
+    assert 'backbone.patch_embed.weight' in message
 
 
 def test_a_fine_tuned_checkpoint_reloads_without_inflating(tmp_path,

@@ -6,7 +6,8 @@ import pytest
 import torch
 from mmengine.logging import HistoryBuffer
 
-from ftplugin.checkpoint import (UnsafeCheckpointError, load_pretrained,
+from ftplugin.checkpoint import (CorruptCheckpointError,
+                                 UnsafeCheckpointError, load_pretrained,
                                  safe_torch_load)
 
 # ---------------------------------------------------------- unsafe files
@@ -92,3 +93,53 @@ def test_mmengine_run_checkpoint_loads_safely(trained_runs, which):
     values, _ = buffers[0].data
     assert buffers[0].mean() == pytest.approx(float(values.mean()))
     assert ckpt['meta']['epoch'] >= 1
+
+
+# ------------------------------------------------------ corrupt files
+def _written(path):
+    torch.save({'state_dict': {'w': torch.randn(64, 64)}}, path)
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize('cut', ['empty', 'head', 'half', 'text'])
+def test_empty_or_truncated_checkpoint_is_named(tmp_path, cut):
+    """Bare EOFError / RuntimeError / OSError of torch named no file."""
+    path = tmp_path / 'cut.pth'
+    data = _written(path)
+    path.write_bytes(dict(empty=b'', head=data[:100],
+                          half=data[:len(data) // 2],
+                          text=b'this is not a checkpoint')[cut])
+    with pytest.raises(CorruptCheckpointError) as info:
+        safe_torch_load(str(path))
+    message = str(info.value)
+    assert message.startswith(str(path))
+    assert ('is empty (0 bytes)' if cut == 'empty' else
+            f'({path.stat().st_size} bytes) is not a readable checkpoint'
+            ) in message
+
+
+def test_resolve_last_checkpoint(tmp_path):
+    from ftplugin.checkpoint.loading import resolve_last_checkpoint
+    assert resolve_last_checkpoint(str(tmp_path)) is None  # mmengine's way
+    pointer = tmp_path / 'last_checkpoint'
+    (tmp_path / 'epoch_1.pth').write_bytes(b'x')
+    (tmp_path / 'epoch_2.pth').write_bytes(b'x')
+    os.utime(tmp_path / 'epoch_1.pth', (1, 1))
+    pointer.write_text(str(tmp_path / 'epoch_2.pth'))
+    assert resolve_last_checkpoint(str(tmp_path)) == str(
+        tmp_path / 'epoch_2.pth')
+    # a moved work dir names the old folder: the file here is taken
+    pointer.write_text('/elsewhere/old_run/epoch_2.pth')
+    warnings = []
+    logger = type('L', (), {'warning': lambda self, m: warnings.append(m)})()
+    assert resolve_last_checkpoint(str(tmp_path), logger) == str(
+        tmp_path / 'epoch_2.pth')
+    assert 'a moved or copied work dir?' in warnings[0]
+    for garbage in (b'', b'\x00\xff\xfe garbage', b'not/a/file.pth',
+                    b'a\nb'):
+        pointer.write_bytes(garbage)
+        with pytest.raises(CorruptCheckpointError) as info:
+            resolve_last_checkpoint(str(tmp_path))
+        message = str(info.value)
+        assert message.startswith(f'{pointer} should name the checkpoint')
+        assert f'--resume {tmp_path / "epoch_2.pth"}' in message

@@ -34,6 +34,8 @@ real_version = importlib.metadata.version
 def version(name):
     return {FAKE}.get(name) or real_version(name)
 importlib.metadata.version = version
+if {NO_PKG_RESOURCES}:
+    sys.modules['pkg_resources'] = None  # as with setuptools >= 82
 import torch
 torch.cuda.is_available = lambda: {CUDA}
 import mmengine.utils, mmengine.optim
@@ -51,7 +53,8 @@ print('amp patched', OPTIM_WRAPPERS.get('AmpOptimWrapper')
 
 def test_fixed_upstream_versions_make_the_patches_no_ops(run_tool):
     proc = run_tool(['-c', GATES.replace('{FAKE}', "{'mmengine': '0.11.0'}")
-                     .replace('{CUDA}', 'False')])
+                     .replace('{CUDA}', 'False')
+                     .replace('{NO_PKG_RESOURCES}', 'True')])
     out = proc.stdout
     for name in ('installed_path', 'dist', 'amp'):
         assert f'{name} patched False' in out, out[-2000:]
@@ -62,15 +65,33 @@ def test_fixed_upstream_versions_make_the_patches_no_ops(run_tool):
 
 def test_gpu_runs_keep_mmengines_amp_and_dist(run_tool):
     """With CUDA present, AmpOptimWrapper and the dist init are mmengine's
-    own; the pkg_resources fix still applies (it is not about devices)."""
+    own; the pkg_resources fix still applies where pkg_resources is missing
+    (it is not about devices)."""
     # mmengine's logger reads the device id from CUDA_VISIBLE_DEVICES
     proc = run_tool(['-c', GATES.replace('{FAKE}', '{}')
-                     .replace('{CUDA}', 'True')],
+                     .replace('{CUDA}', 'True')
+                     .replace('{NO_PKG_RESOURCES}', 'True')],
                     env={'CUDA_VISIBLE_DEVICES': '0'})
     out = proc.stdout
     assert 'amp patched False' in out and 'dist patched False' in out, out
     assert 'installed_path patched True' in out
     assert 'compat patch cpu_amp not applied: CUDA present' in out
+
+
+def test_pkg_resources_present_keeps_mmengines_installed_path(run_tool):
+    """The installed_path patch is gated on what it fixes: with
+    pkg_resources importable, mmengine's own functions stay."""
+    import importlib.util
+    if importlib.util.find_spec('pkg_resources') is None:
+        import pytest
+        pytest.skip('setuptools here ships no pkg_resources')
+    proc = run_tool(['-c', GATES.replace('{FAKE}', '{}')
+                     .replace('{CUDA}', 'False')
+                     .replace('{NO_PKG_RESOURCES}', 'False')])
+    out = proc.stdout
+    assert 'installed_path patched False' in out, out[-2000:]
+    assert ('compat patch installed_path not applied: pkg_resources is '
+            'importable') in out
 
 
 NO_SIDE_EFFECTS = '''

@@ -26,3 +26,15 @@ def test_git_hash_looked_up_once_per_directory(tmp_path, monkeypatch):
     monkeypatch.chdir(other)
     runner_module.get_git_hash()
     assert len(calls) == 2
+
+
+def test_cached_hash_matches_the_original(tmp_path, monkeypatch, repo_root):
+    """The same answer as mmengine's own get_git_hash, in a repository and
+    outside one, for every argument combination."""
+    patched = runner_module.get_git_hash
+    original = patched.__wrapped__
+    for folder in (repo_root, tmp_path):
+        monkeypatch.chdir(folder)
+        for fallback, digits in (('unknown', None), ('x', 7), ('x', None)):
+            assert patched(fallback=fallback, digits=digits) == original(
+                fallback=fallback, digits=digits)

@@ -71,3 +71,25 @@ def test_cpu_amp_train_step_of_the_pose_classifier():
     after = model.cls_head.classifier[0].weight
     assert after.dtype == torch.float32
     assert not torch.equal(after, before)
+
+
+def test_head_scores_patch_matches_the_original_on_float32():
+    """On the float32 scores mmaction2's BaseHead handles, the patched
+    loss_by_feat gives exactly the original's losses and accuracies."""
+    from mmaction.models.heads import BaseHead
+    from mmaction.registry import MODELS
+    from mmaction.structures import ActionDataSample
+    patched = BaseHead.loss_by_feat
+    if not getattr(patched, '_ftplugin', False):
+        pytest.skip('the head patch is not applied here')
+    head = MODELS.build(dict(type='I3DHead', num_classes=5, in_channels=8))
+    torch.manual_seed(0)
+    scores = torch.randn(6, 5)
+    samples = [ActionDataSample().set_gt_label(torch.tensor(i % 5))
+               for i in range(6)]
+    ours = patched(head, scores, samples)
+    theirs = patched._original(head, scores, samples)
+    assert ours.keys() == theirs.keys()
+    for key in ours:
+        assert torch.equal(torch.as_tensor(ours[key]),
+                           torch.as_tensor(theirs[key])), key

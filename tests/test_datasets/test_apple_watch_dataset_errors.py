@@ -4,8 +4,9 @@ import json
 import numpy as np
 import pytest
 import torch
-from bad_input import (assert_each_reported, assert_refused, family_config,
-                       truncate, validation_problems)
+from bad_input import (assert_each_reported, assert_implausible,
+                       assert_refused, family_config, truncate,
+                       validation_problems)
 
 from ftplugin.datasets import AppleWatchDataset
 
@@ -202,3 +203,74 @@ def test_three_broken_files_reported_at_once(repo_root, write_split):
     assert_each_reported(problems, {'train.pt': "'speed'",
                                     'val.pt': "'heart_rate'",
                                     'test.pt': 'tensor file'})
+
+
+def workouts(values, n=30, t=20):
+    """(n, t, 1) float32 tensor of ``values`` drawn per step."""
+    return torch.from_numpy(np.asarray(values, np.float64).reshape(
+        n, t, 1)).float()
+
+
+def big_split(**fields):
+    """30 workouts of 20 valid steps (600: enough to judge the training
+    split tightly); z-scored speed and altitude unless given."""
+    rng = np.random.default_rng(1)
+    data = dict(speed=workouts(rng.normal(0, 1, 600)),
+                altitude=workouts(rng.normal(0, 1, 600)),
+                heart_rate=workouts(rng.uniform(100, 170, 600).round()),
+                original_lengths=torch.full((30, 1), 20),
+                timestamps=None, userId=None, gender=None)
+    data.update(fields)
+    return data
+
+
+RNG = np.random.default_rng(2)
+# defect -> (split, fields of big_split, scaler (None: the default), the
+# field and the likely cause to be named)
+UNITS = {
+    'speed in raw m/s': ('train', dict(speed=workouts(RNG.uniform(
+        1, 4, 600))), None, "'speed'", 'raw m/s'),
+    'altitude in raw km': ('train', dict(altitude=workouts(0.1 + RNG.normal(
+        0, 0.02, 600))), None, "'altitude'", 'raw kilometres'),
+    'speed z-scored with other statistics': ('train', {}, dict(
+        speed_mean=1.0, speed_std=2.0, altitude_mean=100.0,
+        altitude_std=20.0), "'speed'", 'other statistics'),
+    'val speed in raw km/h': ('val', dict(speed=workouts(RNG.uniform(
+        8, 14, 600))), None, "'speed'", 'raw m/s (or km/h)'),
+}
+
+
+@pytest.mark.parametrize('defect', UNITS)
+def test_speed_and_altitude_in_another_unit(repo_root, write_split, defect):
+    split, fields, scaler, field, cause = UNITS[defect]
+    kwargs = dict(scaler=scaler) if scaler else {}
+    root, _ = write_split(split, **kwargs, **big_split(**fields))
+    assert_implausible(
+        family_config(repo_root, CFG, root),
+        family_config(repo_root, CFG, root, on_implausible='warn'),
+        split, f'{split}.pt', field, cause)
+
+
+def test_z_scored_data_of_the_generator_pass(aw_data):
+    for domain in ('endomondo', 'apple_watch'):
+        for split in ('train', 'val', 'test'):
+            if (aw_data / domain / f'{split}.pt').is_file():
+                AppleWatchDataset(data_root=str(aw_data / domain),
+                                  split=split)
+
+
+def test_no_step_to_score(repo_root, write_split):
+    root, _ = write_split(original_lengths=torch.ones(3, 1, dtype=torch.long))
+    assert_refused(family_config(repo_root, CFG, root), 'train', 'train.pt',
+                   "'original_lengths'")
+    # the same lengths score one step each when no previous heart rate is
+    # needed
+    assert len(build(root, hr_input='none')) == 3
+
+
+def test_complex_speed(repo_root, write_split):
+    root, _ = write_split(speed=torch.zeros(3, 8, 1, dtype=torch.complex64))
+    assert_refused(family_config(repo_root, CFG, root), 'train', 'train.pt',
+                   "'speed'")
+    with pytest.raises(ValueError, match='complex'):
+        build(root)

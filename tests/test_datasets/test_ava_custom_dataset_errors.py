@@ -5,9 +5,10 @@ pass reports it the same way, all defects of a root at once."""
 
 import numpy as np
 import pytest
-from bad_input import (assert_each_reported, assert_named, assert_refused,
-                       copy_root, drop_first, edit_json, family_config,
-                       set_first, truncate, validation_problems)
+from bad_input import (assert_each_reported, assert_implausible,
+                       assert_named, assert_refused, copy_root, drop_first,
+                       edit_json, family_config, read_all, set_first,
+                       truncate, validation_problems)
 
 from ftplugin.datasets.formats.ava_clips import clip_path, write_clip
 from ftplugin.datasets.formats.ava_predictions_csv import read_predictions_csv
@@ -39,8 +40,37 @@ def other_size_clip(root):
                np.zeros((8, 20, 30, 3), np.uint8), 8)
 
 
+def escape(root, field, value):
+    """The first image read from ``value`` (a copy of its clip put there, the
+    file that must not be read)."""
+    outside = root.parent / 'elsewhere'
+    outside.mkdir(exist_ok=True)
+    (outside / '0.mp4').write_bytes((root / 'clips/video_000/0.mp4')
+                                    .read_bytes())
+
+    def change(data):
+        img = data['images'][0]
+        img.pop('file_name', None)
+        if field == 'movie':
+            img.update(movie=value, timestamp=0)
+        else:
+            img['file_name'] = value
+    edit_json(root / TRAIN, change)
+
+
 # defect -> (how to make it, split, the file and the field to be named)
 DEFECTS = {
+    'json category id text': (lambda r: edit_json(
+        r / TRAIN, set_first('categories', 'id', 'abc')), 'train', TRAIN,
+        '"id"'),
+    'json file_name outside the root': (lambda r: escape(
+        r, 'file_name', '../../elsewhere/0.jpg'), 'train', TRAIN,
+        '"file_name"'),
+    'json movie outside the root': (lambda r: escape(
+        r, 'movie', '../../elsewhere'), 'train', TRAIN, '"movie"'),
+    'json absolute file_name': (lambda r: escape(
+        r, 'file_name', f'{r.parent}/elsewhere/0.jpg'), 'train', TRAIN,
+        '"file_name"'),
     'json malformed': (lambda r: truncate(r / TRAIN), 'train', TRAIN,
                        'JSON'),
     'json empty': (lambda r: truncate(r / TRAIN, 0), 'train', TRAIN, 'JSON'),
@@ -148,3 +178,73 @@ def test_bad_predictions_csv_line(tmp_path, line, field):
         read_predictions_csv(str(path))
     assert_named(str(err.value), str(path), field)
     assert 'line 2' in str(err.value)
+
+
+def test_a_symlinked_video_inside_the_root_is_read(repo_root, root,
+                                                   tmp_path):
+    outside = tmp_path / 'disk' / 'video_001'
+    outside.parent.mkdir()
+    (root / 'clips' / 'video_001').rename(outside)
+    (root / 'clips' / 'video_001').symlink_to(outside,
+                                              target_is_directory=True)
+    cfg = family_config(repo_root, CFG, root)
+    assert validation_problems(cfg) == []
+    read_all(cfg.train_dataloader.dataset)
+
+
+def map_boxes(change):
+    """``change(bbox, image)`` applied to every annotation's box."""
+    def edit(data):
+        images = {img['id']: img for img in data['images']}
+        for ann in data['annotations']:
+            ann['bbox'] = change(ann['bbox'], images[ann['image_id']])
+    return edit
+
+
+def corners(bbox, image):
+    x, y, w, h = bbox
+    return [x, y, x + w, y + h]
+
+
+def normalised(bbox, image):
+    x, y, w, h = bbox
+    return [x / image['width'], y / image['height'], w / image['width'],
+            h / image['height']]
+
+
+def shifted(bbox, image):
+    x, y, w, h = bbox
+    return [x + image['width'], y, w, h]
+
+
+def wide_images(data):
+    """Every image said to be 120 x 40 (3:1): the clips are 60 x 40."""
+    for img in data['images']:
+        img['width'] = 120
+
+
+# defect -> (how to make it, split, file, field, cause)
+IMPLAUSIBLE = {
+    'bbox as corners': (lambda r: edit_json(r / TRAIN, map_boxes(corners)),
+                        'train', TRAIN, '"bbox"', '[x1, y1, x2, y2]'),
+    'bbox normalised': (lambda r: edit_json(r / TRAIN, map_boxes(
+        normalised)), 'train', TRAIN, '"bbox"', 'normalised to 0-1'),
+    'bbox outside the image': (lambda r: edit_json(r / TRAIN, map_boxes(
+        shifted)), 'train', TRAIN, '"bbox"', 'reaches outside'),
+    'box file normalised': (lambda r: edit_json(r / VAL_BOXES, lambda d: [
+        det.update(bbox=[v / 60 for v in det['bbox']]) for det in d]),
+        'val', VAL_BOXES, '"bbox"', 'normalised to 0-1'),
+    'images of another aspect than the clips': (lambda r: edit_json(
+        r / TRAIN, wide_images), 'train', TRAIN, '"width"',
+        'another aspect ratio'),
+}
+
+
+@pytest.mark.parametrize('defect', IMPLAUSIBLE)
+def test_boxes_and_sizes_need_the_opt_out(repo_root, root, defect):
+    make, split, file, field, cause = IMPLAUSIBLE[defect]
+    make(root)
+    assert_implausible(
+        family_config(repo_root, CFG, root),
+        family_config(repo_root, CFG, root, on_implausible='warn'),
+        split, file, field, cause)

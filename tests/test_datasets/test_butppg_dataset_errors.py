@@ -4,8 +4,9 @@ the field, and ``tools/validate_data.py``'s pass reports it the same way,
 all defects of a root at once."""
 import numpy as np
 import pytest
-from bad_input import (assert_each_reported, assert_refused, family_config,
-                       truncate, validation_problems)
+from bad_input import (assert_each_reported, assert_implausible,
+                       assert_refused, family_config, is_warning, truncate,
+                       validation_problems)
 
 CFG = 'configs/butppg/butppg_5ch_scratch.py'
 N, C, T = 4, 5, 1250
@@ -49,8 +50,19 @@ def corrupt_member(path):
         z.writestr('labels.npy', b'not an array')
 
 
+def npy_file(path):
+    """One bare array saved with np.save under the .npz name."""
+    with open(path, 'wb') as f:
+        np.save(f, windows())
+
+
 # defect -> (how to make it in the root, the field the error must name)
 DEFECTS = {
+    'npy saved under the npz name': (lambda r: npy_file(r / 'train.npz'),
+                                     'np.savez'),
+    'complex windows': (lambda r: write(
+        r, signals=windows().astype(np.complex64), labels=labels()),
+        "'signals' has complex dtype"),
     'truncated': (lambda r: truncate(r / 'train.npz'), '.npz'),
     'empty file': (lambda r: truncate(r / 'train.npz', 0), '.npz'),
     'not npz': (lambda r: (r / 'train.npz').write_text('a,b\n1,2\n'),
@@ -121,3 +133,58 @@ def test_three_broken_files_reported_at_once(repo_root, root):
     assert_each_reported(problems, {'train.npz': '.npz',
                                     'val.npz': "'signals'",
                                     'test.npz': "'labels'"})
+
+
+def with_flat_ppg():
+    signals = windows()
+    signals[:, 3] = 0.0  # PPG: a disconnected sensor
+    return signals
+
+
+def test_a_constant_channel_needs_the_opt_out(repo_root, root):
+    write(root, signals=with_flat_ppg(), labels=labels())
+    assert_implausible(
+        family_config(repo_root, CFG, root),
+        family_config(repo_root, CFG, root, on_implausible='warn'),
+        'train', 'train.npz', "'signals'", 'PPG (= 0)')
+
+
+def raw_units(signals):
+    """Channels on a sensor's own scale (PPG in ADC counts, ...)."""
+    gain = np.array([2.0, 2.0, 2.0, 300.0, 0.5])[None, :, None]
+    offset = np.array([0.0, 0.0, 9.8, 2000.0, 0.1])[None, :, None]
+    return (signals * gain + offset).astype(np.float32)
+
+
+def z_scored_per_channel(signals):
+    mean = signals.mean(axis=(0, 2), keepdims=True)
+    return ((signals - mean) / signals.std(axis=(0, 2), keepdims=True)
+            ).astype(np.float32)
+
+
+def test_a_split_z_scored_alone_is_refused(repo_root, root):
+    write(root, signals=raw_units(windows()), labels=labels())
+    write(root, 'val', signals=z_scored_per_channel(raw_units(windows(8))),
+          labels=labels(8))
+    for mode, warning in (('error', False), ('warn', True)):
+        problems = validation_problems(
+            family_config(repo_root, CFG, root, on_implausible=mode),
+            ('train', 'val'))
+        hits = [p for p in problems if 'val.npz' in p and "'PPG'" in p]
+        assert hits and all(is_warning(p) == warning for p in hits)
+        assert 'looks z-scored per channel' in hits[0]
+        assert 'train.npz' in hits[0]
+    # the training split alone is fine
+    assert validation_problems(family_config(repo_root, CFG, root)) == []
+
+
+def test_vitaldb_constant_channel(tmp_path):
+    from ftplugin.datasets import VitalDBWindowsDataset
+    data = np.random.default_rng(0).normal(size=(4, 2, 1250))
+    data[:, 1] = 0.3  # ECG
+    np.savez(tmp_path / 'train_windows.npz', data=data.astype(np.float32))
+    with pytest.raises(ValueError) as err:
+        VitalDBWindowsDataset(data_root=str(tmp_path))
+    message = str(err.value)
+    assert 'train_windows.npz' in message and "'data'" in message
+    assert 'ECG (= 0.3)' in message

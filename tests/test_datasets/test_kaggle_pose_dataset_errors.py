@@ -9,7 +9,8 @@ import zipfile
 
 import numpy as np
 import pytest
-from bad_input import (assert_each_reported, assert_refused, family_config,
+from bad_input import (assert_each_reported, assert_implausible,
+                       assert_refused, family_config, read_all,
                        truncate, validation_problems)
 
 from ftplugin.datasets.formats.kth_pose_npz import save_kth_npz
@@ -74,7 +75,24 @@ KAGGLE_DEFECTS = {
         r / CSV, set_cell('Keypoint', 'Tail')), 'Keypoint'),
     'header only': (lambda r: edit_lines(r / CSV, lambda ls: ls.__delitem__(
         slice(1, None))), 'header only'),
+    'empty X column': (lambda r: edit_lines(r / CSV, lambda ls: ls.__setitem__(
+        slice(1, None), [drop_cell(line, 2) for line in ls[1:]])), "'X'"),
+    'duplicate rows, other coordinates': (lambda r: edit_lines(
+        r / CSV, lambda ls: ls.append(moved(ls[1]))), 'Keypoint'),
 }
+
+
+def drop_cell(line, index):
+    cells = line.split(',')
+    cells[index] = ''
+    return ','.join(cells)
+
+
+def moved(line):
+    """The row again, 5 pixels to the right: one keypoint at two places."""
+    cells = line.split(',')
+    cells[2] = str(float(cells[2]) + 5)
+    return ','.join(cells)
 
 
 @pytest.mark.parametrize('defect', KAGGLE_DEFECTS)
@@ -85,6 +103,88 @@ def test_kaggle_defect_names_file_and_field(repo_root, kaggle_root, defect):
     cfg = family_config(repo_root, KAGGLE_CFG, kaggle_root, split='all',
                         on_empty='error')
     assert_refused(cfg, 'train', CSV, field)
+
+
+def test_kaggle_duplicate_rows_name_both_lines(kaggle_root):
+    edit_lines(kaggle_root / CSV, lambda ls: ls.append(moved(ls[1])))
+    from ftplugin.datasets import KagglePoseDataset
+    with pytest.raises(ValueError) as err:
+        KagglePoseDataset(data_root=str(kaggle_root), split='all')
+    # line 2 is the first row, the appended copy the last
+    assert 'rows 2 and 53' in str(err.value), str(err.value)
+    assert "'Nose'" in str(err.value)
+
+
+def test_kaggle_identical_duplicate_rows_are_harmless(repo_root,
+                                                      kaggle_root):
+    edit_lines(kaggle_root / CSV, lambda ls: ls.append(ls[1]))
+    cfg = family_config(repo_root, KAGGLE_CFG, kaggle_root, split='all')
+    assert validation_problems(cfg) == []
+
+
+def normalised(path):
+    """X / 1000, Y / 1000: coordinates within 0-1."""
+    def change(lines):
+        for i, line in enumerate(lines[1:], 1):
+            cells = line.split(',')
+            cells[2:4] = [str(float(c) / 1000) for c in cells[2:4]]
+            lines[i] = ','.join(cells)
+    edit_lines(path, change)
+
+
+def constant_y(path):
+    def change(lines):
+        for i, line in enumerate(lines[1:], 1):
+            cells = line.split(',')
+            cells[3] = '240.0'
+            lines[i] = ','.join(cells)
+    edit_lines(path, change)
+
+
+def stray(root, where):
+    """A copy of a good file put beside the expected pattern."""
+    (root / where).write_bytes(
+        (root / f'{FALL}/clip1_keypoints.csv').read_bytes())
+
+
+# defect -> (how to make it, the file and the field to be named, the cause)
+KAGGLE_IMPLAUSIBLE = {
+    'normalised coordinates': (lambda r: normalised(r / CSV), CSV,
+                               'columns X, Y', 'normalised to 0-1'),
+    'constant column': (lambda r: constant_y(r / CSV), CSV, 'column Y',
+                        'in all 51 detected keypoints'),
+    'upper-case extension': (lambda r: stray(r, f'{FALL}/clip9.CSV'),
+                             f'{FALL}/clip9.CSV', 'Keypoints_CSV/*.csv',
+                             'not read'),
+    'one folder level up': (lambda r: stray(r, 'Fall/clip9.csv'),
+                            'Fall/clip9.csv', 'Keypoints_CSV/*.csv',
+                            'not read'),
+    'one folder level down': (lambda r: (r / FALL / 'more').mkdir() or stray(
+        r, f'{FALL}/more/clip9.csv'), f'{FALL}/more/clip9.csv',
+        'Keypoints_CSV/*.csv', 'not read'),
+    'empty class folder': (lambda r: [p.unlink() for p in (
+        r / FALL).glob('*.csv')], FALL, 'no *.csv file', "class 'Fall'"),
+}
+
+
+@pytest.mark.parametrize('defect', KAGGLE_IMPLAUSIBLE)
+def test_kaggle_implausible_needs_the_opt_out(repo_root, kaggle_root,
+                                              defect):
+    make, file, field, cause = KAGGLE_IMPLAUSIBLE[defect]
+    make(kaggle_root)
+    assert_implausible(
+        family_config(repo_root, KAGGLE_CFG, kaggle_root, split='all'),
+        family_config(repo_root, KAGGLE_CFG, kaggle_root, split='all',
+                      on_implausible='warn'),
+        'train', file, field, cause)
+
+
+def test_kaggle_stray_files_are_not_read_with_the_opt_out(kaggle_root):
+    from ftplugin.datasets import KagglePoseDataset
+    stray(kaggle_root, f'{FALL}/clip9.CSV')
+    dataset = KagglePoseDataset(data_root=str(kaggle_root), split='all',
+                                on_implausible='warn')
+    assert len(dataset) == 6  # the three files of each class, no more
 
 
 def test_kaggle_three_broken_files_reported_at_once(repo_root, kaggle_root):
@@ -161,6 +261,57 @@ def test_kth_defect_names_file_and_field(repo_root, kth_root, defect):
     make(kth_root)
     cfg = family_config(repo_root, KTH_CFG, kth_root, split='all')
     assert_refused(cfg, 'train', NPZ, field)
+
+
+def test_kth_17_joints_names_the_layout(repo_root, kth_root):
+    kth_file(kth_root / NPZ, np.random.default_rng(0).uniform(
+        1, 100, (40, 17, 2)))
+    cfg = family_config(repo_root, KTH_CFG, kth_root, split='all')
+    assert_refused(cfg, 'train', NPZ, '"poses"')
+    with pytest.raises(ValueError, match='COCO-17'):
+        read_all(cfg.train_dataloader.dataset)
+
+
+def test_kth_complex_poses(repo_root, kth_root):
+    kth_file(kth_root / NPZ, np.random.default_rng(0).uniform(
+        1, 100, (40, 18, 2)).astype(np.complex64))
+    cfg = family_config(repo_root, KTH_CFG, kth_root, split='all')
+    assert_refused(cfg, 'train', NPZ, 'complex')
+
+
+def kth_stray(root, where):
+    (root / where).parent.mkdir(exist_ok=True)
+    (root / where).write_bytes((root / NPZ).read_bytes())
+
+
+KTH_IMPLAUSIBLE = {
+    'normalised coordinates': (lambda r: kth_file(
+        r / NPZ, np.random.default_rng(0).uniform(0.01, 1, (40, 18, 2))),
+        NPZ, '"poses"', 'normalised to 0-1'),
+    'outside the frame': (lambda r: kth_file(
+        r / NPZ, np.random.default_rng(0).uniform(1, 1000, (40, 18, 2))),
+        NPZ, '"poses"', 'outside the 160x120 frame'),
+    'constant x': (lambda r: kth_file(r / NPZ, np.stack(np.broadcast_arrays(
+        50.0, np.random.default_rng(0).uniform(1, 100, (40, 18))), -1)),
+        NPZ, '"poses" x', 'in all 720 detected keypoints'),
+    'upper-case extension': (lambda r: kth_stray(
+        r, 'person09_walking_d1.NPZ'), 'person09_walking_d1.NPZ', '*.npz',
+        'not read'),
+    'one folder level down': (lambda r: kth_stray(
+        r, 'more/person09_walking_d1.npz'), 'more/person09_walking_d1.npz',
+        '*.npz', 'not read'),
+}
+
+
+@pytest.mark.parametrize('defect', KTH_IMPLAUSIBLE)
+def test_kth_implausible_needs_the_opt_out(repo_root, kth_root, defect):
+    make, file, field, cause = KTH_IMPLAUSIBLE[defect]
+    make(kth_root)
+    assert_implausible(
+        family_config(repo_root, KTH_CFG, kth_root, split='all'),
+        family_config(repo_root, KTH_CFG, kth_root, split='all',
+                      on_implausible='warn'),
+        'train', file, field, cause)
 
 
 def test_kth_three_broken_files_reported_at_once(repo_root, kth_root):

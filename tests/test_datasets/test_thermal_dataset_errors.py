@@ -6,9 +6,10 @@ reports it the same way, all defects of a root at once."""
 import h5py
 import numpy as np
 import pytest
-from bad_input import (assert_each_reported, assert_refused, copy_root,
-                       drop_first, edit_json, family_config, set_first,
-                       truncate, validation_problems)
+from bad_input import (assert_each_reported, assert_implausible,
+                       assert_refused, copy_root, drop_first, edit_json,
+                       family_config, read_all, set_first, truncate,
+                       validation_problems)
 
 from ftplugin.testing.synthetic.thermal import generate_thermal
 
@@ -59,6 +60,30 @@ def corrupt(path):
     path.write_bytes(bytes(data))
 
 
+def frames_group(path):
+    """``frames`` an HDF5 group (of per-frame datasets), not a dataset."""
+    frames = frames_of(path)
+    path.unlink()
+    with h5py.File(path, 'w') as f:
+        group = f.create_group('frames')
+        for i, frame in enumerate(frames[:3]):
+            group.create_dataset(str(i), data=frame)
+
+
+def move_sensor(root, sensor_id, where):
+    """Every image of ``sensor_id`` named ``where`` instead; a copy of its
+    recording is put there (the file that must not be read)."""
+    target = (root / 'frames' / f'{where}.h5').resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes((root / 'frames' / f'{sensor_id}.h5').read_bytes())
+
+    def change(data):
+        for img in data['images']:
+            if img['sensor_id'] == sensor_id:
+                img['sensor_id'] = where
+    edit_json(root / TRAIN, change)
+
+
 # defect -> (how to make it, the file and the field the error must name)
 DEFECTS = {
     'hdf5 truncated': (lambda r: truncate(r / REC), REC, 'HDF5'),
@@ -77,6 +102,19 @@ DEFECTS = {
     'hdf5 wrong dtype': (lambda r: rewrite_frames(
         r / REC, frames=np.full((64, 40, 60), b'x')), REC, '"frames"'),
     'hdf5 missing file': (lambda r: (r / REC).unlink(), REC, TRAIN),
+    'hdf5 frames a group': (lambda r: frames_group(r / REC), REC,
+                            '"frames"'),
+    'hdf5 complex': (lambda r: rewrite_frames(
+        r / REC, frames=frames_of(r / REC).astype(np.complex64)), REC,
+        'complex'),
+    'json sensor outside the root': (lambda r: move_sensor(
+        r, 'SL90_R1', '../../x/SECRET'), TRAIN, '"sensor_id"'),
+    'json sensor absolute path': (lambda r: move_sensor(
+        r, 'SL90_R1', str(r.parent / 'abs' / 'SECRET')), TRAIN,
+        '"sensor_id"'),
+    'json category id text': (lambda r: edit_json(
+        r / TRAIN, set_first('categories', 'id', 'abc')), TRAIN,
+        '"categories"'),
     'json malformed': (lambda r: truncate(r / TRAIN), TRAIN, 'JSON'),
     'json empty': (lambda r: truncate(r / TRAIN, 0), TRAIN, 'JSON'),
     'json not a list': (lambda r: edit_json(
@@ -140,3 +178,41 @@ def test_three_broken_recordings_reported_at_once(repo_root, root):
     assert_each_reported(problems, {'frames/SL90_R1.h5': 'HDF5',
                                     'frames/SL90_R2.h5': '"frames"',
                                     'frames/SL90_R3.h5': '"height"'})
+
+
+def test_an_escaping_sensor_names_its_image(repo_root, root):
+    move_sensor(root, 'SL90_R1', '../../x/SECRET')
+    with pytest.raises(ValueError) as err:
+        read_all(family_config(repo_root, CFG, root).train_dataloader.dataset)
+    assert "image 'SL90_R1_" in str(err.value)
+    assert "'../../x/SECRET.h5'" in str(err.value)
+
+
+def test_a_symlinked_recording_inside_the_root_is_read(repo_root, root,
+                                                       tmp_path):
+    outside = tmp_path / 'disk' / 'SL90_R2.h5'
+    outside.parent.mkdir()
+    (root / 'frames' / 'SL90_R2.h5').rename(outside)
+    (root / 'frames' / 'SL90_R2.h5').symlink_to(outside)
+    cfg = family_config(repo_root, CFG, root)
+    assert validation_problems(cfg) == []
+    read_all(cfg.train_dataloader.dataset)
+
+
+@pytest.mark.parametrize('scale,offset,cause', [
+    (1.0, 273.15, 'looks like Kelvin: subtract 273.15'),
+    (100.0, 0.0, 'hundredths of a degree'),
+    (1.8, 32.0, 'Fahrenheit'),
+])
+@pytest.mark.parametrize('in_memory', [False, True])
+def test_temperatures_in_another_unit(repo_root, root, scale, offset, cause,
+                                      in_memory):
+    frames = frames_of(root / REC)
+    live = frames > -270  # dead pixels keep the sensor's marker
+    frames[live] = frames[live] * scale + offset
+    rewrite_frames(root / REC, frames=frames)
+    assert_implausible(
+        family_config(repo_root, CFG, root, in_memory=in_memory),
+        family_config(repo_root, CFG, root, in_memory=in_memory,
+                      on_implausible='warn'),
+        'train', REC, '"frames"', cause)

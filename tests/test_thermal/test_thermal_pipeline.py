@@ -146,13 +146,13 @@ def test_slowfast_finetune_config_runs_one_iteration(
     iteration on a tiny input with the backbone at 0.1 x the lr."""
     from mmaction.registry import MODELS, RUNNERS
     cfg = Config.fromfile(str(repo_root / SLOWFAST_CFG))
-    # a stand-in for the model-zoo file (no internet here): the same keys
-    # for the stem, a 400-class classifier, as mmaction2 saves them
+    # a stand-in for the model-zoo file (no internet here): the whole
+    # backbone (load_cfg.required) and a 400-class classifier, as mmaction2
+    # saves them (fp16: half the file)
     k400 = MODELS.build(dict(cfg.model, cls_head=dict(
         cfg.model.cls_head, num_classes=400)))
-    state = {k: v for k, v in k400.state_dict().items()
-             if k.startswith(('backbone.slow_path.conv1.',
-                              'backbone.fast_path.conv1.', 'cls_head.'))}
+    state = {k: v.half() if v.is_floating_point() else v
+             for k, v in k400.state_dict().items()}
     ckpt = tmp_path / 'k400.pth'
     torch.save(dict(meta=dict(), state_dict=state), ckpt)
     small = [dict(type='Resize', scale=(48, 32), keep_ratio=False),

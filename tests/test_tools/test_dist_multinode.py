@@ -41,7 +41,9 @@ def test_two_nodes_on_one_box_end_with_the_same_weights(
     cfg = plugin_config(repo_root, tmp_path,
                         'configs/kaggle_pose/pose_ae_kaggle_finetune.py',
                         'save_rank_weights', SAVE_RANK_WEIGHTS,
-                        "custom_hooks = [dict(type='SaveRankWeightsHook')]\n")
+                        "custom_hooks = [dict(type='SaveRankWeightsHook')]\n"
+                        # from random weights: the test has no pretraining
+                        'load_cfg = None\n')
     plugin = tmp_path / 'plugin'
     work = tmp_path / 'work'
     data = generated_data / 'kaggle_fall'

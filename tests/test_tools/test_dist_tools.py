@@ -21,7 +21,9 @@ def test_dist_train_two_cpu_processes(generated_data, run_tool, tool_cfg,
     kaggle = generated_data / 'kaggle_fall'
     proc = run_tool(['bash', 'tools/dist_train.sh', tool_cfg.finetune, '2',
                      '--work-dir', work, '--seed', '0', '--cfg-options',
-                     'train_cfg.max_epochs=1'] + tool_cfg.batch +
+                     # from random weights: the test has no pretraining
+                     'load_cfg=None', 'train_cfg.max_epochs=1'] +
+                    tool_cfg.batch +
                     ['--data-root', kaggle],
                     python=False, env={'PORT': str(free_port())})
     assert 'Distributed training: True' in proc.stdout

@@ -15,7 +15,8 @@ def test_mmaction_train_tool_runs_ftplugin_config(generated_data, run_tool,
     work = tmp_path / 'mim'
     kaggle = generated_data / 'kaggle_fall'
     run_tool([tool, tool_cfg.finetune, '--work-dir', work, '--cfg-options',
-              'train_cfg.max_epochs=1'] + tool_cfg.batch +
+              # from random weights: the test has no pretraining
+              'load_cfg=None', 'train_cfg.max_epochs=1'] + tool_cfg.batch +
              # mmaction2's own tool has no --data-root: the three options
              [f'{split}_dataloader.dataset.data_root={kaggle}'
               for split in ('train', 'val', 'test')])

@@ -70,7 +70,8 @@ def test_amp_training_on_cpu(generated_data, run_tool, tool_cfg, tmp_path):
     work = tmp_path / 'amp'
     run_tool(['tools/train.py', tool_cfg.finetune, '--work-dir', work,
               '--amp', '--seed', '0', '--cfg-options',
-              'train_cfg.max_epochs=1'] + tool_cfg.batch +
+              # from random weights: the test has no pretraining
+              'load_cfg=None', 'train_cfg.max_epochs=1'] + tool_cfg.batch +
              ['--data-root', generated_data / 'kaggle_fall'])
     dumped = (work / 'pose_ae_kaggle_finetune.py').read_text()
     assert "type='AmpOptimWrapper'" in dumped

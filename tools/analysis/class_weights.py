@@ -14,13 +14,13 @@ the config lines that wire them into the loss and the equivalent
 ``--cfg-options`` entry; ``--out`` also writes them as JSON.
 """
 import argparse
-import json
 import os
 import os.path as osp
 import sys
 
 from ftplugin.datasets.formats.thermal_coco_json import (load_class_mapping,
                                              load_thermal_coco)
+from ftplugin.utils.atomic_io import atomic_write_json
 from ftplugin.utils.class_weights import (METHODS, class_weights, label_counts,
                                           weights_report)
 
@@ -92,8 +92,7 @@ def main(argv=None) -> None:
     print(f'--cfg-options "{LOSS_KEY}={compact}"')
     if args.out:
         os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
-        with open(args.out, 'w') as f:
-            json.dump(result, f, indent=2)
+        atomic_write_json(args.out, result, indent=2)
         print(f'\nwritten to {args.out}')
 
 

@@ -14,16 +14,16 @@ anywhere are left out unless ``--keep-empty``),
 and ``classification_report.json``.
 """
 import argparse
-import json
 import os
 import os.path as osp
-import pickle
 import sys
 from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 
 from ftplugin.datasets.formats.thermal_coco_json import load_class_mapping
+from ftplugin.utils.atomic_io import atomic_write_json, atomic_write_text
+from ftplugin.utils.safe_pickle import UnsafePickleError, safe_pickle_load
 from ftplugin.visualization import plot_confusion_matrix
 
 
@@ -34,8 +34,8 @@ def _scalar(value) -> int:
 
 def load_predictions(path: str) -> Tuple[np.ndarray, np.ndarray]:
     """Ground truth and predicted class ids from a ``--dump`` pickle."""
-    with open(path, 'rb') as f:
-        results = pickle.load(f)
+    # a dump may come from anyone: nothing it names is run
+    results = safe_pickle_load(path)
     if not isinstance(results, (list, tuple)) or not results:
         raise ValueError(f'{path}: expected a non-empty list of per-sample '
                          f'dicts, got {type(results).__name__}')
@@ -99,13 +99,12 @@ def confusion_report(truth: np.ndarray, preds: np.ndarray,
     report = classification_report(truth, preds, labels=used,
                                    target_names=names, zero_division=0,
                                    output_dict=True)
-    with open(osp.join(out_dir, 'classification_report.txt'), 'w') as f:
-        f.write(text)
-    with open(osp.join(out_dir, 'classification_report.json'), 'w') as f:
-        json.dump(dict(report=report, confusion_matrix=matrix.tolist(),
-                       classes=list(classes), accuracy=accuracy,
-                       mean_class_accuracy=float(np.mean(recalls))), f,
-                  indent=2)
+    atomic_write_text(osp.join(out_dir, 'classification_report.txt'), text)
+    atomic_write_json(
+        osp.join(out_dir, 'classification_report.json'),
+        dict(report=report, confusion_matrix=matrix.tolist(),
+             classes=list(classes), accuracy=accuracy,
+             mean_class_accuracy=float(np.mean(recalls))), indent=2)
     return dict(png=png, text=text, matrix=matrix, shown=shown)
 
 
@@ -132,7 +131,7 @@ def main(argv=None) -> None:
         out_dir = args.out_dir or osp.dirname(osp.abspath(args.pkl))
         result = confusion_report(truth, preds, classes, out_dir,
                                   args.keep_empty, args.title)
-    except (FileNotFoundError, ValueError) as e:
+    except (FileNotFoundError, ValueError, UnsafePickleError) as e:
         sys.exit(f'error: {e}')
     print(result['text'])
     print(f'written: {result["png"]}, '

@@ -14,7 +14,9 @@ Reads ``<WORK_DIR>/<timestamp>/vis_data/scalars.json``, its config,
 ``--out-dir``).
 """
 import argparse
+import sys
 
+from ftplugin.utils.safe_pickle import UnsafePickleError
 from ftplugin.visualization import write_report
 
 
@@ -25,7 +27,11 @@ def main() -> None:
     parser.add_argument('--out-dir', help='default: WORK_DIR/report')
     parser.add_argument('--title')
     args = parser.parse_args()
-    print(write_report(args.work_dir, args.dump, args.out_dir, args.title))
+    try:
+        print(write_report(args.work_dir, args.dump, args.out_dir,
+                           args.title))
+    except (FileNotFoundError, ValueError, UnsafePickleError) as e:
+        sys.exit(f'error: {e}')
 
 
 if __name__ == '__main__':

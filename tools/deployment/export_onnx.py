@@ -8,6 +8,14 @@ dynamic axes); see :mod:`ftplugin.deployment`. ``--verify`` runs
 ``onnx.checker`` and compares onnxruntime with PyTorch on random inputs at
 several batch sizes and on ``onnx_cfg['verify_shapes']``; the tool exits
 with status 1 when they differ by more than ``--atol``.
+
+Beside ``model.onnx`` the tool writes ``model.onnx.json``, the inference
+sidecar: family, class names, the test dataset's reading and windowing
+settings, the test pipeline, the normalisation and (apple_watch) the training
+run's scaler, so that ``tools/infer.py --onnx model.onnx INPUT ...`` reads
+and windows new files exactly as the torch model's test set does, with no
+config and no checkpoint (``ftplugin.apis.inference_spec``). Configs that
+make no predictions on files (pretraining) get no sidecar.
 """
 import argparse
 import json
@@ -16,8 +24,11 @@ import sys
 from mmengine.config import Config, DictAction
 
 import ftplugin  # noqa: F401  (compat patches + registrations)
+from ftplugin.apis.inference import (checkpoint_meta, inference_spec,
+                                     write_sidecar)
 from ftplugin.deployment import (ExportWrapper, build_model, export_onnx,
                                  input_shapes, verify)
+from ftplugin.utils import run_main
 
 
 def parse_args() -> argparse.Namespace:
@@ -49,8 +60,18 @@ def main() -> None:
                  f'input_names, output_names, dynamic_axes): its model '
                  f'family has no ONNX export yet')
     wrapper = ExportWrapper(build_model(cfg, args.checkpoint)).eval()
-    export_onnx(wrapper, onnx_cfg, args.output_file, args.opset)
+    try:
+        export_onnx(wrapper, onnx_cfg, args.output_file, args.opset)
+    except NotImplementedError as err:  # a model part with no export
+        sys.exit(f'{args.config}: {err}')
     print(f'Exported {cfg.model.type} to {args.output_file}')
+    try:
+        spec = inference_spec(cfg, checkpoint_meta(args.checkpoint)[1].get(
+            'dataset_meta'), args.config, args.checkpoint)
+    except ValueError as err:
+        print(f'No inference sidecar: {err}')
+    else:
+        print(f'Inference sidecar: {write_sidecar(args.output_file, spec)}')
     if args.verify:
         result = verify(wrapper, args.output_file, input_shapes(onnx_cfg),
                         onnx_cfg['input_names'], args.verify_batch_sizes,
@@ -62,4 +83,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    run_main(main)

@@ -23,13 +23,14 @@ samples a ``skip_missing=True`` dataset would use); the others are listed.
 Writes ``DIR/train.json``, ``DIR/val.json`` (the input format, with the
 split recorded under ``info``) and ``DIR/split_report.json``.
 """
-import json
 import os
 import os.path as osp
 from collections import Counter, defaultdict
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
+
+from ...utils.atomic_io import atomic_write_json
 
 from ..formats.thermal_coco_json import load_class_mapping, load_thermal_coco
 
@@ -131,8 +132,7 @@ def write_split(data: dict, val_sensors: set, out_dir: str, info: dict,
             images=images, annotations=anns, categories=data['categories'],
             info=dict(description=f'Thermal action dataset ({split}), '
                       f'sensor-disjoint split', **info))
-        with open(osp.join(out_dir, f'{split}.json'), 'w') as f:
-            json.dump(out[split], f)
+        atomic_write_json(osp.join(out_dir, f'{split}.json'), out[split])
     return out
 
 
@@ -217,6 +217,6 @@ def split_by_sensor(ann_files: Sequence[str],
         classes_without_val=[data['classes'][c] for c in per_side['train']
                              if c not in per_side['val']],
         classes_in_one_group=single)
-    with open(osp.join(out_dir, 'split_report.json'), 'w') as f:
-        json.dump(report, f, indent=2)
+    atomic_write_json(osp.join(out_dir, 'split_report.json'), report,
+                      indent=2)
     return dict(report, num_groups=len(groups))

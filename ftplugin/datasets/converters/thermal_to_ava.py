@@ -33,7 +33,7 @@ from mmengine.utils import track_iter_progress
 
 from ..formats.ava_clips import (clip_path, keyframe_path, write_clip, write_keyframe)
 from ..formats.ava_annotations_json import dump_json, load_json
-from ..thermal_hdf5_dataset import render_uint8
+from ..formats.thermal_hdf5 import render_uint8
 
 
 def resample_seconds(timestamps_ms: np.ndarray, fps: int) -> np.ndarray:

@@ -37,6 +37,8 @@ from typing import Dict, List, Optional
 import numpy as np
 from mmengine.utils import ProgressBar
 
+from ...utils.atomic_io import atomic_write_json
+
 from ..formats.apple_watch_pt import (SCALER_KEYS, SPLIT_RATIOS, fit_scaler,
                                      write_workout_splits)
 from ..formats.workout_files import (FORMATS, READERS, WorkoutError)
@@ -188,6 +190,9 @@ def convert(inputs: List[str], out_dir: str, step: float = 10.0,
             raise WorkoutError(f'{scaler_params}: missing field(s) {missing}')
     else:
         scaler = fit_scaler(splits['train'], seq_len)
+    # the grid goes with the statistics (and into a training run's meta),
+    # so that inference resamples new workouts the same way
+    scaler = dict(scaler, step_seconds=step)
     sizes = write_workout_splits(out_dir, splits, scaler, seq_len)
     index = []
     for split, group in splits.items():
@@ -198,9 +203,9 @@ def convert(inputs: List[str], out_dir: str, step: float = 10.0,
                     w['start'], timezone.utc).isoformat(),
                 original_length=len(w['speed']),
                 speed_source=w['speed_source']))
-    with open(osp.join(out_dir, 'workouts.json'), 'w') as f:
-        json.dump(dict(step_seconds=step, sequence_length=seq_len,
-                       skipped=skipped, workouts=index), f, indent=2)
+    atomic_write_json(osp.join(out_dir, 'workouts.json'),
+                      dict(step_seconds=step, sequence_length=seq_len,
+                           skipped=skipped, workouts=index), indent=2)
     if verbose:
         print(f'{sum(sizes.values())} workouts -> {out_dir}: {sizes}'
               + (f', {len(skipped)} skipped' if skipped else ''))

@@ -34,6 +34,12 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from .checks import check_inside_root, implausible
+
+# boxes may overrun their image by this fraction of it (+ 1 pixel)
+BOX_MARGIN = 0.02
+from ...utils.atomic_io import atomic_write_json
+
 
 def load_json(path: str) -> object:
     """JSON of ``path``; errors name the file."""
@@ -49,8 +55,7 @@ def load_json(path: str) -> object:
 def dump_json(data: object, path: str) -> None:
     """Write ``data`` as JSON, creating the folder."""
     os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
-    with open(path, 'w') as f:
-        json.dump(data, f)
+    atomic_write_json(path, data)
 
 
 def image_key(img: dict, path: str, index: int) -> Tuple[str, int]:
@@ -102,6 +107,11 @@ def load_categories(data: dict, path: str) -> Tuple[List[int], List[str]]:
         if not isinstance(cat, dict) or 'id' not in cat or 'name' not in cat:
             raise ValueError(f'{path}: categories[{i}] needs "id" and '
                              f'"name", got {cat!r}')
+        if isinstance(cat['id'], bool) or not isinstance(
+                cat['id'], (int, str)) or not str(cat['id']).lstrip(
+                    '-').isdigit():
+            raise ValueError(f'{path}: categories[{i}] field "id" must be an '
+                             f'integer, got {cat["id"]!r}')
         ids.append(int(cat['id']))
         names.append(str(cat['name']))
     if len(set(ids)) != len(ids):
@@ -109,9 +119,56 @@ def load_categories(data: dict, path: str) -> Tuple[List[int], List[str]]:
     return ids, names
 
 
+def check_box_layout(path: str, entries: Sequence[str], boxes: np.ndarray,
+                     sizes: np.ndarray, on_implausible: str = 'error'
+                     ) -> None:
+    """Refuse boxes that are not ``[x, y, w, h]`` in the pixels of their
+    image: normalised to 0-1, ``[x1, y1, x2, y2]`` corners, or outside the
+    image.
+
+    Args:
+        path (str): The annotation or box file.
+        entries (Sequence[str]): Each box's entry, e.g. ``annotations[3]``.
+        boxes (np.ndarray): (n, 4) ``bbox`` values as in the file.
+        sizes (np.ndarray): (n, 2) width and height of each box's image.
+        on_implausible (str): ``'error'`` or ``'warn'``.
+    """
+    if not len(boxes):
+        return
+    if boxes.max() <= 1.5 and sizes.min() > 2:
+        implausible(
+            f'{path}: field "bbox" of all {len(boxes)} boxes lies within '
+            f'[0, {boxes.max():.3g}]: they look normalised to 0-1, and the '
+            f'format wants [x, y, w, h] in pixels of the image (multiply x '
+            f'and w by its "width", y and h by its "height")',
+            on_implausible)
+        return
+    x, y, w, h = boxes.T
+    width, height = sizes.T
+    slack_x, slack_y = 1 + BOX_MARGIN * width, 1 + BOX_MARGIN * height
+    outside = ((x < -slack_x) | (y < -slack_y) | (x + w > width + slack_x)
+               | (y + h > height + slack_y))
+    if not outside.any():
+        return
+    # read as corners, the third and fourth values would fit the image
+    corners = ((w > x) & (h > y) & (w <= width + slack_x)
+               & (h <= height + slack_y))
+    cause = ('they look like [x1, y1, x2, y2] corners: write [x, y, w, h] '
+             '(w = x2 - x1, h = y2 - y1)' if corners.all() else
+             'drawn on an image of another size than its "width" and '
+             '"height", or not in pixels?')
+    i = int(np.flatnonzero(outside)[0])
+    implausible(
+        f'{path}: {entries[i]} field "bbox" {boxes[i].tolist()} reaches '
+        f'outside its {width[i]:g}x{height[i]:g} image (its fields "width",'
+        f' "height"), as do {int(outside.sum())} of {len(boxes)} boxes: '
+        f'{cause}', on_implausible)
+
+
 def load_ava_annotations(ann_file: str,
-                         category_ids: Optional[Sequence[int]] = None
-                         ) -> dict:
+                         category_ids: Optional[Sequence[int]] = None,
+                         root: Optional[str] = None,
+                         on_implausible: Optional[str] = None) -> dict:
     """Read an annotation file; merge each person's labels per keyframe.
 
     Args:
@@ -119,6 +176,12 @@ def load_ava_annotations(ann_file: str,
         category_ids (Sequence[int], optional): Original class ids in index
             order (e.g. the training file's); this file's ``categories``
             must hold the same. Defaults to this file's.
+        root (str, optional): The folder the videos are read from (the
+            clips): a ``file_name`` or ``movie`` that leads out of it is an
+            error naming the image. Defaults to None (not checked).
+        on_implausible (str, optional): Check the boxes' layout
+            (:func:`check_box_layout`) with this mode. Defaults to None
+            (not checked).
 
     Returns:
         dict: ``classes`` (names), ``category_ids`` (original ids, index
@@ -150,6 +213,11 @@ def load_ava_annotations(ann_file: str,
             raise ValueError(f'{ann_file}: images[{i}] repeats id '
                              f'{img["id"]!r} (field "id")')
         video, ts = image_key(img, ann_file, i)
+        if root is not None:
+            field = 'file_name' if 'file_name' in img else 'movie'
+            check_inside_root(
+                str(img[field]), f'{ann_file}: images[{i}] (id '
+                f'{img["id"]!r})', field, root)
         if (video, ts) in keys:
             raise ValueError(f'{ann_file}: images[{i}] and images['
                              f'{keys[(video, ts)]}] are both {video}/{ts}')
@@ -163,6 +231,7 @@ def load_ava_annotations(ann_file: str,
             image_id=img['id'], video=video, timestamp=ts,
             width=img['width'], height=img['height'], persons=OrderedDict())
 
+    raw_boxes, sizes, entries = [], [], []
     for i, ann in enumerate(data['annotations']):
         where = f'{ann_file}: annotations[{i}]'
         if not isinstance(ann, dict) or ann.get('image_id') not in images:
@@ -185,6 +254,10 @@ def load_ava_annotations(ann_file: str,
                 raise ValueError(f'{where} field "{field}" holds {a!r}, not '
                                  f'an id of "categories" {ids}')
         box = xywh_to_xyxy(ann.get('bbox'), where)
+        image = images[ann['image_id']]
+        raw_boxes.append(ann['bbox'])
+        sizes.append((image['width'], image['height']))
+        entries.append(f'annotations[{i}]')
         person = ann.get('person_id', ann.get('object_id'))
         # one person, one target: by its id, else by its box
         key = ('id', person) if person is not None else (
@@ -194,6 +267,11 @@ def load_ava_annotations(ann_file: str,
                                              person_id=person))
         entry['labels'].update(index[a] for a in actions)
 
+    if on_implausible is not None:
+        check_box_layout(ann_file, entries,
+                         np.array(raw_boxes, np.float64).reshape(-1, 4),
+                         np.array(sizes, np.float64).reshape(-1, 2),
+                         on_implausible)
     samples = []
     for img in images.values():
         persons = list(img.pop('persons').values())

@@ -7,6 +7,7 @@ from typing import List, Tuple
 
 import numpy as np
 
+from .checks import implausible
 
 CLIP_EXT = '.mp4'
 KEYFRAME_EXT = '.jpg'
@@ -125,3 +126,36 @@ def frame_positions(timestamp: int, frame_num: int, sample_rate: int,
             ts += 1
         out.append((ts, min(i, clip_length(ts) - 1)))
     return out
+
+
+# relative difference of aspect ratio tolerated between the annotated
+# image and the clips (rounding when the clips were resized)
+MAX_ASPECT_CHANGE = 0.05
+
+
+def check_frame_size(where: str, clip: str, frame_shape: Tuple[int, int],
+                     annotated: Tuple[int, int],
+                     on_implausible: str = 'error') -> None:
+    """Refuse clips whose frames have another aspect ratio than the image
+    the boxes were annotated on: the boxes are scaled by the two sizes'
+    ratio, which then distorts them (the same aspect at another size is
+    fine).
+
+    Args:
+        where (str): The annotation entry (file and image).
+        clip (str): The clip read.
+        frame_shape (tuple[int, int]): Its frames' (height, width).
+        annotated (tuple[int, int]): The image's ``width``, ``height``.
+        on_implausible (str): ``'error'`` or ``'warn'``.
+    """
+    height, width = frame_shape
+    ann_width, ann_height = annotated
+    change = (width / height) / (ann_width / ann_height) - 1
+    if abs(change) > MAX_ASPECT_CHANGE:
+        implausible(
+            f'{where} fields "width", "height" are {ann_width}x{ann_height} '
+            f'(the image its boxes were drawn on), but the frames of {clip} '
+            f'are {width}x{height}, another aspect ratio: its boxes, scaled '
+            f'by {width / ann_width:.3g} x {height / ann_height:.3g}, would '
+            f'not fit the people (annotated on images of another size, or '
+            f'width and height swapped?)', on_implausible)

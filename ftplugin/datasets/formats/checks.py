@@ -4,10 +4,17 @@ A dataset raises the first problem it finds, with a message naming the file
 and the field. Inside :func:`collecting`, the same checks record every
 problem instead and skip what is affected, so one pass over a data root
 lists all of them; ``tools/validate_data.py`` is that pass.
+
+Two kinds of problem: errors (training stops) and warnings
+(:class:`DataWarning`: training goes on, e.g. a skipped header-only file).
+A value that is probably wrong but could be legitimate (a temperature range,
+a coordinate scale) is :func:`implausible`: an error unless the dataset was
+built with ``on_implausible='warn'``, which makes it a warning.
 """
 import contextlib
 import contextvars
 import logging
+import os.path as osp
 import zipfile
 import zlib
 from typing import Dict, Iterator, List, Optional, Sequence
@@ -60,14 +67,117 @@ def per_item(what: str) -> Iterator[None]:
                         f'{what}: {type(err).__name__}: {message}')
 
 
+class DataWarning(str):
+    """A recorded problem that does not stop training (counted apart from
+    errors by ``tools/validate_data.py``)."""
+
+
 def warn_or_record(message: str) -> None:
-    """A known, skippable defect: a warning at run time, a problem in a
-    validation pass."""
+    """A known, skippable defect: a warning at run time, a
+    :class:`DataWarning` in a validation pass."""
     problems = _PROBLEMS.get()
     if problems is not None:
-        problems.append(message)
+        problems.append(DataWarning(message))
     else:
         print_log(message, logger='current', level=logging.WARNING)
+
+
+def record_error(message: str) -> bool:
+    """Inside :func:`collecting`, record ``message`` as an error and return
+    True (the caller goes on); otherwise return False (the caller raises)."""
+    problems = _PROBLEMS.get()
+    if problems is None:
+        return False
+    problems.append(message)
+    return True
+
+
+IMPLAUSIBLE_MODES = ('error', 'warn')
+
+
+def check_implausible_mode(on_implausible: str) -> str:
+    """The ``on_implausible`` argument of a dataset, checked."""
+    if on_implausible not in IMPLAUSIBLE_MODES:
+        raise ValueError(f'on_implausible must be one of '
+                         f'{IMPLAUSIBLE_MODES}, got {on_implausible!r}')
+    return on_implausible
+
+
+def implausible(message: str, on_implausible: str = 'error') -> None:
+    """A value that is probably wrong (wrong unit, scale or layout) but
+    could be what the user means: an error naming the opt-out, or with
+    ``on_implausible='warn'`` a warning. Inside :func:`collecting` either
+    is recorded and the caller goes on.
+
+    Args:
+        message (str): Names the file, the field and the likely cause.
+        on_implausible (str): The dataset's ``on_implausible``.
+    """
+    if on_implausible == 'warn':
+        warn_or_record(message + ' (accepted: on_implausible="warn")')
+        return
+    message += ('. If the values are right, build the dataset with '
+                'on_implausible="warn" (e.g. --cfg-options '
+                'train_dataloader.dataset.on_implausible=warn, and the same '
+                'for val_/test_dataloader)')
+    # a validation pass records it and reads on: the rest of the file is
+    # checked too
+    if not record_error(message):
+        raise ValueError(message)
+
+
+def check_real_numbers(path: str, what: str, dtype) -> None:
+    """Refuse a non-numeric, boolean or complex ``dtype`` (a cast to float
+    would drop the imaginary part with a warning naming no file).
+
+    Args:
+        path (str): The file.
+        what (str): The field, as the reader names it (e.g.
+            ``'field "poses"'``).
+        dtype: Its dtype.
+    """
+    dtype = np.dtype(dtype)
+    if np.issubdtype(dtype, np.complexfloating):
+        raise ValueError(f'{path}: {what} has complex dtype {dtype}: '
+                         f'expected real numbers (a cast would drop the '
+                         f'imaginary part; save the real values, e.g. '
+                         f'np.abs(x) or x.real, as float32)')
+    if not np.issubdtype(dtype, np.number):
+        raise ValueError(f'{path}: {what} has dtype {dtype}, expected real '
+                         f'numbers')
+
+
+def _inside(root: str, path: str) -> bool:
+    return osp.commonpath([root, path]) == root
+
+
+def check_inside_root(path_piece: str, where: str, field: str,
+                      root: str) -> None:
+    """A path taken from an annotation must name a place inside ``root``
+    (the folder it is relative to): not absolute, and no ``..`` that climbs
+    out of it, resolved through symlinks where it has a ``..`` (a symlink
+    the user put inside ``root`` is fine, wherever it points).
+
+    Args:
+        path_piece (str): The annotation's value (a sensor id, a video).
+        where (str): The annotation entry, e.g. ``file: images[3]``.
+        field (str): Its field.
+        root (str): The folder it is relative to.
+    """
+    piece = str(path_piece)
+    base = osp.abspath(root)
+    leaves = osp.isabs(piece) or not _inside(
+        base, osp.normpath(osp.join(base, piece)))
+    if not leaves and '..' in piece.split('/'):
+        # the OS applies ".." after following links: resolve both
+        leaves = not _inside(osp.realpath(base),
+                             osp.realpath(osp.join(base, piece)))
+    if leaves:
+        raise ValueError(
+            f'{where} field "{field}" is {piece!r}: it points outside the '
+            f'data folder {root}; paths in annotations must stay inside it '
+            f'(relative, no ".." out of it; put a symlink inside the folder '
+            f'to use files kept elsewhere)')
 
 
 def read_npz(path: str, required: Sequence[str] = (),
@@ -91,6 +201,13 @@ def read_npz(path: str, required: Sequence[str] = (),
     except READ_ERRORS as err:
         raise ValueError(f'{path}: not a readable .npz file (truncated or '
                          f'corrupt: {type(err).__name__}: {err})') from err
+    if not hasattr(data, 'files'):
+        # np.load hands a .npy file (np.save) back as one bare array
+        raise ValueError(
+            f'{path}: a single .npy array of shape {np.shape(data)}, not an '
+            f'.npz archive of named fields (e.g. '
+            f'{list(required) + list(optional)}): write it with '
+            f'np.savez(path, name=array, ...)')
     out = {}
     with data:
         fields = list(data.files)

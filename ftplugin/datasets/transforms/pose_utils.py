@@ -192,6 +192,63 @@ def clip_starts(num_frames: int, length: int, num_clips: int) -> List[int]:
     return [int(round(s)) for s in np.linspace(0, last, num_clips)]
 
 
+def window_frames(num_frames: int, clip_len: int, sampling: str = 'first',
+                  num_clips: int = 1,
+                  window_stride: int = 0) -> List[np.ndarray]:
+    """Frame indices of each window taken from a sequence.
+
+    The windows a pose dataset takes from one file (see
+    :class:`~ftplugin.datasets.BasePoseDataset`'s ``sampling``); with
+    ``sampling='random'`` a new start is drawn (``np.random``) on every
+    call.
+
+    Args:
+        num_frames (int): Frames in the sequence.
+        clip_len (int): Frames per window.
+        sampling (str): ``'first'``, ``'uniform'``, ``'clips'`` or
+            ``'random'``.
+        num_clips (int): Windows with ``sampling='clips'``.
+        window_stride (int): Sliding windows every ``window_stride`` frames
+            with ``sampling='first'`` (0: one window at the start).
+
+    Returns:
+        list[np.ndarray]: One index array per window (at most ``clip_len``
+        long; shorter ones are padded by :func:`pose_window`).
+    """
+    if sampling == 'uniform' and num_frames > clip_len:
+        return [np.linspace(0, num_frames - 1, clip_len).round()
+                .astype(np.int64)]
+    if sampling == 'clips':
+        starts = clip_starts(num_frames, clip_len, num_clips)
+    elif sampling == 'random':
+        starts = [np.random.randint(max(num_frames - clip_len, 0) + 1)]
+    else:
+        starts = window_starts(num_frames, clip_len, window_stride)
+    return [np.arange(start, min(start + clip_len, num_frames))
+            for start in starts]
+
+
+def pose_window(poses: np.ndarray, valid: np.ndarray, frames: np.ndarray,
+                clip_len: int, torso_ratio: float = 0.0) -> np.ndarray:
+    """One normalised (2, clip_len, 18) window of a pose sequence.
+
+    Args:
+        poses (np.ndarray): (T, 18, 2) pixels, OpenPose-18 order.
+        valid (np.ndarray): (T, 18) detected joints.
+        frames (np.ndarray): The window's frame indices (see
+            :func:`window_frames`); fewer than ``clip_len`` repeat the last.
+        clip_len (int): Frames per window.
+        torso_ratio (float): See :func:`normalize_pose_sequence`.
+
+    Returns:
+        np.ndarray: (2, clip_len, 18) float32.
+    """
+    return normalize_pose_sequence(
+        pad_or_trim(poses[frames], clip_len),
+        pad_or_trim(valid[frames], clip_len),
+        torso_ratio=torso_ratio).transpose(2, 0, 1)
+
+
 def openpose18_to_coco17(
         poses: np.ndarray, valid: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
     """Map OpenPose-18 joints back onto the COCO-17 layout (neck dropped).

@@ -5,19 +5,8 @@ from mmaction.registry import HOOKS
 from mmengine.dist import is_main_process
 from mmengine.hooks import CheckpointHook
 
+from ...utils.atomic_io import atomic_write_text
 from .utils import validates_after_this_epoch
-
-
-def atomic_write_text(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` so that a reader sees the old or the new
-    content, never a partial one (temporary file, fsync, rename)."""
-    tmp = osp.join(osp.dirname(path),
-                   f'.{osp.basename(path)}.tmp-{os.getpid()}')
-    with open(tmp, 'w') as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
 
 
 @HOOKS.register_module()

@@ -16,7 +16,9 @@ class FitNormalizationHook(Hook):
     are by testing, inference and the ONNX export. Statistics that came
     with ``load_from`` (another dataset's) are replaced; when resuming, the
     checkpoint's are kept. Every DDP process reads the whole training split,
-    so all of them store the same values.
+    so all of them store the same values. The validation split is checked
+    against them (its ``check_against``): channels on another scale, e.g.
+    z-scored per channel in one split only, stop training with one error.
     """
     priority = 'VERY_HIGH'  # before anything runs the model
 
@@ -40,10 +42,23 @@ class FitNormalizationHook(Hook):
             raise TypeError(f'{type(dataset).__name__} gives no channel_mean/'
                             f'channel_std to fit the normalisation on')
         channels = getattr(dataset, 'channels', None)
-        preprocessor.set_statistics(mean, std, channels=channels)
+        try:
+            preprocessor.set_statistics(mean, std, channels=channels)
+        except ValueError as err:  # name the file (a constant channel)
+            source = getattr(dataset, 'signals_file', None)
+            if not source:
+                raise
+            raise ValueError(f'{source}: {err}') from err
         names = channels or range(len(mean))
         runner.logger.info(
             f'Input normalisation fitted on the training split '
             f'({len(dataset)} windows): ' + ', '.join(
                 f'{n} mean {m:.4g} std {s:.4g}'
                 for n, m, s in zip(names, np.asarray(mean), np.asarray(std))))
+        # the other splits are normalised with these statistics: refuse one
+        # on another scale (e.g. z-scored per channel where train is not)
+        val_loop = getattr(runner, '_val_loop', None)
+        val_dataset = getattr(getattr(val_loop, 'dataloader', None),
+                              'dataset', None)
+        if hasattr(val_dataset, 'check_against'):
+            val_dataset.check_against(dataset)

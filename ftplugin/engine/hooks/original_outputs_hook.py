@@ -1,10 +1,10 @@
-import json
 import os.path as osp
-import shutil
 
 from mmaction.registry import HOOKS
 from mmengine.dist import master_only
 from mmengine.hooks import Hook
+
+from ...utils.atomic_io import atomic_copy, atomic_write_json
 
 
 @HOOKS.register_module()
@@ -38,8 +38,8 @@ class OriginalOutputsHook(Hook):
 
     @master_only
     def before_train(self, runner) -> None:
-        with open(osp.join(runner.work_dir, self.config_file), 'w') as f:
-            json.dump(runner.cfg.to_dict(), f, indent=2, default=str)
+        atomic_write_json(osp.join(runner.work_dir, self.config_file),
+                          runner.cfg.to_dict(), indent=2, default=str)
 
     @master_only
     def after_train(self, runner) -> None:
@@ -47,7 +47,8 @@ class OriginalOutputsHook(Hook):
                            ('last_ckpt', self.final)):
             path = runner.message_hub.get_info(info)
             if path and osp.isfile(path):
-                shutil.copyfile(path, osp.join(runner.work_dir, name))
+                # never a truncated model under its final name (full disk)
+                atomic_copy(path, osp.join(runner.work_dir, name))
             else:
                 runner.logger.warning(f'no {info.replace("_", " ")}: '
                                       f'{name} not written')

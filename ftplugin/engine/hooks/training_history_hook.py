@@ -9,6 +9,7 @@ from mmaction.registry import HOOKS
 from mmengine.dist import master_only
 from mmengine.hooks import Hook
 
+from ...utils.atomic_io import atomic_write_json
 from ...visualization import plot_confusion_matrix, plot_training_curves
 from .utils import validates_after_this_epoch
 
@@ -102,8 +103,8 @@ class TrainingHistoryHook(Hook):
 
     @master_only
     def _write(self, runner, plot: bool = False) -> None:
-        with open(osp.join(runner.work_dir, self.history_file), 'w') as f:
-            json.dump(self.history, f, indent=2)
+        atomic_write_json(osp.join(runner.work_dir, self.history_file),
+                          self.history, indent=2)
         if plot or (time.monotonic() - self._last_plot >
                     self.plot_interval_s):
             plot_training_curves(
@@ -114,8 +115,8 @@ class TrainingHistoryHook(Hook):
     @master_only
     def after_test_epoch(self, runner, metrics: Optional[dict] = None):
         metrics = {k: _jsonable(v) for k, v in (metrics or {}).items()}
-        with open(osp.join(runner.work_dir, self.test_file), 'w') as f:
-            json.dump(metrics, f, indent=2)
+        atomic_write_json(osp.join(runner.work_dir, self.test_file), metrics,
+                          indent=2)
         if 'confusion_matrix' in metrics:
             classes = runner.test_dataloader.dataset.metainfo.get('classes')
             plot_confusion_matrix(

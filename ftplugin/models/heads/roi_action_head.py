@@ -46,6 +46,11 @@ class RoIActionHead(BaseModule):
     of all classes named ``action`` (a plain multi-label head for any custom
     label set).
 
+    ``ia`` adds AlphAction's Interaction Aggregation
+    (:class:`~ftplugin.models.heads.ia.InteractionAggregation`) between the
+    spatial pooling and the classifier: the detector then passes the clip of
+    each box, the object features and the memory (``ia_inputs``).
+
     Args:
         in_channels (int): Channels of the RoI features.
         num_classes (int): K.
@@ -61,6 +66,9 @@ class RoIActionHead(BaseModule):
             Defaults to 0.2 (the guide's ``DROPOUT_RATE``).
         init_std (float): Std of the classifier's initial weights.
             Defaults to 0.01.
+        ia (dict, optional): Interaction aggregation config (its
+            ``in_channels`` defaults to ``in_channels``; ``type`` to
+            ``'InteractionAggregation'``). Defaults to None (off).
         init_cfg (dict, optional): mmengine init config.
     """
 
@@ -72,6 +80,7 @@ class RoIActionHead(BaseModule):
                  mid_channels: Optional[int] = None,
                  dropout_ratio: float = 0.2,
                  init_std: float = 0.01,
+                 ia: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         if spatial_pool not in ('max', 'avg'):
@@ -81,6 +90,11 @@ class RoIActionHead(BaseModule):
         self.num_classes = num_classes
         self.spatial_pool = spatial_pool
         self.groups = self._check_groups(groups, num_classes)
+        self.ia = None
+        if ia:
+            ia = dict(type='InteractionAggregation', **ia)
+            ia.setdefault('in_channels', in_channels)
+            self.ia = MODELS.build(ia)
         layers: List[nn.Module] = []
         if dropout_ratio > 0:
             layers.append(nn.Dropout(dropout_ratio))
@@ -140,11 +154,27 @@ class RoIActionHead(BaseModule):
             raise ValueError('groups need distinct names')
         return out
 
-    def forward(self, x: Tensor) -> Tensor:
-        """Logits (R, K) of RoI features (R, C, h, w) or (R, C)."""
+    def pool(self, x: Tensor) -> Tensor:
+        """(R, C) of RoI features (R, C, h, w) (spatial pooling)."""
+        return (x.amax(dim=(2, 3)) if self.spatial_pool == 'max' else
+                x.mean(dim=(2, 3)))
+
+    def forward(self, x: Tensor, ia_inputs: Optional[dict] = None) -> Tensor:
+        """Logits (R, K) of RoI features (R, C, h, w) or pooled ones (R, C).
+
+        Args:
+            x (Tensor): RoI features.
+            ia_inputs (dict, optional): With ``ia``: the keyword arguments
+                of :meth:`InteractionAggregation.forward` besides ``x``
+                (``clip_index``, ``num_clips``, ``objects``, ``memory``).
+        """
         if x.ndim == 4:
-            x = (x.amax(dim=(2, 3)) if self.spatial_pool == 'max' else
-                 x.mean(dim=(2, 3)))
+            x = self.pool(x)
+        if self.ia is not None:
+            if ia_inputs is None:
+                raise ValueError('RoIActionHead with ia needs ia_inputs (the '
+                                 'clip of each box, objects, memory)')
+            x = self.ia(x, **ia_inputs)
         return self.fc_cls(self.hidden(x))
 
     def loss_by_labels(self, logits: Tensor,

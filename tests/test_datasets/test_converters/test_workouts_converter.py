@@ -123,7 +123,9 @@ def test_reuse_of_pretraining_scaler(tmp_path, aw_convert):
     aw_convert.convert([str(src)], str(out), step=STEP,
                        scaler_params=str(tmp_path / 'pre.json'),
                        verbose=False)
-    assert json.loads((out / 'scaler_params.json').read_text()) == params
+    # the statistics as given, with this conversion's grid (for inference)
+    assert json.loads((out / 'scaler_params.json').read_text()) == dict(
+        params, step_seconds=STEP)
     index = json.loads((out / 'workouts.json').read_text())['workouts']
     (first, ) = [e for e in index if e['split'] == 'train']
     run = runs[first['file'].rsplit('/', 1)[1]]

@@ -37,7 +37,9 @@ def test_kill_during_save_then_resume(repo_root, generated_data, run_tool,
                                       tmp_path):
     cfg = plugin_config(repo_root, tmp_path,
                         'configs/kaggle_pose/pose_ae_kaggle_finetune.py',
-                        'kill_during_save', KILL_DURING_SAVE)
+                        'kill_during_save', KILL_DURING_SAVE,
+                        # from random weights: the test has no pretraining
+                        'load_cfg = None\n')
     plugin = tmp_path / 'plugin'
     data = generated_data / 'kaggle_fall'
     work = tmp_path / 'work'

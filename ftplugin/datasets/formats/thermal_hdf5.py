@@ -1,0 +1,168 @@
+"""The thermal recordings: ``frames/<sensor_id>.h5``, a dataset ``frames``
+float32 (N, H, W) in degrees Celsius (40 x 60 for the real sensor), dead
+pixels marked -273.2 (see :mod:`.thermal_coco_json` for the annotations).
+
+Checks of a recording's layout and of the plausibility of its temperatures,
+shared by :class:`~ftplugin.datasets.ThermalHDF5Dataset` and
+``tools/validate_data.py``; clip cutting and rendering shared by the dataset,
+the ava_custom converter and inference (``ftplugin.apis``).
+"""
+from typing import Optional, Sequence, Tuple
+
+import numpy as np
+
+from .checks import check_finite, check_real_numbers, implausible
+
+# the sensor marks a dead pixel -273.2: not a temperature of the scene
+DEAD_PIXEL_BELOW = -270.0
+# frames whose check costs one chunk of the real files (64 frames)
+CHECKED_FRAMES = 64
+# more pixels than this outside temp_range: a unit or range mistake
+MAX_SATURATED = 0.25
+
+
+def frames_layout(path: str, handle) -> Tuple[int, int, int]:
+    """``(frames, height, width)`` of an open recording; errors name the
+    file and the field.
+
+    Args:
+        path (str): The file, for messages.
+        handle (h5py.File): The open file.
+    """
+    import h5py
+    if 'frames' not in handle:
+        raise ValueError(f'{path}: no dataset "frames" (found '
+                         f'{sorted(handle.keys())})')
+    frames = handle['frames']
+    if not isinstance(frames, h5py.Dataset):
+        raise ValueError(f'{path}: "frames" is an HDF5 {type(frames).__name__}'
+                         f' (holding {sorted(frames.keys())[:5]}), expected '
+                         f'a dataset of shape (N, H, W)')
+    if frames.ndim != 3 or frames.shape[0] == 0:
+        raise ValueError(f'{path}: dataset "frames" must be (N, H, W) with '
+                         f'N > 0, got shape {frames.shape}')
+    check_real_numbers(path, 'dataset "frames"', frames.dtype)
+    return tuple(int(n) for n in frames.shape)
+
+
+def likely_unit(mean: float) -> str:
+    """What a recording's mean live-pixel value says about its unit."""
+    if 255.0 <= mean <= 340.0:
+        return 'looks like Kelvin: subtract 273.15'
+    if 1000.0 <= mean <= 10000.0:
+        return ('looks like hundredths of a degree (centi-degrees): divide '
+                'by 100')
+    if 100.0 <= mean <= 1000.0:
+        return 'looks like tenths of a degree: divide by 10'
+    if 50.0 <= mean < 100.0:
+        return 'looks like Fahrenheit: convert with (F - 32) / 1.8'
+    return ('check the unit of the recordings (degrees Celsius expected) '
+            'or the dataset\'s temp_range')
+
+
+def check_temperatures(where: str, frames: np.ndarray,
+                       temp_range: Sequence[float],
+                       on_implausible: str = 'error') -> None:
+    """Refuse frames whose pixels mostly saturate at 0 or 255 after
+    clipping to ``temp_range``: temperatures in another unit (Kelvin,
+    centi-degrees) or a range that does not fit the data.
+
+    Args:
+        where (str): The file and its frames, e.g. ``x.h5 (frames 0:64)``.
+        frames (np.ndarray): Temperatures (already read).
+        temp_range (Sequence[float]): The dataset's (low, high) in degrees
+            Celsius.
+        on_implausible (str): ``'error'`` or ``'warn'``.
+    """
+    live = frames[frames > DEAD_PIXEL_BELOW]  # NaN compares False: left out
+    if not live.size:
+        return
+    low, high = temp_range
+    share = np.count_nonzero((live <= low) | (live >= high)) / live.size
+    if share <= MAX_SATURATED:
+        return
+    mean = float(live.mean(dtype=np.float64))
+    implausible(
+        f'{where}: dataset "frames": {share:.1%} of the pixels lie outside '
+        f'temp_range {tuple(temp_range)} (degrees Celsius) and saturate at '
+        f'0 or 255 (mean {mean:.1f}): {likely_unit(mean)}', on_implausible)
+
+
+def render_uint8(frames: np.ndarray,
+                 temp_range: Sequence[float] = (5.0, 45.0)) -> np.ndarray:
+    """Temperatures (T, H, W) -> uint8 grey (T, H, W, 3).
+
+    Clipped to ``temp_range``, scaled to 0-255 and rounded; shared with the
+    ``ava_custom`` converter so both see the same pixels.
+    """
+    low, high = (float(t) for t in temp_range)
+    # NaN (a corrupt pixel) counts as the coldest value
+    scaled = (np.clip(np.nan_to_num(frames, nan=low), low, high) -
+              low) * (255.0 / (high - low))
+    gray = np.rint(scaled).astype(np.uint8)
+    # np.stack: 3x faster than np.repeat here
+    return np.stack([gray, gray, gray], axis=-1)
+
+
+def check_recording(path: str) -> Tuple[int, int, int]:
+    """(frames, height, width) of a recording; errors name the field.
+
+    Opens and closes the file: no handle outlives this call, so none
+    is inherited by forked dataloader workers.
+    """
+    import h5py
+    try:
+        with h5py.File(path, 'r') as f:
+            return frames_layout(path, f)
+    except OSError as e:
+        raise OSError(f'{path}: cannot be read as HDF5 ({e})') from e
+
+
+def read_timestamps(path: str) -> Optional[np.ndarray]:
+    """The ``timestamps`` (N, ) in ms of a recording, None if absent."""
+    import h5py
+    with h5py.File(path, 'r') as f:
+        if 'timestamps' not in f:
+            return None
+        return np.asarray(f['timestamps'], dtype=np.int64)
+
+
+def clip_bounds(frame_idx: int, clip_len: int,
+                num_frames: int) -> Tuple[int, int, int, int]:
+    """The clip around ``frame_idx``: ``(start, end, lo, hi)``.
+
+    The clip is frames ``[start, end)``, ``start = frame_idx - clip_len //
+    2`` (the original project: ``[frame_idx-32, frame_idx+32)``); ``[lo,
+    hi)`` is the part inside the recording.
+    """
+    start = frame_idx - clip_len // 2
+    end = start + clip_len
+    return start, end, max(start, 0), min(end, num_frames)
+
+
+def render_clip(path: str, frames: np.ndarray, lo: int,
+                temp_range: Sequence[float]) -> np.ndarray:
+    """Frames ``lo:lo+len(frames)`` of ``path`` (float, degrees) as uint8
+    (T, H, W, 3); NaN/Inf (corruption) is an error naming the frames."""
+    # the sensor marks dead pixels -273.2; NaN/Inf is corruption
+    check_finite(f'{path} (frames {lo}:{lo + len(frames)})', 'frames',
+                 frames)
+    return render_uint8(frames, temp_range)
+
+
+def pad_clip(clip: np.ndarray, start: int, end: int, lo: int,
+             hi: int) -> np.ndarray:
+    """Repeat the edge frames where the clip runs past the recording."""
+    if (lo, hi) != (start, end):
+        clip = np.pad(clip, ((lo - start, end - hi), (0, 0), (0, 0),
+                             (0, 0)), mode='edge')
+    return clip
+
+
+def clip_results(clip: np.ndarray) -> dict:
+    """What a clip gives mmaction2's pipeline: ``imgs`` (and ``array``,
+    for ``SampleFrames`` + ``ArrayDecode``) with its sizes; shared with
+    inference so both feed the test pipeline alike."""
+    return dict(imgs=clip, array=clip, total_frames=len(clip),
+                clip_len=len(clip), num_clips=1, img_shape=clip.shape[1:3],
+                original_shape=clip.shape[1:3])

@@ -1,0 +1,125 @@
+"""butppg inference: a windows file against tools/test.py --dump, long
+recordings (.npz, CSV) cut into the same windows, ONNX against torch."""
+import numpy as np
+import pandas as pd
+import pytest
+from data_fixtures.butppg import ONE_THREAD, SCRATCH_CFG
+from data_fixtures.inference import (assert_onnx_agrees, export_with_sidecar,
+                                     train_and_dump)
+
+from ftplugin.apis import inference, init_model
+from ftplugin.apis.predictors import InferenceInputError
+
+pytestmark = [pytest.mark.xdist_group('infer_butppg'),
+              pytest.mark.usefixtures('one_thread')]
+CHANNELS = ['ACC_X', 'ACC_Y', 'ACC_Z', 'PPG', 'ECG']
+
+
+@pytest.fixture(scope='module')
+def run(butppg_data, run_tool, tmp_path_factory):
+    work = tmp_path_factory.mktemp('infer_butppg')
+    ckpt, dump = train_and_dump(run_tool, SCRATCH_CFG, butppg_data, work,
+                                env=ONE_THREAD)
+    model = init_model(SCRATCH_CFG, str(ckpt))
+    return work, ckpt, dump, model
+
+
+def test_windows_file_equals_the_test_dump(run, butppg_data):
+    _, _, dump, model = run
+    (record, ) = inference(model, str(butppg_data / 'test.npz'),
+                           per_window=True)
+    expected = np.stack([r['pred_score'].numpy() for r in dump])
+    got = np.array([w['probs'] for w in record['windows']])
+    assert got.shape == expected.shape
+    np.testing.assert_allclose(got, expected, atol=1e-5)
+    assert [w['pred_class'] for w in record['windows']] == [
+        ('poor', 'good')[i] for i in expected.argmax(1)]
+    # the file: the mean of its windows
+    np.testing.assert_allclose(record['probs'], expected.mean(0), atol=1e-5)
+
+
+def test_mmaction_inference_recognizer_on_a_window(run, butppg_data,
+                                                    tmp_path):
+    """mmaction2's convention for a .npy (``audio_path``), and one window
+    of a windows file by index."""
+    from mmaction.apis import inference_recognizer
+    _, _, dump, model = run
+    window = recording(butppg_data, 1)
+    np.save(tmp_path / 'window.npy', window)
+    result = inference_recognizer(model, str(tmp_path / 'window.npy'))
+    np.testing.assert_allclose(result.pred_score.numpy(),
+                               dump[0]['pred_score'].numpy(), atol=1e-5)
+    result = inference_recognizer(model, dict(
+        filename=str(butppg_data / 'test.npz'), index=2))
+    np.testing.assert_allclose(result.pred_score.numpy(),
+                               dump[2]['pred_score'].numpy(), atol=1e-5)
+    with pytest.raises(ValueError, match='holds 40 windows'):
+        inference_recognizer(model, dict(
+            filename=str(butppg_data / 'test.npz')))
+
+
+def recording(butppg_data, n=3):
+    """The first n test windows end to end, (5, n * 1250), [N, C, T] or
+    [N, T, C] whatever the file's layout."""
+    data = np.load(butppg_data / 'test.npz')
+    signals = data['signals']
+    if signals.shape[1] != 5:
+        signals = signals.transpose(0, 2, 1)
+    return np.concatenate(list(signals[:n]), axis=-1)
+
+
+def test_recordings_are_cut_into_the_same_windows(run, butppg_data,
+                                                  tmp_path):
+    _, _, dump, model = run
+    signals = recording(butppg_data)
+    # channels stored in another order, named: read by name
+    order = [4, 3, 0, 1, 2]
+    npz = tmp_path / 'rec.npz'
+    np.savez(npz, signals=signals[order].T, sample_rate=125.0,
+             channel_names=np.array([CHANNELS[i] for i in order]))
+    table = tmp_path / 'rec.csv'
+    pd.DataFrame(signals.T, columns=CHANNELS).assign(
+        time=np.arange(signals.shape[1]) / 125.0).to_csv(table, index=False)
+    expected = np.stack([r['pred_score'].numpy() for r in dump[:3]])
+    for path in (npz, table):
+        (record, ) = inference(model, str(path), per_window=True, hop=625)
+        windows = record['windows']
+        # every 5 s: windows 0, 2 and 4 are test windows 0, 1 and 2
+        assert [(w['start'], w['end']) for w in windows] == [
+            (5.0 * i, 5.0 * i + 10) for i in range(5)]
+        got = np.array([w['probs'] for w in windows])
+        np.testing.assert_allclose(got[::2], expected, atol=1e-5)
+
+
+def test_bad_recordings_are_named(run, butppg_data, tmp_path):
+    model = run[3]
+    signals = recording(butppg_data, 1)
+    fast = tmp_path / 'fast.npz'
+    np.savez(fast, signals=signals, sample_rate=250.0,
+             channel_names=np.array(CHANNELS))
+    with pytest.raises(InferenceInputError, match=r'fast\.npz.*250 Hz.*125'):
+        inference(model, str(fast))
+    no_ecg = tmp_path / 'no_ecg.csv'
+    pd.DataFrame(signals[:4].T, columns=CHANNELS[:4]).to_csv(no_ecg,
+                                                             index=False)
+    with pytest.raises(InferenceInputError,
+                       match=r"no_ecg\.csv.*\['ECG'\] missing"):
+        inference(model, str(no_ecg), sample_rate=125)
+    no_rate = tmp_path / 'no_rate.npz'
+    np.savez(no_rate, signals=signals, channel_names=np.array(CHANNELS))
+    with pytest.raises(InferenceInputError, match=r'no_rate\.npz.*'
+                       r'sample_rate'):
+        inference(model, str(no_rate))
+    short = tmp_path / 'short.npz'
+    np.savez(short, signals=signals[:, :600], sample_rate=125.0,
+             channel_names=np.array(CHANNELS))
+    with pytest.raises(InferenceInputError, match=r'short\.npz: 600 '
+                       r'samples'):
+        inference(model, str(short))
+
+
+def test_onnx_agrees_with_torch(run, butppg_data):
+    work, ckpt, _, model = run
+    onnx_file = export_with_sidecar(SCRATCH_CFG, ckpt, work / 'model.onnx')
+    path = str(butppg_data / 'test.npz')
+    assert_onnx_agrees(model, onnx_file, path)

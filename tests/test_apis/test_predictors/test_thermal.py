@@ -1,0 +1,125 @@
+"""thermal inference: the windows of an annotation JSON against tools/test.py
+--dump, sliding windows over a recording (generated and real), ONNX
+against torch, mmaction2's inference_recognizer on a recording's frame."""
+import numpy as np
+import pytest
+import torch
+from data_fixtures.inference import (assert_onnx_agrees, export_with_sidecar,
+                                     serial, train_and_dump)
+
+from ftplugin.apis import inference, init_model
+from ftplugin.apis.predictors import InferenceInputError
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group('infer_thermal')]
+CFG = 'configs/thermal/slowonly_r18_thermal_cpu.py'
+
+
+@pytest.fixture(scope='module')
+def run(thermal_gen, run_tool, tmp_path_factory):
+    work = tmp_path_factory.mktemp('infer_thermal')
+    ckpt, dump = train_and_dump(run_tool, CFG, thermal_gen, work,
+                                serial('train', 'val', 'test'))
+    return work, ckpt, dump, init_model(CFG, str(ckpt))
+
+
+def test_annotation_windows_equal_the_test_dump(run, thermal_gen):
+    _, _, dump, model = run
+    records = inference(model, str(thermal_gen / 'annotations/val.json'))
+    # the dataset's order: the annotated images whose recording exists
+    assert len(records) == len(dump)
+    for record, expected in zip(records, dump):
+        assert record['gt_label'] == int(expected['gt_label'])
+        np.testing.assert_allclose(record['probs'],
+                                   expected['pred_score'].numpy(),
+                                   atol=1e-5)
+        assert record['pred_label'] == int(expected['pred_label'])
+    assert records[0]['pred_class'] == model.dataset_meta['classes'][
+        records[0]['pred_label']]
+
+
+def test_sliding_windows_are_the_dataset_clips(run, thermal_gen,
+                                               build_thermal):
+    """Window i of a recording is the dataset's clip centred on its middle
+    frame, fed through the same test pipeline."""
+    import h5py
+    _, _, _, model = run
+    path = sorted((thermal_gen / 'frames').glob('*.h5'))[0]
+    (record, ) = inference(model, str(path), per_window=True, hop=20)
+    with h5py.File(path) as f:
+        total = len(f['frames'])
+    starts = [w['start'] for w in record['windows']]
+    assert starts[:-1] == list(range(0, total - 64 + 1, 20))
+    # the last window ends at the recording's last frame
+    assert record['windows'][-1]['end'] == total
+    assert record['num_frames'] == total
+    assert 0 < record['windows'][1]['time_s'] < record['windows'][2][
+        'time_s']
+    from mmaction.apis import inference_recognizer
+    for window in record['windows'][:2]:
+        result = inference_recognizer(model, dict(
+            filename=str(path), frame_idx=window['start'] + 32))
+        np.testing.assert_allclose(window['probs'],
+                                   result.pred_score.numpy(), atol=1e-5)
+    np.testing.assert_allclose(
+        record['probs'], np.mean([w['probs'] for w in record['windows']], 0),
+        atol=1e-6)
+    with pytest.raises(ValueError, match='holds many windows'):
+        inference_recognizer(model, str(path))
+
+
+def test_onnx_agrees_with_torch(run, thermal_gen):
+    work, ckpt, _, model = run
+    onnx_file = export_with_sidecar(CFG, ckpt, work / 'model.onnx')
+    path = str(sorted((thermal_gen / 'frames').glob('*.h5'))[0])
+    assert_onnx_agrees(model, onnx_file, path)
+
+
+def test_class_names_come_from_the_checkpoint_or_a_mapping(run, thermal_gen,
+                                                           tmp_path):
+    from ftplugin.checkpoint import safe_torch_load
+    _, ckpt, _, model = run
+    assert model.inference_spec['classes'] == list(
+        model.dataset_meta['classes'])
+    bare = tmp_path / 'bare.pth'
+    torch.save(dict(state_dict=safe_torch_load(str(ckpt))['state_dict']),
+               bare)
+    bare_model = init_model(CFG, str(bare))
+    path = str(sorted((thermal_gen / 'frames').glob('*.h5'))[0])
+    with pytest.raises(InferenceInputError, match='carries no class names'):
+        inference(bare_model, path)
+    mapping = thermal_gen / 'annotations' / 'class_mapping.json'
+    (record, ) = inference(bare_model, path, class_mapping=str(mapping))
+    assert record['pred_class'] == model.dataset_meta['classes'][
+        record['pred_label']]
+
+
+def test_bad_recordings_are_named(run, tmp_path):
+    import h5py
+    model = run[3]
+    empty = tmp_path / 'empty.h5'
+    with h5py.File(empty, 'w') as f:
+        f['temperature'] = np.zeros((3, 40, 60), np.float32)
+    with pytest.raises(InferenceInputError,
+                       match=r'empty\.h5: no dataset "frames"'):
+        inference(model, str(empty))
+    broken = tmp_path / 'broken.h5'
+    broken.write_bytes(b'not hdf5')
+    with pytest.raises(InferenceInputError,
+                       match=r'broken\.h5: cannot be read as HDF5'):
+        inference(model, str(broken))
+
+
+def test_real_recording(run, thermal_real, build_thermal):
+    """A real recording, scored over sliding windows: each window is the
+    clip the dataset cuts around the same frame."""
+    _, _, _, model = run
+    path = thermal_real / 'frames' / 'SL14_R1.h5'
+    (record, ) = inference(model, str(path), per_window=True, hop=128)
+    assert record['num_windows'] >= 5
+    assert 5.0 < record['sensor_fps'] < 8.0
+    from mmaction.apis import inference_recognizer
+    window = record['windows'][3]
+    result = inference_recognizer(model, dict(
+        filename=str(path), frame_idx=window['start'] + 32))
+    np.testing.assert_allclose(window['probs'], result.pred_score.numpy(),
+                               atol=1e-5)
