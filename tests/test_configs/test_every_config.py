@@ -78,11 +78,19 @@ MATRIX = {
         'apple_watch', 'apple_watch/lstm_applewatch_stage1.py', []),
     'apple_watch/lstm_applewatch_finetune.py': (
         'apple_watch', 'apple_watch/lstm_endomondo_pretrain.py', []),
+    'apple_watch/lstm_applewatch_finetune_plateau.py': (
+        'apple_watch', 'apple_watch/lstm_endomondo_pretrain.py', []),
+    'apple_watch/lstm_applewatch_finetune_llrd.py': (
+        'apple_watch', 'apple_watch/lstm_endomondo_pretrain.py', []),
     'apple_watch/lstm_applewatch_scratch.py': ('apple_watch', None, []),
     'butppg/ssl_vitaldb_2ch_pretrain.py': ('vitaldb', None, []),
     'butppg/butppg_5ch_finetune.py': (
         'butppg', 'butppg/ssl_vitaldb_2ch_pretrain.py', []),
     'butppg/butppg_5ch_finetune_3stage.py': (
+        'butppg', 'butppg/ssl_vitaldb_2ch_pretrain.py', []),
+    'butppg/butppg_5ch_finetune_3stage_plateau.py': (
+        'butppg', 'butppg/ssl_vitaldb_2ch_pretrain.py', []),
+    'butppg/butppg_5ch_finetune_3stage_llrd.py': (
         'butppg', 'butppg/ssl_vitaldb_2ch_pretrain.py', []),
     'butppg/butppg_5ch_scratch.py': ('butppg', None, []),
     'thermal/slowonly_r18_thermal_cpu.py': ('thermal', None, []),
@@ -92,27 +100,14 @@ MATRIX = {
         'thermal', KINETICS, SLOWFAST_THERMAL),
     'thermal/slowfast_r50_thermal_gradual_unfreeze.py': (
         'thermal', KINETICS, SLOWFAST_THERMAL),
+    'thermal/slowfast_r50_thermal_gradual_unfreeze_plateau.py': (
+        'thermal', KINETICS, SLOWFAST_THERMAL),
     'thermal/slowfast_r50_thermal_scratch.py': (
         'thermal', None, SLOWFAST_THERMAL),
     # the generator writes 4 categories: the class count comes from the data
     'ava_custom/slowonly_r18_ava_custom_thermal_cpu.py': (
         'ava', None, ['model.cls_head.num_classes=auto']),
     'ava_custom/slowfast_r50_ava_custom.py': ('ava', KINETICS, SLOWFAST_AVA),
-}
-# Until the "short runs" part of issue 19 lands (stage boundaries and
-# scheduler phases pinned to epochs 2-10 refuse max_epochs=1): the
-# scheduler changes that let these configs run one epoch.
-SHORT_RUN = {
-    'apple_watch/lstm_applewatch_finetune.py': [
-        'param_scheduler.1.begin=0'],
-    'butppg/ssl_vitaldb_2ch_pretrain.py': ['param_scheduler=[]'],
-    'thermal/slowonly_r18_thermal_cpu.py': ['param_scheduler=[]'],
-    'thermal/slowonly_r18_thermal_cpu_balanced.py': ['param_scheduler=[]'],
-    'thermal/slowonly_r18_thermal_cpu_focal.py': ['param_scheduler=[]'],
-    'thermal/slowfast_r50_thermal_finetune.py': ['param_scheduler=[]'],
-    'thermal/slowfast_r50_thermal_gradual_unfreeze.py': [
-        'param_scheduler=[]'],
-    'thermal/slowfast_r50_thermal_scratch.py': ['param_scheduler=[]'],
 }
 FAMILIES = ('kaggle_pose', 'apple_watch', 'butppg', 'thermal', 'ava_custom')
 # the checkpoint each family's configs are tested with: the next family's
@@ -158,7 +153,9 @@ def small_options(config: str, keep: bool) -> list:
         options += ['default_hooks.checkpoint.interval=-1',
                     'default_hooks.checkpoint.save_last=False',
                     'default_hooks.checkpoint.save_best=None']
-    return options + SHORT_RUN.get(config, [])
+    # no scheduler overrides: every schedule fits one epoch by itself
+    # (fractional stage begins, schedulers scaled by FineTuneRunner)
+    return options
 
 
 def call_tool(tool, argv) -> None:
