@@ -18,13 +18,13 @@ if there is an error; with ``--strict``, if there is a warning too.
 import argparse
 import sys
 
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 from mmengine.registry import init_default_scope
 
 import ftplugin  # noqa: F401  (compat patches + registrations)
 from ftplugin.apis.data_validation import (SPLITS, exit_code,
                                            format_reports, validate_config)
-from ftplugin.utils import set_data_root
+from ftplugin.utils import load_config
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -44,12 +44,8 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
+    cfg = load_config(args.config, args.cfg_options, args.data_root)
     splits = SPLITS if args.split == 'all' else (args.split, )
-    if args.data_root:
-        set_data_root(cfg, args.data_root)
     init_default_scope(cfg.get('default_scope', 'mmaction'))
     reports = validate_config(cfg, splits)
     print(format_reports(reports))

@@ -28,6 +28,8 @@ from mmengine.registry import init_default_scope
 from torch import nn
 
 from ..checkpoint import extract_state_dict, load_pretrained, safe_torch_load
+from ..datasets.formats.checks import load_json
+from ..utils.atomic_io import atomic_write_json
 from .file_pipeline import file_test_pipeline
 from .predictors import INPUT_ERRORS, PREDICTORS, BasePredictor, named_error
 
@@ -257,8 +259,7 @@ def sidecar_path(onnx_file: str) -> str:
 def write_sidecar(onnx_file: str, spec: dict) -> str:
     """Write ``spec`` beside ``onnx_file``; return its path."""
     path = sidecar_path(onnx_file)
-    with open(path, 'w') as f:
-        json.dump(spec, f, indent=1)
+    atomic_write_json(path, spec, indent=1)
     return path
 
 
@@ -270,11 +271,7 @@ def read_sidecar(onnx_file: str) -> dict:
             f'{path} not found: tools/deployment/export_onnx.py writes this '
             f'sidecar beside {onnx_file} (family, classes, normalisation, '
             f'windows, scaler); export again, or copy it with the .onnx')
-    try:
-        with open(path) as f:
-            spec = json.load(f)
-    except json.JSONDecodeError as err:
-        raise ValueError(f'{path}: not valid JSON ({err})') from err
+    spec = load_json(path)
     if not isinstance(spec, dict) or spec.get('format') != SPEC_FORMAT:
         raise ValueError(f'{path}: field "format" is not {SPEC_FORMAT!r}: '
                          f'not an ftplugin inference sidecar')

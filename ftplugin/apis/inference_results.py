@@ -2,12 +2,12 @@
 ``per_window``), JSON (records nested, with the spec and a summary), and
 AlphAction's predictions CSV for ava_custom."""
 import csv
-import json
 import os
 import os.path as osp
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from ..datasets.formats.ava_predictions_csv import write_predictions_csv
+from ..utils.atomic_io import atomic_open, atomic_write_json
 
 # the per-window fields renamed with their unit in the CSV header
 SPAN_KEYS = ('start', 'end')
@@ -69,16 +69,16 @@ def write_results(path: str, records: Sequence[dict], spec: dict,
     os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
     classes = spec.get('classes') or []
     if path.lower().endswith('.json'):
-        with open(path, 'w') as f:
-            json.dump(dict(family=spec['family'], classes=classes,
-                           window_unit=unit, sources=spec.get('sources'),
-                           summary=summary or {}, records=list(records)),
-                      f, indent=1)
+        atomic_write_json(
+            path, dict(family=spec['family'], classes=classes,
+                       window_unit=unit, sources=spec.get('sources'),
+                       summary=summary or {}, records=list(records)),
+            indent=1)
         return path
     if not path.lower().endswith('.csv'):
         raise ValueError(f'--out {path}: write a .csv or a .json file')
     header, rows = result_rows(records, classes, per_window, unit)
-    with open(path, 'w', newline='') as f:
+    with atomic_open(path, 'w', newline='') as f:
         writer = csv.DictWriter(f, fieldnames=header or ['file'])
         writer.writeheader()
         for row in rows:

@@ -2,6 +2,7 @@
 import argparse
 import os
 import os.path as osp
+from typing import Optional
 
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
@@ -109,3 +110,16 @@ def set_data_root(cfg: Config, data_root: str) -> None:
     if not found:
         raise ValueError(f'--data-root {data_root}: the config has no '
                          f'dataset in {", ".join(DATALOADERS)}')
+
+
+def load_config(path: str, cfg_options: Optional[dict] = None,
+                data_root: Optional[str] = None) -> Config:
+    """The config of a tool's CONFIG argument, with ``--cfg-options`` and
+    ``--data-root`` applied (the tools that build no runner: validate,
+    export, schedule preview, k-fold)."""
+    cfg = Config.fromfile(path)
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    if data_root:
+        set_data_root(cfg, data_root)
+    return cfg

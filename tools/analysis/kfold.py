@@ -16,10 +16,11 @@ training again.
 import argparse
 import os.path as osp
 
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 
 import ftplugin  # noqa: F401  (compat patches + registrations)
 from ftplugin.apis.kfold import run_kfold
+from ftplugin.utils import load_config
 
 
 def parse_args() -> argparse.Namespace:
@@ -58,9 +59,7 @@ def parse_variants(specs) -> dict:
 
 def main() -> None:
     args = parse_args()
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
+    cfg = load_config(args.config, args.cfg_options)
     name = osp.splitext(osp.basename(args.config))[0]
     work_dir = args.work_dir or osp.join('work_dirs', f'kfold_{name}')
     result = run_kfold(cfg, args.folds, args.seeds, work_dir,

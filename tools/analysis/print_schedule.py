@@ -14,12 +14,13 @@ as the runner does, and applies each stage with the hook's own code; reads
 no data and no checkpoint.
 """
 import argparse
-import json
 import sys
 
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 
 import ftplugin  # noqa: F401  (registers the hooks and constructors)
+from ftplugin.utils import load_config
+from ftplugin.utils.atomic_io import atomic_write_json
 from ftplugin.engine.stages.schedule_report import (format_report,
                                                     schedule_report)
 
@@ -37,14 +38,11 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
+    cfg = load_config(args.config, args.cfg_options)
     report = schedule_report(cfg, args.max_epochs)
     print(format_report(report, args.config))
     if args.json:
-        with open(args.json, 'w') as f:
-            json.dump(report, f, indent=1)
+        atomic_write_json(args.json, report, indent=1)
     return 0
 
 

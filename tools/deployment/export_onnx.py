@@ -21,14 +21,14 @@ import argparse
 import json
 import sys
 
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 
 import ftplugin  # noqa: F401  (compat patches + registrations)
 from ftplugin.apis.inference import (checkpoint_meta, inference_spec,
                                      write_sidecar)
 from ftplugin.deployment import (ExportWrapper, build_model, export_onnx,
                                  input_shapes, verify)
-from ftplugin.utils import run_main
+from ftplugin.utils import load_config, run_main
 
 
 def parse_args() -> argparse.Namespace:
@@ -51,9 +51,7 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
+    cfg = load_config(args.config, args.cfg_options)
     onnx_cfg = cfg.get('onnx_cfg')
     if onnx_cfg is None:
         sys.exit(f'{args.config} declares no onnx_cfg (input_shape, '

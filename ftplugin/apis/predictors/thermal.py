@@ -10,7 +10,8 @@ from mmengine.logging import print_log
 from ...datasets.formats.checks import check_finite
 from ...datasets.formats.thermal_coco_json import (load_class_mapping,
                                                    load_thermal_coco)
-from ...datasets.formats.thermal_hdf5 import (check_recording, clip_bounds,
+from ...datasets.formats.thermal_hdf5 import (check_recording,
+                                              check_temperatures, clip_bounds,
                                               clip_results, pad_clip,
                                               read_timestamps, render_uint8)
 from .base import BasePredictor, InferenceInputError
@@ -77,6 +78,12 @@ class ThermalPredictor(BasePredictor):
         with h5py.File(path, 'r') as f:
             frames = np.asarray(f['frames'], dtype=np.float32)
         check_finite(path, 'frames', frames)
+        # the training data's unit check: Kelvin or centi-degrees would
+        # saturate every pixel and still give probabilities
+        check_temperatures(f'{path} (frames 0:{len(frames)})', frames,
+                           self.temp_range,
+                           self.spec['dataset'].get('on_implausible',
+                                                    'error'))
         return render_uint8(frames, self.temp_range)
 
     def clip_inputs(self, recording: np.ndarray, centres: List[int],

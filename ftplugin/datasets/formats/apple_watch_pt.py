@@ -12,7 +12,6 @@ padded by repeating their last value), ``original_lengths`` (N, 1) int64,
 ``scaler_params.json`` beside them. Heart rate stays in BPM; speed (km/h)
 and altitude (m) are z-scored with the statistics in ``scaler_params.json``.
 """
-import json
 import os
 import os.path as osp
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple
@@ -21,7 +20,7 @@ import numpy as np
 import torch
 
 from ...utils.atomic_io import atomic_write_json, atomic_write_with
-from .checks import implausible
+from .checks import implausible, load_json
 
 SEQ_LEN = 500
 SPLIT_RATIOS = (0.7, 0.15, 0.15)
@@ -214,11 +213,7 @@ def read_scaler_params(path: str) -> Dict[str, float]:
             f'{path} not found: speed and altitude must be z-scored with the '
             f'statistics in scaler_params.json beside the .pt files (set '
             f'scaler_file=None if your data has none)')
-    try:
-        with open(path) as f:
-            params = json.load(f)
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise ValueError(f'{path}: not valid JSON ({err})') from err
+    params = load_json(path)
     if not isinstance(params, dict):
         raise ValueError(f'{path}: expected a JSON object with {SCALER_KEYS}')
     for key in SCALER_KEYS:

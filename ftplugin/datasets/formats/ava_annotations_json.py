@@ -25,7 +25,6 @@ Box file: a list of ``{"image_id", "bbox": [x, y, w, h], "score"}``.
 Predictions CSV (AlphAction's): ``video,timestamp,x1,y1,x2,y2,action_id,
 score`` with coordinates normalised to [0, 1] and the original class id.
 """
-import json
 import math
 import os
 import os.path as osp
@@ -34,22 +33,11 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from .checks import check_inside_root, implausible
+from .checks import check_inside_root, implausible, load_json  # noqa: F401 (re-exported)
 
 # boxes may overrun their image by this fraction of it (+ 1 pixel)
 BOX_MARGIN = 0.02
 from ...utils.atomic_io import atomic_write_json
-
-
-def load_json(path: str) -> object:
-    """JSON of ``path``; errors name the file."""
-    if not osp.isfile(path):
-        raise FileNotFoundError(f'{path}: file not found')
-    try:
-        with open(path) as f:
-            return json.load(f)
-    except json.JSONDecodeError as e:
-        raise ValueError(f'{path}: not valid JSON ({e})') from e
 
 
 def dump_json(data: object, path: str) -> None:

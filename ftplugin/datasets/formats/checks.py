@@ -13,6 +13,7 @@ built with ``on_implausible='warn'``, which makes it a warning.
 """
 import contextlib
 import contextvars
+import json
 import logging
 import os.path as osp
 import zipfile
@@ -239,3 +240,27 @@ def check_finite(path: str, field: str, values: np.ndarray,
         where = f'[{index}]' if index is not None else ''
         raise ValueError(f'{path}{where}: field {field!r} holds '
                          f'{int(bad.sum())} NaN/Inf value(s)')
+
+
+def load_json(path: str, what: str = 'file') -> object:
+    """JSON of ``path``; errors name the file (``what``: how to call it in
+    the not-found message)."""
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'{path}: {what} not found')
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ValueError(f'{path}: not valid JSON ({e})') from e
+
+
+def read_csv_table(path: str, header: str):
+    """``pandas.read_csv`` of ``path``; an empty or unreadable file is an
+    error naming it (``header``: what its header should hold)."""
+    import pandas as pd
+    try:
+        return pd.read_csv(path)
+    except pd.errors.EmptyDataError as err:
+        raise ValueError(f'{path}: empty file, {header}') from err
+    except (pd.errors.ParserError, UnicodeDecodeError) as err:
+        raise ValueError(f'{path}: not a readable CSV ({err})') from err

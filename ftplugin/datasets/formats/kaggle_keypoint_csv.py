@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..transforms.pose_utils import COCO17_JOINTS, coco17_to_openpose18
+from .checks import read_csv_table
 from .keypoint_checks import check_not_constant, check_pixel_coordinates
 
 KAGGLE_CSV_COLUMNS = ('Frame', 'Keypoint', 'X', 'Y', 'Confidence')
@@ -38,13 +39,8 @@ def read_kaggle_csv(path: str,
         (T, 17, 2) pixels, ``score`` (T, 17) confidences and ``present``
         (T, 17) bool, COCO-17 order; T = 0 for a header-only file.
     """
-    try:
-        table = pd.read_csv(path)
-    except pd.errors.EmptyDataError as err:
-        raise ValueError(f'{path}: empty file, not even the header '
-                         f'{",".join(KAGGLE_CSV_COLUMNS)}') from err
-    except (pd.errors.ParserError, UnicodeDecodeError) as err:
-        raise ValueError(f'{path}: not a readable CSV ({err})') from err
+    table = read_csv_table(
+        path, f'not even the header {",".join(KAGGLE_CSV_COLUMNS)}')
     missing = [c for c in KAGGLE_CSV_COLUMNS if c not in table.columns]
     if missing:
         raise ValueError(f'{path}: missing column(s) {missing}; expected '

@@ -8,6 +8,7 @@ from typing import Optional, Sequence, Tuple
 import numpy as np
 import pandas as pd
 
+from .checks import read_csv_table
 from .signal_recording_npz import order_channels
 
 TIME_COLUMNS = ('time', 'time_s', 'timestamp')
@@ -27,13 +28,8 @@ def read_signal_recording_csv(path: str, channels: Sequence[str],
         sample_rate (float, optional): The rate when there is no time
             column.
     """
-    try:
-        table = pd.read_csv(path)
-    except pd.errors.EmptyDataError as err:
-        raise ValueError(f'{path}: empty file, expected a header with the '
-                         f'channels {list(channels)}') from err
-    except (pd.errors.ParserError, UnicodeDecodeError) as err:
-        raise ValueError(f'{path}: not a readable CSV ({err})') from err
+    table = read_csv_table(
+        path, f'expected a header with the channels {list(channels)}')
     names = [str(c).strip() for c in table.columns]
     table.columns = names
     missing = [c for c in channels if c not in names]

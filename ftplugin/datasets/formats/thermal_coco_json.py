@@ -11,23 +11,17 @@ Format (``annotations/{train,val}.json``): ``images[]`` with ``id``,
 ``annotations/class_mapping.json`` holds ``classes`` (names in id order) and
 ``class_to_id``.
 """
-import json
-import os.path as osp
 from collections import Counter, defaultdict
 from typing import Dict, List, Optional, Sequence
+
+from .checks import load_json
 
 IMAGE_FIELDS = ('id', 'sensor_id', 'frame_idx')
 ANNOTATION_FIELDS = ('image_id', 'category_id')
 
 
 def _load_json(path: str) -> dict:
-    if not osp.isfile(path):
-        raise FileNotFoundError(f'{path}: annotation file not found')
-    try:
-        with open(path) as f:
-            data = json.load(f)
-    except json.JSONDecodeError as e:
-        raise ValueError(f'{path}: not valid JSON ({e})') from e
+    data = load_json(path, 'annotation file')
     if not isinstance(data, dict):
         raise ValueError(f'{path}: expected a JSON object at the top level, '
                          f'got {type(data).__name__}')

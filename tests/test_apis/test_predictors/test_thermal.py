@@ -109,6 +109,17 @@ def test_bad_recordings_are_named(run, tmp_path):
         inference(model, str(broken))
 
 
+
+def test_recording_in_kelvin_is_refused(run, tmp_path):
+    """The unit check of the training data also guards inference."""
+    import h5py
+    kelvin = tmp_path / 'kelvin.h5'
+    frames = np.full((80, 40, 60), 22.0 + 273.15, np.float32)
+    with h5py.File(kelvin, 'w') as f:
+        f['frames'] = frames
+    with pytest.raises(InferenceInputError, match=r'kelvin\.h5.*Kelvin'):
+        inference(run[3], str(kelvin))
+
 def test_real_recording(run, thermal_real, build_thermal):
     """A real recording, scored over sliding windows: each window is the
     clip the dataset cuts around the same frame."""
