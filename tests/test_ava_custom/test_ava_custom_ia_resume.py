@@ -6,7 +6,7 @@ import pytest
 import torch
 from exact_resume import assert_bit_identical, kill_and_resume, keyed_hooks
 
-from ftplugin.datasets.synthetic.ava_custom import generate_ava_custom
+from ftplugin.testing.synthetic.ava_custom import generate_ava_custom
 
 BODY = 'model = dict(cls_head=dict(num_classes=4))\n' + keyed_hooks(
     "[dict(begin=0, trainable=['*'])]", 'mAP/overall', 'greater', 10)
