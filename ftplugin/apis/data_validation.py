@@ -31,6 +31,9 @@ class SplitReport:
     class_counts: Dict[str, int] = field(default_factory=dict)
     empty_classes: List[str] = field(default_factory=list)
     problems: List[str] = field(default_factory=list)
+    # skipped as the config asks (header-only files with on_empty='skip',
+    # missing recordings with skip_missing=True): listed, not problems
+    notes: List[str] = field(default_factory=list)
 
 
 def _label_of(sample) -> object:
@@ -73,7 +76,8 @@ def validate_split(cfg: Config, split: str,
         progress (bool): Show a progress bar. Defaults to True.
 
     Returns:
-        SplitReport: Samples, per-class counts and every problem.
+        SplitReport: Samples, per-class counts, every problem and what
+        the config skips.
     """
     report = SplitReport(split)
     loader = cfg.get(f'{split}_dataloader')
@@ -108,7 +112,8 @@ def validate_split(cfg: Config, split: str,
             # activity), reported in the summary rather than as a defect
             report.empty_classes = [n for n in classes
                                     if counts and not counts.get(n)]
-    report.problems = problems
+    report.problems = list(problems)
+    report.notes = problems.notes
     return report
 
 
@@ -120,9 +125,11 @@ def validate_config(cfg: Config, splits: Sequence[str] = SPLITS,
 
 
 def format_reports(reports: Sequence[SplitReport]) -> str:
-    """Every problem, then a summary line per split."""
+    """Every problem and skip, then a summary line per split."""
     lines = []
     for report in reports:
+        for note in report.notes:
+            lines.append(f'[{report.split}] skipped as configured: {note}')
         for problem in report.problems:
             lines.append(f'[{report.split}] {problem}')
     lines.append('Summary:')
@@ -131,7 +138,9 @@ def format_reports(reports: Sequence[SplitReport]) -> str:
                            report.class_counts.items())
         lines.append(f'  {report.split}: {report.samples} sample(s)'
                      + (f' ({counts})' if counts else '') +
-                     f', {len(report.problems)} problem(s)')
+                     f', {len(report.problems)} problem(s)' +
+                     (f', {len(report.notes)} skip(s) as configured'
+                      if report.notes else ''))
         if report.empty_classes:
             lines.append(f'    classes without samples: '
                          f'{", ".join(report.empty_classes)}')

@@ -247,7 +247,7 @@ class BasePoseDataset(BaseDataset):
             if self.on_empty == 'error':
                 raise ValueError(message)
             warn_or_record(message + ' -- skipped (on_empty="error" makes '
-                           'this an error).')
+                           'this an error).', skipped_by_config=True)
         if not data_list:
             raise ValueError(f'No samples for split {self.split!r} under '
                              f'{self.data_root}')

@@ -172,7 +172,8 @@ class ThermalHDF5Dataset(SeededSampleMixin, BaseActionDataset):
                     message + '\nPass skip_missing=True to leave these '
                     'samples out.')
             warn_or_record(message + '\nskip_missing=True: these samples '
-                           'are left out.')
+                           'are left out.',
+                           skipped_by_config=self.skip_missing)
 
         lengths = {}
         for path in per_file:

@@ -19,3 +19,16 @@ def test_exit_codes_and_report(generated_data, run_tool, tmp_path):
         proc.stdout
     assert 'binary.csv' in proc.stdout
     assert 'problem(s) found' in proc.stdout
+
+
+def test_generated_root_passes_naming_the_skipped_files(generated_data,
+                                                         run_tool):
+    """The generator's header-only files are skipped as the config asks
+    (on_empty='skip'): named, exit 0."""
+    proc = run_tool(['tools/validate_data.py', CFG, '--data-root',
+                     generated_data / 'kaggle_fall', '--split', 'train'],
+                    check=False)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert 'skipped as configured' in proc.stdout
+    assert 'header only' in proc.stdout
+    assert 'No problem found' in proc.stdout

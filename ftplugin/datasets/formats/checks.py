@@ -23,10 +23,20 @@ READ_ERRORS = (ValueError, KeyError, TypeError, IndexError, OSError,
                EOFError, zipfile.BadZipFile, zlib.error)
 
 
+class Problems(list):
+    """What a validation pass found: the problems (the list itself) and, in
+    ``notes``, what the config's own settings skip (e.g. ``on_empty='skip'``),
+    listed but not counted as problems."""
+
+    def __init__(self):
+        super().__init__()
+        self.notes: List[str] = []
+
+
 @contextlib.contextmanager
-def collecting() -> Iterator[List[str]]:
+def collecting() -> Iterator[Problems]:
     """Record problems in the yielded list instead of raising them."""
-    problems: List[str] = []
+    problems = Problems()
     token = _PROBLEMS.set(problems)
     try:
         yield problems
@@ -60,14 +70,23 @@ def per_item(what: str) -> Iterator[None]:
                         f'{what}: {type(err).__name__}: {message}')
 
 
-def warn_or_record(message: str) -> None:
+def warn_or_record(message: str, skipped_by_config: bool = False) -> None:
     """A known, skippable defect: a warning at run time, a problem in a
-    validation pass."""
+    validation pass (a note there when ``skipped_by_config``: the config
+    asked for it to be skipped, so training runs as validated).
+
+    Args:
+        message (str): What is skipped, naming the files.
+        skipped_by_config (bool): The config's setting skips it (e.g.
+            ``on_empty='skip'``). Defaults to False.
+    """
     problems = _PROBLEMS.get()
-    if problems is not None:
-        problems.append(message)
-    else:
+    if problems is None:
         print_log(message, logger='current', level=logging.WARNING)
+    elif skipped_by_config and isinstance(problems, Problems):
+        problems.notes.append(message)
+    else:
+        problems.append(message)
 
 
 def read_npz(path: str, required: Sequence[str] = (),
