@@ -33,5 +33,6 @@ load_cfg = dict(required=['backbone', 'head'])
 
 # one torch thread: this small LSTM ran several times slower with OpenMP
 # threads competing for a shared 2-core machine (0.09 s vs 16.5 s per
-# iteration, README); replaces the OMP_NUM_THREADS the demo and tests set
+# iteration, docs/experiments/apple_watch.md); replaces the OMP_NUM_THREADS
+# the demo and tests set
 env_cfg = dict(torch_num_threads=1)

@@ -9,7 +9,8 @@ model = dict(
         signal_length=1250, patch_size=125, embed_dims=64, num_layers=4,
         num_heads=4, mlp_ratio=2.0, drop_rate=0.1, pooling='cls',
         # each window and channel standardised inside the model (the original
-        # project's TTM scales its inputs the same way); see README, "Measured"
+        # project's TTM scales its inputs the same way); measured in
+        # docs/experiments/butppg.md
         window_norm=True),
     cls_head=dict(
         type='MLPHead', num_classes=2, in_channels=64, hidden_dims=(),
