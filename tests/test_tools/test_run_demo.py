@@ -42,6 +42,17 @@ def check_files(rows, work, family):
     assert '"passed": true' in log
 
 
+def check_accuracy(rows):
+    """The table's test accuracy and majority-class baseline are those of
+    the dump; returns its (true, predicted) labels."""
+    truth, pred = labels(load_dump(rows['test predictions']))
+    assert number(rows['metric'], 'test accuracy') == round(
+        (truth == pred).mean(), 4)
+    assert number(rows['baseline'], 'majority class') == round(
+        majority_share(truth), 4)
+    return truth, pred
+
+
 @pytest.mark.slow
 def test_kaggle_pose(run_tool, tmp_path):
     work = tmp_path / 'demo'
@@ -51,13 +62,9 @@ def test_kaggle_pose(run_tool, tmp_path):
     check_files(rows, work, 'kaggle_pose')
     assert re.search(r'best_acc_top1_epoch_\d+\.pth$', rows['checkpoint'])
     ft = work / 'kaggle_pose' / 'pose_ae_kaggle_finetune'
-    truth, pred = labels(load_dump(rows['test predictions']))
-    accuracy = (truth == pred).mean()
+    truth, pred = check_accuracy(rows)
     metrics = json.loads((ft / 'test_metrics.json').read_text())
-    assert abs(metrics['acc/top1'] - accuracy) < 1e-9
-    assert number(rows['metric'], 'test accuracy') == round(accuracy, 4)
-    assert number(rows['baseline'], 'majority class') == round(
-        majority_share(truth), 4)
+    assert abs(metrics['acc/top1'] - (truth == pred).mean()) < 1e-9
     history = json.loads((ft / 'training_history.json').read_text())
     assert [h['epoch'] for h in history] == [1, 2, 3]
     # the KTH pretraining ran and its best checkpoint was fine-tuned from
@@ -97,13 +104,9 @@ def test_butppg(run_tool, tmp_path):
         'generate_vitaldb', 'generate_butppg', 'validate', 'pretrain',
         'train'] + tail_steps())
     check_files(rows, work, 'butppg')
-    truth, pred = labels(load_dump(rows['test predictions']))
-    assert number(rows['metric'], 'test accuracy') == round(
-        (truth == pred).mean(), 4)
+    truth, pred = check_accuracy(rows)
     assert number(rows['metric'], 'good') == round(
         (pred[truth == 1] == 1).mean(), 4)
-    assert number(rows['baseline'], 'majority class') == round(
-        majority_share(truth), 4)
     # the fine-tuning started from the pretraining's weights
     assert (work / 'butppg' / 'ssl_vitaldb_2ch_pretrain' /
             'best_model.pt').is_file()
