@@ -25,7 +25,7 @@ def run_family(run: FamilyRun) -> Result:
         data_root = run.data
         # KTH: 36 videos at least, so that the 90/10 split per action
         # leaves a validation file of each action
-        kth, per_class = run.pick(('36', '30'), ('36', '60'), ('60', '150'))
+        kth, per_class = run.pick(('36', '30'), ('36', '100'), ('60', '150'))
         run.generate('KTH-style and Kaggle-style pose files', [
             'tools/data/kaggle_pose/generate_pose_data.py', '--out-dir',
             data_root, '--kth-videos', kth, '--kaggle-per-class', per_class,
