@@ -143,7 +143,7 @@ class FamilyRun:
     def validate(self, cfg: str, data_root: str, step: str = 'validate',
                  options: Sequence[str] = ()) -> None:
         """``tools/validate_data.py`` on every split ``cfg`` reads."""
-        self.step(step, f'check the data of {osp.basename(cfg)}', [
+        self.step(step, 'check the data (tools/validate_data.py)', [
             PYTHON, 'tools/validate_data.py', cfg, '--data-root', data_root
         ] + (['--cfg-options', *options] if options else []))
 

@@ -3,8 +3,7 @@
 Each run generates its data and writes every run and log under --work-root
 (here pytest's tmp_path), on one thread per step. The final table's metric
 and baseline are checked against the dump they come from; a step that
-fails shows its log's tail and makes the demo exit 1. About 1 min per
-family on 2 CPU cores.
+fails shows its log's tail and makes the demo exit 1.
 """
 import json
 import os
