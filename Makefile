@@ -1,4 +1,4 @@
-# make setup | make demo [DATA=../shared/data] [FAMILIES=...] | make test | make bench
+# make setup | make demo [DATA=../shared/data] [FAMILIES=...] [FULL=1] | make test | make bench
 PYTHON ?= python
 DATA ?=
 # `make demo FAMILIES=thermal` runs one family
@@ -17,9 +17,10 @@ setup:
 	  || $(PYTHON) -m pip install mmcv-lite==2.1.0
 	$(PYTHON) -m pip install -q -e ".[tests]"
 
-# End-to-end demo: generated data by default, the real files with DATA=DIR.
+# End-to-end demo: generated data by default, the real files with DATA=DIR;
+# small sets and short schedules, the configs' own with FULL=1.
 demo: setup
-	$(PYTHON) demo/run_demo.py --families $(FAMILIES) $(if $(DATA),--data-root $(DATA))
+	$(PYTHON) demo/run_demo.py --families $(FAMILIES) $(if $(DATA),--data-root $(DATA)) $(if $(filter 1 yes true,$(FULL)),--full)
 
 # The suite runs on one pytest-xdist worker per core (TEST_WORKERS=0: one
 # process), each worker and the tools it starts on one thread; loadgroup

@@ -1,20 +1,23 @@
 """Demo steps of the ``apple_watch`` family.
 
-Generate Endomondo-like and Apple-Watch-like workouts -> pretrain the
-heart-rate LSTM -> two-stage fine-tuning in one run -> ``tools/test.py
---dump`` -> ONNX export with onnxruntime parity (dynamic batch and length).
-With a data root holding ``apple_watch/`` (and optionally ``endomondo/``) in
-the .pt format (e.g. written by
+Generate Endomondo-like and Apple-Watch-like workouts -> validate the watch
+workouts -> pretrain the heart-rate LSTM -> two-stage fine-tuning in one
+run -> test (``--dump``) -> ONNX export with onnxruntime parity (dynamic
+batch and length) -> predict -> report. With a data root holding ``apple_watch/``
+(and optionally ``endomondo/``) in the .pt format (e.g. written by
 ``tools/data/apple_watch/convert_workouts.py``), those files are used
 instead of generated ones.
 """
 import os.path as osp
-from typing import List, Optional, Tuple
+from typing import Optional
 
-from .common import (PYTHON, REPO, best_checkpoint, result_rows, run,
-                     test_and_export)
+import numpy as np
+
+from .common import REPO, FamilyRun, Result, best_checkpoint, load_dump
 
 SPLIT_FILES = ('train.pt', 'val.pt', 'test.pt', 'scaler_params.json')
+PRETRAIN_CFG = 'configs/apple_watch/lstm_endomondo_pretrain.py'
+FINETUNE_CFG = 'configs/apple_watch/lstm_applewatch_finetune.py'
 
 
 def _has_data(folder: Optional[str]) -> bool:
@@ -22,57 +25,57 @@ def _has_data(folder: Optional[str]) -> bool:
         osp.isfile(osp.join(REPO, folder, f)) for f in SPLIT_FILES)
 
 
-def run_family(work_root: str, data_root: Optional[str],
-               quick: bool) -> List[Tuple[str, str]]:
-    """Run the family end to end; return (what, where) of its results.
-
-    The configs run the LSTM on one torch thread (``env_cfg``)."""
-    work = osp.join(work_root, 'apple_watch')
-    given = osp.join(data_root, 'apple_watch') if data_root else None
-    generated = osp.join('data', 'demo', 'apple_watch')
-    watch, endo = (osp.join(generated, 'apple_watch'),
-                   osp.join(generated, 'endomondo'))
+def run_family(run: FamilyRun) -> Result:
+    """Run the family end to end; return its line of the final table."""
+    watch = osp.join(run.data, 'apple_watch')
+    endo = osp.join(run.data, 'endomondo')
+    given = (osp.join(run.data_root, 'apple_watch') if run.data_root
+             else None)
     if _has_data(given):
-        print(f'apple_watch: using the workouts under {given}')
+        run.note(f'using the workouts under {given}')
         watch = given
-        if _has_data(osp.join(data_root, 'endomondo')):
-            endo = osp.join(data_root, 'endomondo')
-    if endo.startswith(generated) or watch.startswith(generated):
-        # written afresh each time (0.5 s): quick runs use smaller sets
-        sizes = (['--endomondo-workouts', '60', '--endomondo-users', '15',
-                  '--apple-watch-workouts', '40'] if quick else [])
-        run('apple_watch 1/5: generate Endomondo-like and Apple-Watch-like '
-            'workouts',
-            [PYTHON, 'tools/data/apple_watch/generate_apple_watch_data.py',
-             '--out-dir', generated, '--seed', '0'] + sizes)
-    # stage 2 begins at a sixth of the run: epoch 2 of 3, or 11 of 60
-    pre_epochs, ft_epochs = (2, 3) if quick else (30, 60)
+        if _has_data(osp.join(run.data_root, 'endomondo')):
+            endo = osp.join(run.data_root, 'endomondo')
+    if endo.startswith(run.data) or watch.startswith(run.data):
+        sizes = run.pick(('60', '15', '40'), ('200', '40', '100'),
+                         ('800', '160', '100'))
+        run.generate('Endomondo-like and Apple-Watch-like workouts', [
+            'tools/data/apple_watch/generate_apple_watch_data.py',
+            '--out-dir', run.data, '--seed', '0', '--endomondo-workouts',
+            sizes[0], '--endomondo-users', sizes[1],
+            '--apple-watch-workouts', sizes[2]])
+    run.validate(FINETUNE_CFG, watch)
 
-    pre_cfg = 'configs/apple_watch/lstm_endomondo_pretrain.py'
-    pre_dir = osp.join(work, 'lstm_endomondo_pretrain')
-    run('apple_watch 2/5: pretrain the LSTM on Endomondo-like workouts', [
-        PYTHON, 'tools/train.py', pre_cfg, '--work-dir', pre_dir, '--seed',
-        '0', '--data-root', endo, '--cfg-options',
-        f'train_cfg.max_epochs={pre_epochs}'
-    ])
+    # stage 2 of the fine-tune config begins at a sixth of max_epochs
+    pre_epochs, ft_epochs = run.pick((2, 3), (8, 12), (30, 60))
+    pre_dir = osp.join(run.work, 'lstm_endomondo_pretrain')
+    run.train('pretrain', 'pretrain the LSTM on Endomondo-like workouts',
+              PRETRAIN_CFG, pre_dir, endo,
+              [f'train_cfg.max_epochs={pre_epochs}'])
     pretrained = best_checkpoint(pre_dir)
 
-    ft_cfg = 'configs/apple_watch/lstm_applewatch_finetune.py'
-    ft_dir = osp.join(work, 'lstm_applewatch_finetune')
-    run('apple_watch 3/5: fine-tune in two stages (layer 0 frozen, then '
-        'all layers)', [
-            PYTHON, 'tools/train.py', ft_cfg, '--work-dir', ft_dir,
-            '--seed', '0', '--data-root', watch, '--cfg-options',
-            f'load_from={pretrained}', f'train_cfg.max_epochs={ft_epochs}'
-        ])
+    ft_dir = osp.join(run.work, 'lstm_applewatch_finetune')
+    run.train('train', 'fine-tune in two stages (layer 0 frozen, then all)',
+              FINETUNE_CFG, ft_dir, watch, [
+                  f'load_from={pretrained}',
+                  f'train_cfg.max_epochs={ft_epochs}'])
     best = best_checkpoint(ft_dir)
+    metrics = run.evaluate(FINETUNE_CFG, best, ft_dir, watch,
+                           held_out=lambda dump: [osp.join(watch,
+                                                           'test.pt')])
+    return Result(
+        metric=(f'test MAE {metrics["hr/mae"]:.2f} BPM (RMSE '
+                f'{metrics["hr/rmse"]:.2f} BPM)'),
+        baseline=(f'the test mean heart rate at every step: MAE '
+                  f'{mean_baseline_mae(run.dump(ft_dir)):.2f} BPM'),
+        report=osp.join(ft_dir, 'report', 'report.md'),
+        files=run.result_files(ft_dir, FINETUNE_CFG, best))
 
-    dump, onnx_file, metrics = test_and_export(
-        ft_cfg, best, ft_dir, watch,
-        'apple_watch 4/5: test the best checkpoint on the newest workouts',
-        'apple_watch 5/5: export to ONNX, compare onnxruntime with torch')
-    return result_rows(
-        ('test MAE', f'{metrics["hr/mae"]:.2f} BPM (RMSE '
-         f'{metrics["hr/rmse"]:.2f} BPM)'), pre_dir, ft_dir, best, dump,
-        onnx_file, [('training curves', 'training_curves.png'),
-                    ('test metrics', 'test_metrics.json')])
+
+def mean_baseline_mae(dump: str) -> float:
+    """MAE of predicting the mean heart rate of the test steps at every
+    step (the masked steps the metric counts)."""
+    truth = np.concatenate([
+        np.asarray(r['gt_hr']).ravel()[np.asarray(r['mask']).ravel() > 0]
+        for r in load_dump(dump)])
+    return float(np.abs(truth - truth.mean()).mean())

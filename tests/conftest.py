@@ -77,7 +77,9 @@ def tool_cfg():
 @pytest.fixture(scope='session')
 def config_dataset():
     """``config_dataset(cfg_path, split, data_root)``: the dataset a config's
-    ``<split>_dataloader`` builds, with its data root replaced."""
+    ``<split>_dataloader`` builds, with its data root replaced and its
+    pipeline up to ``PackActionInputs`` (a sample is a dict, e.g. the
+    normalised pose windows in ``keypoint``)."""
 
     def build(cfg_path, split, data_root):
         from mmaction.registry import DATASETS
@@ -85,7 +87,8 @@ def config_dataset():
         cfg = Config.fromfile(str(REPO_ROOT / cfg_path))
         dataset = cfg[f'{split}_dataloader'].dataset
         dataset.data_root = str(data_root)
-        dataset.pipeline = []
+        dataset.pipeline = [t for t in dataset.pipeline
+                            if t.type != 'PackActionInputs']
         return DATASETS.build(dataset)
 
     return build

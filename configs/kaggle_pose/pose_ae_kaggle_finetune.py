@@ -28,9 +28,16 @@ optim_wrapper = dict(optimizer=dict(lr=1e-3))
 num_clips = 5
 model = dict(cls_head=dict(label_smooth_eps=0.1, average_clips='max',
                            train_aggregate='max'))
-train_dataloader = dict(dataset=dict(sampling='clips', num_clips=num_clips))
-val_dataloader = dict(dataset=dict(sampling='clips', num_clips=num_clips))
-test_dataloader = dict(dataset=dict(sampling='clips', num_clips=num_clips))
+meta_keys = ('filename', 'total_frames')
+clips_pipeline = [
+    dict(type='SamplePoseWindows', clip_len=64, sampling='clips',
+         num_clips=num_clips),
+    dict(type='NormalizePoseWindows'),
+    dict(type='PackActionInputs', meta_keys=meta_keys)
+]
+train_dataloader = dict(dataset=dict(pipeline=clips_pipeline))
+val_dataloader = dict(dataset=dict(pipeline=clips_pipeline))
+test_dataloader = dict(dataset=dict(pipeline=clips_pipeline))
 
 # Fine-tuning: a run without load_from is refused (FineTuneRunner), and the
 # autoencoder must load completely; pose_ae_kaggle_scratch.py is the twin

@@ -4,4 +4,5 @@
 _base_ = ['./pose_ae_kaggle_finetune_single_window.py']
 
 model = dict(cls_head=dict(average_clips='prob'))
-test_dataloader = dict(dataset=dict(sampling='first', num_clips=1))
+test_dataloader = dict(
+    dataset=dict(pipeline={{_base_.first_window_pipeline}}))

@@ -9,6 +9,9 @@ _base_ = ['./pose_ae_kaggle_finetune.py']
 meta_keys = ('filename', 'total_frames')
 train_dataloader = dict(
     dataset=dict(pipeline=[
+        dict(type='SamplePoseWindows', clip_len=64, sampling='clips',
+             num_clips={{_base_.num_clips}}),
+        dict(type='NormalizePoseWindows'),
         dict(type='PoseRandomScale', scale_range=(0.8, 1.2)),
         dict(type='PoseRandomJointDropout', prob=0.5, drop_ratio=0.1),
         dict(type='PackActionInputs', meta_keys=meta_keys)

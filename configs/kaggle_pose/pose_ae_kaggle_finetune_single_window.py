@@ -5,7 +5,12 @@
 _base_ = ['./pose_ae_kaggle_finetune.py']
 
 model = dict(cls_head=dict(train_aggregate=None))
-train_dataloader = dict(dataset=dict(sampling='first', num_clips=1))
-val_dataloader = dict(dataset=dict(sampling='first', num_clips=1))
+first_window_pipeline = [
+    dict(type='SamplePoseWindows', clip_len=64, sampling='first'),
+    dict(type='NormalizePoseWindows'),
+    dict(type='PackActionInputs', meta_keys=('filename', 'total_frames'))
+]
+train_dataloader = dict(dataset=dict(pipeline=first_window_pipeline))
+val_dataloader = dict(dataset=dict(pipeline=first_window_pipeline))
 load_cfg = dict(scratch_config=(
     'configs/kaggle_pose/pose_ae_kaggle_single_window_scratch.py'))

@@ -9,11 +9,11 @@ model = dict(cls_head=dict(average_clips='prob'))
 
 meta_keys = ('filename', 'total_frames')
 train_dataloader = dict(
-    dataset=dict(
-        sampling='random',
-        pipeline=[
-            dict(type='PoseRandomFlip', prob=0.5),
-            dict(type='PackActionInputs', meta_keys=meta_keys)
-        ]))
-val_dataloader = dict(dataset=dict(sampling='clips', num_clips=5))
-test_dataloader = dict(dataset=dict(sampling='clips', num_clips=5))
+    dataset=dict(pipeline=[
+        dict(type='SamplePoseWindows', clip_len=64, sampling='random'),
+        dict(type='NormalizePoseWindows'),
+        dict(type='PoseRandomFlip', prob=0.5),
+        dict(type='PackActionInputs', meta_keys=meta_keys)
+    ]))
+val_dataloader = dict(dataset=dict(pipeline={{_base_.clips_pipeline}}))
+test_dataloader = dict(dataset=dict(pipeline={{_base_.clips_pipeline}}))

@@ -37,6 +37,9 @@ class SplitReport:
     class_counts: Dict[str, int] = field(default_factory=dict)
     empty_classes: List[str] = field(default_factory=list)
     problems: List[str] = field(default_factory=list)
+    # skipped as the config asks (header-only files with on_empty='skip',
+    # missing recordings with skip_missing=True): listed, not problems
+    notes: List[str] = field(default_factory=list)
     # the built dataset, for the checks across splits
     dataset: object = field(default=None, repr=False, compare=False)
 
@@ -91,7 +94,8 @@ def validate_split(cfg: Config, split: str,
         progress (bool): Show a progress bar. Defaults to True.
 
     Returns:
-        SplitReport: Samples, per-class counts and every problem.
+        SplitReport: Samples, per-class counts, every problem and what
+        the config skips.
     """
     report = SplitReport(split)
     loader = cfg.get(f'{split}_dataloader')
@@ -137,7 +141,8 @@ def validate_split(cfg: Config, split: str,
                     f'({", ".join(report.empty_classes)}): the split\'s '
                     f'per-class scores for them are undefined'))
             report.dataset = dataset
-    report.problems = problems
+    report.problems = list(problems)
+    report.notes = problems.notes
     return report
 
 
@@ -166,6 +171,8 @@ def format_reports(reports: Sequence[SplitReport]) -> str:
     of errors and warnings."""
     lines = []
     for report in reports:
+        for note in report.notes:
+            lines.append(f'[{report.split}] skipped as configured: {note}')
         for problem in report.problems:
             kind = 'warning' if isinstance(problem, DataWarning) else 'error'
             lines.append(f'[{report.split}] {kind}: {problem}')
@@ -176,7 +183,9 @@ def format_reports(reports: Sequence[SplitReport]) -> str:
         lines.append(f'  {report.split}: {report.samples} sample(s)'
                      + (f' ({counts})' if counts else '') +
                      f', {len(report.errors)} error(s), '
-                     f'{len(report.warnings)} warning(s)')
+                     f'{len(report.warnings)} warning(s)' +
+                     (f', {len(report.notes)} skip(s) as configured'
+                      if report.notes else ''))
         if report.empty_classes:
             lines.append(f'    classes without samples: '
                          f'{", ".join(report.empty_classes)}')

@@ -3,17 +3,18 @@
 
 mmaction2's convention: ``inference_recognizer(model, path)`` runs
 ``model.cfg.test_pipeline`` on ``dict(filename=path)`` (``audio_path`` for a
-``.npy``). ftplugin's datasets read and window their files themselves (a pose
-file is read once and cut into windows, a thermal clip is sliced from an
-open HDF5 file), so the pipelines of their configs start from arrays. The
+``.npy``). ftplugin's datasets read their files themselves (a pose file is read once
+into a whole sequence, a thermal clip is sliced from an open HDF5 file), so
+the pipelines of their configs start from arrays. The
 pipeline built here prepends the family's file loader, with the settings of
 the config's test dataset, to that pipeline; ``ftplugin.apis.init_model``
 puts it in ``model.cfg.test_pipeline``, and with mmaction2's own
 ``init_recognizer`` pass it as ``inference_recognizer(model, path,
 test_pipeline=Compose(file_test_pipeline(inference_spec(cfg))))``.
 
-- kaggle_pose: a keypoint CSV / KTH ``.npz`` -> the file's test windows,
-  one result per file, as ``tools/test.py`` gives.
+- kaggle_pose: a keypoint CSV / KTH ``.npz`` -> the whole sequence, which
+  the test pipeline windows; one result per file, as ``tools/test.py``
+  gives.
 - butppg: a ``.npy`` window, or ``dict(filename=x.npz, index=i)``.
 - thermal: ``dict(filename=x.h5, frame_idx=N)``, the clip around frame N (a
   recording holds many windows: a bare path is refused).
@@ -26,8 +27,7 @@ from typing import List, Optional
 from .predictors.pipeline import tuples
 
 LOADERS = dict(
-    kaggle_pose=('LoadPoseWindows', ('clip_len', 'sampling', 'num_clips',
-                                     'torso_ratio', 'min_keypoint_score')),
+    kaggle_pose=('LoadPoseFile', ('min_keypoint_score', )),
     butppg=('LoadSignalWindow', ('channels', 'file_channels',
                                  'window_length', 'signal_keys')),
     thermal=('LoadThermalClip', ('clip_len', 'temp_range')))

@@ -8,6 +8,7 @@ k folds of one seed every file is tested exactly once by a model that never
 saw it. ``tools/analysis/kfold.py`` is the command line of :func:`run_kfold`.
 """
 import copy
+import inspect
 import json
 import os
 import os.path as osp
@@ -88,6 +89,25 @@ def _with_dump(evaluator, dump: str) -> list:
     return list(evaluators) + [dict(type='AtomicDumpResults', out_file_path=dump)]
 
 
+def _apply_options(dataset: Dict, options: Dict) -> None:
+    """Set each test-variant option on the dataset's pipeline transforms
+    that take it (``sampling``, ``num_clips`` of ``SamplePoseWindows``),
+    else on the dataset."""
+    from mmaction.registry import TRANSFORMS
+    for key, value in options.items():
+        takers = []
+        for step in dataset.get('pipeline') or ():
+            cls = (TRANSFORMS.get(step.get('type'))
+                   if isinstance(step, dict) else None)
+            if cls is not None and key in inspect.signature(
+                    cls.__init__).parameters:
+                takers.append(step)
+        for step in takers:
+            step[key] = value
+        if not takers:
+            dataset[key] = value
+
+
 def _test_variant(runner, cfg: Config, evaluator, name: str,
                   options: Dict) -> Dict:
     """Test the loaded model again with other test-dataset options (and
@@ -99,7 +119,7 @@ def _test_variant(runner, cfg: Config, evaluator, name: str,
     average_clips = head.average_clips
     head.average_clips = options.pop('average_clips', average_clips)
     for dataset in leaf_datasets(loader['dataset']):
-        dataset.update(options)
+        _apply_options(dataset, options)
     dump = osp.join(cfg.work_dir, f'test_predictions_{name}.pkl')
     try:
         TestLoop(runner, loader, _with_dump(evaluator, dump)).run()
@@ -193,9 +213,11 @@ def run_kfold(cfg: Config,
         data_root (str, optional): Replaces every loader's ``data_root``.
         out_file (str, optional): The JSON; defaults to
             ``<work_dir>/kfold.json`` (the PNG goes beside it).
-        test_variants (dict, optional): Name -> test-dataset options (and
+        test_variants (dict, optional): Name -> test options (and
             ``average_clips``): each fold's checkpoint is also tested so,
-            e.g. ``dict(clips5=dict(sampling='clips', num_clips=5))``.
+            e.g. ``dict(clips5=dict(sampling='clips', num_clips=5))``. An
+            option goes to the test pipeline's transforms that take it
+            (here ``SamplePoseWindows``), else to the test dataset.
 
     Returns:
         dict: ``runs`` (per seed and fold: accuracy, metrics, files) and

@@ -7,30 +7,32 @@ from mmengine.dataset import BaseDataset
 from .formats.checks import check_implausible_mode, per_item, warn_or_record
 from .file_split import check_split_args, split_files
 from .formats.mmaction_pose_pickle import skeleton_annotation
-from .transforms.pose_utils import (openpose18_to_coco17, pose_window,
-                                   window_frames, window_starts)
+from .transforms.pose_utils import openpose18_to_coco17, window_starts
 
-SAMPLINGS = ('first', 'uniform', 'clips', 'random')
 OUTPUTS = ('window', 'skeleton')
+# arguments that moved to the pipeline's transforms
+MOVED = dict(sampling='SamplePoseWindows', num_clips='SamplePoseWindows',
+             torso_ratio='NormalizePoseWindows')
 
 
 class BasePoseDataset(BaseDataset):
-    """Base of the pose-sequence datasets: file split, windows, normalisation.
+    """Base of the pose-sequence datasets: file split, whole sequences.
 
     Subclasses list the files of ``data_root`` with their labels
     (:meth:`scan_files`) and read one file into OpenPose-18 poses
     (:meth:`read_file`). This class splits the files (a ratio split or k
-    folds), and for ``output='window'`` cuts windows, normalises them and
-    yields ``keypoint`` arrays of shape (2, clip_len, 18), or
-    (num_clips, 2, clip_len, 18) for several windows of one file, for
-    mmaction2's ``PackActionInputs``. With ``output='skeleton'`` it yields
-    mmaction2's ``PoseDataset`` samples instead (whole sequences in the
-    COCO-17 layout, for ``UniformSampleFrames``/``PoseDecode``/
-    ``FormatGCNInput`` and the skeleton models).
-
-    Several windows of one file make one sample: the recognizer scores each
-    window and its head aggregates them (``average_clips``), so a test dump
-    has one row per file, as mmaction2's ``num_clips`` does for videos.
+    folds) and, for ``output='window'``, yields each file's whole sequence
+    (``keypoint`` (T, 18, 2) in pixels, ``keypoint_valid`` (T, 18)); the
+    pipeline cuts and normalises the windows
+    (:class:`~ftplugin.datasets.transforms.SamplePoseWindows`,
+    :class:`~ftplugin.datasets.transforms.NormalizePoseWindows`), as
+    mmaction2's skeleton pipelines do (``UniformSampleFrames``,
+    ``PreNormalize2D``). With ``window_stride > 0`` each sliding window of
+    a file is a sample of its own (its ``start_frame``; pretraining). With
+    ``output='skeleton'`` it yields mmaction2's ``PoseDataset`` samples
+    instead (whole sequences in the COCO-17 layout, for
+    ``UniformSampleFrames``/``PoseDecode``/``FormatGCNInput`` and the
+    skeleton models).
 
     Args:
         data_root (str): Root directory of the dataset.
@@ -51,39 +53,20 @@ class BasePoseDataset(BaseDataset):
         max_samples_per_class (int, optional): Keep only the first N files
             (sorted by name) of each class before splitting, as the original
             project's ``--max-samples-per-class``. Defaults to None.
-        clip_len (int): Frames per window. Defaults to 64.
+        clip_len (int): Frames per sliding window (``window_stride > 0``).
+            Defaults to 64.
         window_stride (int): 0 for one sample per file; > 0 for one sample
             per sliding window every ``window_stride`` frames (pretraining).
             Defaults to 0.
-        sampling (str): How the window(s) of a file are taken (shorter
-            files repeat their last frame):
-
-            - ``'first'``: its first ``clip_len`` frames (the original
-              project; for its checkpoints).
-            - ``'uniform'``: ``clip_len`` frames evenly spaced over the whole
-              file.
-            - ``'clips'``: ``num_clips`` contiguous windows whose starts are
-              spread evenly from the first to the last frame, scored
-              together (whole-sequence testing).
-            - ``'random'``: one contiguous window at a random start, drawn
-              anew each time the sample is read (training over the whole
-              sequence).
-
-            Defaults to ``'first'``.
-        num_clips (int): Windows per file with ``sampling='clips'``.
-            Defaults to 1.
-        torso_ratio (float): See :func:`normalize_pose_sequence`: the scale
-            is at least this fraction of the torso length. Defaults to 0
-            (the original shoulder-width scale).
-        output (str): ``'window'`` (normalised OpenPose-18 windows, above)
-            or ``'skeleton'`` (mmaction2 ``PoseDataset`` samples: whole
-            sequences, ``keypoint`` (1, T, 17, 2) in pixels,
-            ``keypoint_score`` (1, T, 17), ``total_frames``, ``label``,
-            ``filename``, ``frame_dir``, and ``img_shape`` where the
-            subclass sets the attribute ``img_shape`` (the frame size in
-            pixels, for ``PreNormalize2D``); see
-            :mod:`~ftplugin.datasets.formats.mmaction_pose_pickle`). Defaults to
-            ``'window'``.
+        output (str): ``'window'`` (whole OpenPose-18 sequences for the
+            window transforms, above) or ``'skeleton'`` (mmaction2
+            ``PoseDataset`` samples: whole sequences, ``keypoint``
+            (1, T, 17, 2) in pixels, ``keypoint_score`` (1, T, 17),
+            ``total_frames``, ``label``, ``filename``, ``frame_dir``, and
+            ``img_shape`` where the subclass sets the attribute ``img_shape``
+            (the frame size in pixels, for ``PreNormalize2D``); see
+            :mod:`~ftplugin.datasets.formats.mmaction_pose_pickle`).
+            Defaults to ``'window'``.
         on_empty (str): What to do with files that hold no pose:
             ``'skip'`` (one warning naming them) or ``'error'``.
             Defaults to ``'skip'``.
@@ -111,32 +94,27 @@ class BasePoseDataset(BaseDataset):
                  max_samples_per_class: Optional[int] = None,
                  clip_len: int = 64,
                  window_stride: int = 0,
-                 sampling: str = 'first',
-                 num_clips: int = 1,
-                 torso_ratio: float = 0.0,
                  output: str = 'window',
                  on_empty: str = 'skip',
                  on_implausible: str = 'error',
                  test_mode: bool = False,
                  **kwargs) -> None:
         check_split_args(split, split_ratios, num_folds, fold)
+        moved = sorted(set(kwargs) & set(MOVED))
+        if moved:
+            raise TypeError(
+                f'{type(self).__name__}: {", ".join(moved)} moved to the '
+                f'pipeline: put {", ".join(sorted({MOVED[m] for m in moved}))}'
+                f' (ftplugin.datasets.transforms) in it, e.g. '
+                f"dict(type='SamplePoseWindows', clip_len=64, "
+                f"sampling='clips', num_clips=5), "
+                f"dict(type='NormalizePoseWindows')")
         if on_empty not in ('skip', 'error'):
             raise ValueError(f"on_empty must be 'skip' or 'error', got "
                              f'{on_empty!r}')
-        if sampling not in SAMPLINGS:
-            raise ValueError(f'sampling must be one of {SAMPLINGS}, got '
-                             f'{sampling!r}')
         if output not in OUTPUTS:
             raise ValueError(f'output must be one of {OUTPUTS}, got '
                              f'{output!r}')
-        if sampling != 'first' and window_stride > 0:
-            raise ValueError(f'sampling={sampling!r} takes the windows of a '
-                             f'file itself; it cannot be combined with '
-                             f'window_stride > 0')
-        if num_clips < 1 or (num_clips > 1 and sampling != 'clips'):
-            raise ValueError(f"num_clips={num_clips} needs sampling='clips'"
-                             f' (and num_clips >= 1), got sampling='
-                             f'{sampling!r}')
         self.split = split
         self.split_ratios = tuple(split_ratios)
         self.split_seed = split_seed
@@ -145,9 +123,6 @@ class BasePoseDataset(BaseDataset):
         self.max_samples_per_class = max_samples_per_class
         self.clip_len = clip_len
         self.window_stride = window_stride
-        self.sampling = sampling
-        self.num_clips = num_clips
-        self.torso_ratio = torso_ratio
         self.output = output
         self.on_empty = on_empty
         self.on_implausible = check_implausible_mode(on_implausible)
@@ -192,23 +167,8 @@ class BasePoseDataset(BaseDataset):
                            self.split_seed, self.max_samples_per_class,
                            self.num_folds, self.fold)
 
-    def window_frames(self, num_frames: int) -> List[np.ndarray]:
-        """Frame indices of each window taken from a file.
-
-        With ``sampling='random'`` a new start is drawn on every call.
-
-        Args:
-            num_frames (int): Frames in the file.
-
-        Returns:
-            list[np.ndarray]: One index array per window (at most
-            ``clip_len`` long; shorter ones are padded later).
-        """
-        return window_frames(num_frames, self.clip_len, self.sampling,
-                             self.num_clips, self.window_stride)
-
     def load_data_list(self) -> List[dict]:
-        """Read the files of this split (windows are cut when read)."""
+        """Read the files of this split (whole sequences)."""
         files = self.select_files(self.scan_files())
         data_list, empty = [], []
         self._sequences = []
@@ -234,52 +194,32 @@ class BasePoseDataset(BaseDataset):
                 continue
             self._sequences.append((keypoint, score))
             info['sequence'] = len(self._sequences) - 1
-            # one sample per sliding window (pretraining), else one per file
-            starts = (window_starts(len(keypoint), self.clip_len,
-                                    self.window_stride)
-                      if self.window_stride > 0 else [0])
-            data_list += [dict(info, start_frame=start) for start in starts]
+            if self.window_stride > 0:
+                # one sample per sliding window (pretraining)
+                data_list += [dict(info, start_frame=start)
+                              for start in window_starts(
+                                  len(keypoint), self.clip_len,
+                                  self.window_stride)]
+            else:
+                data_list.append(info)
         if empty:
             message = (f'{len(empty)} file(s) of {self.data_root} hold no '
                        f'pose (header only): ' + ', '.join(empty))
             if self.on_empty == 'error':
                 raise ValueError(message)
             warn_or_record(message + ' -- skipped (on_empty="error" makes '
-                           'this an error).')
+                           'this an error).', skipped_by_config=True)
         if not data_list:
             raise ValueError(f'No samples for split {self.split!r} under '
                              f'{self.data_root}')
         return data_list
 
-    def window(self, info: dict) -> np.ndarray:
-        """The normalised (2, clip_len, 18) window(s) of one sample.
-
-        Args:
-            info (dict): A data info of this dataset.
-
-        Returns:
-            np.ndarray: (2, clip_len, 18), or (num_clips, 2, clip_len, 18)
-            with ``num_clips > 1``.
-        """
-        poses, valid = self._sequences[info['sequence']]
-        if self.window_stride > 0:
-            start = info['start_frame']
-            frames = [np.arange(start,
-                                min(start + self.clip_len, len(poses)))]
-        else:
-            frames = self.window_frames(len(poses))
-        windows = [
-            pose_window(poses, valid, idx, self.clip_len, self.torso_ratio)
-            for idx in frames
-        ]
-        if self.num_clips == 1:
-            return np.ascontiguousarray(windows[0])
-        return np.ascontiguousarray(np.stack(windows))
-
     def get_data_info(self, idx: int) -> dict:
-        """The data info of sample ``idx`` with its ``keypoint`` window(s)
-        (``output='window'``) or its whole skeleton sequence."""
+        """The data info of sample ``idx`` with its whole sequence:
+        ``keypoint`` (T, 18, 2) and ``keypoint_valid`` (T, 18) for
+        ``output='window'`` (read once, shared), or the skeleton sample."""
         info = super().get_data_info(idx)
         if self.output == 'window':
-            info['keypoint'] = self.window(info)
+            info['keypoint'], info['keypoint_valid'] = self._sequences[
+                info.pop('sequence')]
         return info

@@ -171,7 +171,8 @@ class ThermalHDF5Dataset(SeededSampleMixin, BaseActionDataset):
                     raise FileNotFoundError(message)
             else:
                 warn_or_record(message + '\nskip_missing=True: these '
-                               'samples are left out.')
+                               'samples are left out.',
+                               skipped_by_config=True)
 
         lengths = {}
         for path in per_file:

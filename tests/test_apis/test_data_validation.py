@@ -52,15 +52,28 @@ def test_every_defect_is_reported_at_once(repo_root, broken_kaggle):
     for path, what in bad.items():
         assert any(str(path) in p and what in p for p in problems), (
             path, what, problems)
-    # the generated header-only files, a known kind of gap, are named too
-    assert any('header only' in p for p in problems)
+    # the generated header-only files, skipped as the config asks
+    # (on_empty='skip'), are named as such, not counted as problems
+    notes = [n for r in reports for n in r.notes]
+    assert any('header only' in n for n in notes)
+    assert not any('header only' in p for p in problems)
     text = format_reports(reports)
     assert 'problem(s) found' in text and 'Summary:' in text
+    assert 'skipped as configured' in text
     # at run time the same check stops the dataset at the first bad file
     cfg = kaggle_cfg(repo_root, root).train_dataloader.dataset
     with pytest.raises(ValueError) as err:
         DATASETS.build(cfg)
     assert any(str(p) in str(err.value) for p in bad)
+
+
+def test_header_only_files_are_problems_when_the_config_refuses_them(
+        repo_root, generated_data):
+    cfg = kaggle_cfg(repo_root, generated_data / 'kaggle_fall')
+    cfg.train_dataloader.dataset.on_empty = 'error'
+    (report, ) = validate_config(cfg, ('train', ), progress=False)
+    assert any('header only' in p for p in report.problems)
+    assert not report.notes
 
 
 def test_a_clean_root_has_no_problem(repo_root, generated_data):
@@ -78,14 +91,14 @@ def test_shared_kaggle_data_shows_only_the_header_only_files(
                                          shared_data / 'kaggle_fall'),
                               progress=False)
     problems = [p for r in reports for p in r.problems]
+    notes = [n for r in reports for n in r.notes]
+    assert not problems, problems
     named = [n for n in ('C_M_112_resized', 'B_M_89_', 'C_D_0204_',
-                         'C_D_0205_') if any(n in p for p in problems)]
-    assert len(named) == 4, problems
-    assert all('header only' in p for p in problems), problems
-    # a known gap of the data, skipped with a warning: tools/validate_data.py
-    # exits 0 on the real files (1 with --strict)
-    assert all(isinstance(p, DataWarning) for p in problems)
-    assert exit_code(reports) == 0 and exit_code(reports, strict=True) == 1
+                         'C_D_0205_') if any(n in p for p in notes)]
+    assert len(named) == 4, notes
+    assert all('header only' in n for n in notes), notes
+    # the config skips them (on_empty='skip'): exit 0 even with --strict
+    assert exit_code(reports) == 0 and exit_code(reports, strict=True) == 0
 
 
 def kth_dataset(root):

@@ -164,6 +164,8 @@ def test_model_is_ready_for_inference(model):
     assert model.dataset_meta['classes'] == ('No_Fall', 'Fall')
     spec = model.inference_spec
     assert spec['family'] == 'kaggle_pose'
-    assert spec['dataset']['num_clips'] == 5
+    sample = next(t for t in spec['pipeline']
+                  if t['type'] == 'SamplePoseWindows')
+    assert sample['num_clips'] == 5
     assert spec['aggregate'] == 'max'
     assert {p.device for p in model.parameters()} == {torch.device('cpu')}

@@ -19,6 +19,11 @@ HEADER_ONLY = ('Fall/Keypoints_CSV/C_M_112_resized_keypoints.csv',
 CLASSES = {'No_Fall': 0, 'Fall': 1}
 OP = {name: i for i, name in enumerate(OPENPOSE18_JOINTS)}
 
+# the first 64-frame window of each file, normalised (what the configs'
+# pipelines start with; the dataset yields whole sequences)
+WINDOWS = [dict(type='SamplePoseWindows', clip_len=64),
+           dict(type='NormalizePoseWindows')]
+
 
 def coco_name(openpose_name: str) -> str:
     if openpose_name[0] in 'RL' and openpose_name[1].isupper():
@@ -40,7 +45,8 @@ def kaggle_root(shared_data) -> Path:
 
 @pytest.fixture(scope='module')
 def kaggle_all(kaggle_root):
-    return KagglePoseDataset(data_root=str(kaggle_root), split='all')
+    return KagglePoseDataset(data_root=str(kaggle_root), split='all',
+                             pipeline=WINDOWS)
 
 
 class ListHandler(logging.Handler):
@@ -67,7 +73,7 @@ def test_real_all_split(kaggle_root, kaggle_all):
         sample = kaggle_all[i]
         info = kaggle_all.get_data_info(i)
         assert info['label'] == files[info['filename']]
-        kp = sample['keypoint']  # no pipeline: the raw sample dict
+        kp = sample['keypoint']  # no PackActionInputs: the sample dict
         assert kp.shape == (2, 64, 18)
         assert kp.dtype == np.float32
     labels = [kaggle_all.get_data_info(i)['label']
@@ -170,12 +176,12 @@ def test_real_samples_match_independent_pipeline(kaggle_root, kaggle_all):
     long_file = next(n for n, t in lengths.items() if t > 64)
     short_file = next(n for n, t in lengths.items() if t < 64)
     for name in (long_file, short_file):
-        info = kaggle_all.get_data_info(by_name[name])
+        sample = kaggle_all[by_name[name]]
         np.testing.assert_allclose(
-            info['keypoint'], pandas_window(Path(name)), rtol=1e-4,
+            sample['keypoint'], pandas_window(Path(name)), rtol=1e-4,
             atol=1e-4, err_msg=name)
-        assert info['total_frames'] == lengths[name]
-        assert info['start_frame'] == 0
+        assert sample['total_frames'] == lengths[name]
+        assert 'start_frame' not in sample  # one sample per file
 
 
 @pytest.fixture(scope='module')
@@ -266,15 +272,16 @@ def test_generated_min_keypoint_score(generated_data):
                 assert (poses[t, slot] == 0).all()
     # and the normalised sample has exact zeros where joints are invalid
     ds = KagglePoseDataset(data_root=str(root), split='all',
-                           min_keypoint_score=0.5)
-    assert (np.stack([ds.get_data_info(i)['keypoint']
+                           min_keypoint_score=0.5, pipeline=WINDOWS)
+    assert (np.stack([ds[i]['keypoint']
                       for i in range(len(ds))]) == 0).any()
 
 
 def test_generated_sample_packs_for_mmaction(generated_data):
     root = generated_data / 'kaggle_fall'
     ds = KagglePoseDataset(data_root=str(root), split='all',
-                           pipeline=[dict(type='PackActionInputs')])
+                           pipeline=WINDOWS +
+                           [dict(type='PackActionInputs')])
     sample = ds[0]
     assert tuple(sample['inputs'].shape) == (2, 64, 18)
     assert int(sample['data_samples'].gt_label) == ds.get_data_info(0)[

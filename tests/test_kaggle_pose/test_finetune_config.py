@@ -40,8 +40,12 @@ def test_single_window_runner_up_trains_on_the_first_window(repo_root):
         str(repo_root / 'configs/kaggle_pose/'
             'pose_ae_kaggle_finetune_single_window.py'))
     assert cfg.model.cls_head.train_aggregate is None
+    def windows(loader):
+        (step, ) = [t for t in cfg[loader].dataset.pipeline
+                    if t.type == 'SamplePoseWindows']
+        return step.get('sampling', 'first'), step.get('num_clips', 1)
+
     for loader in ('train_dataloader', 'val_dataloader'):
-        assert cfg[loader].dataset.sampling == 'first'
-        assert cfg[loader].dataset.num_clips == 1
-    assert cfg.test_dataloader.dataset.num_clips == 5
+        assert windows(loader) == ('first', 1)
+    assert windows('test_dataloader') == ('clips', 5)
     assert cfg.model.cls_head.average_clips == 'max'

@@ -64,8 +64,7 @@ def test_onnx_matches_torch_on_generated_batch(exported, torch_model,
     ds = config_dataset(tool_cfg.finetune, 'val', trained_runs.kaggle)
     # several windows per file; ONNX scores windows
     windows = np.concatenate([
-        ds.get_data_info(i)['keypoint'].reshape(-1, 2, 64, 18)
-        for i in range(5)])
+        ds[i]['keypoint'].reshape(-1, 2, 64, 18) for i in range(5)])
     compare(exported, torch_model, windows)
 
 
@@ -76,7 +75,7 @@ def test_onnx_matches_torch_on_real_batch(exported, torch_model,
                         shared_data / 'kaggle_fall')
     # the test set holds several windows per file; ONNX scores windows
     windows = np.concatenate([
-        ds.get_data_info(i)['keypoint'].reshape(-1, 2, 64, 18)
+        ds[i]['keypoint'].reshape(-1, 2, 64, 18)
         for i in range(0, 50, 10)])
     compare(exported, torch_model, windows)
 

@@ -96,7 +96,9 @@ def test_onnx_backend_agrees_with_torch(torch_run, exported, trained_runs,
     sidecar = json.loads(exported.with_suffix('.onnx.json').read_text())
     assert sidecar['family'] == 'kaggle_pose'
     assert sidecar['classes'] == ['No_Fall', 'Fall']
-    assert sidecar['dataset']['num_clips'] == 5
+    sample = next(t for t in sidecar['pipeline']
+                  if t['type'] == 'SamplePoseWindows')
+    assert sample['num_clips'] == 5
     out = tmp_path / 'windows.csv'
     run_tool(['tools/infer.py', '--onnx', exported, trained_runs.kaggle,
               '--out', out, '--quiet', '--per-window'])

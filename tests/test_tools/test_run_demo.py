@@ -1,72 +1,150 @@
 """demo/run_demo.py --quick for each family (what make demo runs).
 
-It generates its data into the repository's data/demo (git-ignored) and
-writes every run under --work-root (here pytest's tmp_path). About 50 s for
-kaggle_pose and 30-45 s for each other family on 2 CPU cores. Not to be run
-while a full `make demo` is running: both write data/demo.
+Each run generates its data and writes every run and log under --work-root
+(here pytest's tmp_path), on one thread per step. The final table's metric
+and baseline are checked against the dump they come from; a step that
+fails shows its log's tail and makes the demo exit 1.
 """
 import json
-import pickle
+import os
 import re
 
+import numpy as np
 import pytest
 
+from demo_output import (check_steps, final_table, labels, load_dump,
+                         majority_share, number)
+
+PREDICT = (['predict'] if os.path.isfile(os.path.join(
+    os.path.dirname(__file__), '..', '..', 'tools', 'infer.py')) else [])
+
+
+def run_demo(run_tool, work, family, *extra, check=True):
+    return run_tool(['demo/run_demo.py', '--quick', '--threads', '1',
+                     '--families', family, '--work-root', work, *extra],
+                    timeout=600, check=check)
+
+
+def tail_steps(*steps):
+    """test, export, predict (where tools/infer.py exists), report."""
+    return ['test', 'export'] + PREDICT + ['report'] + list(steps)
+
+
+def check_files(rows, work, family):
+    """Every file the table names exists, under the family's work dir; the
+    export passed its parity check."""
+    for name in ('report', 'checkpoint', 'test predictions', 'ONNX model'):
+        path = rows[name]
+        assert path.startswith(str(work / family)), (name, path)
+        assert os.path.getsize(path) > 0, (name, path)
+    log = (work / 'logs' / f'{family}_export.log').read_text()
+    assert '"passed": true' in log
+
+
+def check_accuracy(rows):
+    """The table's test accuracy and majority-class baseline are those of
+    the dump; returns its (true, predicted) labels."""
+    truth, pred = labels(load_dump(rows['test predictions']))
+    assert number(rows['metric'], 'test accuracy') == round(
+        (truth == pred).mean(), 4)
+    assert number(rows['baseline'], 'majority class') == round(
+        majority_share(truth), 4)
+    return truth, pred
+
 
 @pytest.mark.slow
-def test_run_demo_quick_kaggle_pose(run_tool, tmp_path):
+def test_kaggle_pose(run_tool, tmp_path):
     work = tmp_path / 'demo'
-    proc = run_tool(['demo/run_demo.py', '--quick', '--families',
-                     'kaggle_pose', '--work-root', work], timeout=500)
-    for step in range(1, 6):
-        assert f'kaggle_pose {step}/5' in proc.stdout
-    reports = list(work.rglob('test_metrics.json'))
-    assert len(reports) == 1
-    ft = reports[0].parent
-    metrics = json.loads(reports[0].read_text())
-    (dump, ) = ft.glob('*.pkl')
-    with open(dump, 'rb') as f:
-        results = pickle.load(f)
-    acc = sum(int(r['pred_label']) == int(r['gt_label'])
-              for r in results) / len(results)
-    assert abs(metrics['acc/top1'] - acc) < 1e-9
-    assert re.search(rf'test accuracy\s+{metrics["acc/top1"]:.4f}',
-                     proc.stdout)
+    proc = run_demo(run_tool, work, 'kaggle_pose')
+    rows = check_steps(proc.stdout, 'kaggle_pose', work, [
+        'generate', 'validate', 'pretrain', 'train'] + tail_steps())
+    check_files(rows, work, 'kaggle_pose')
+    assert re.search(r'best_acc_top1_epoch_\d+\.pth$', rows['checkpoint'])
+    ft = work / 'kaggle_pose' / 'pose_ae_kaggle_finetune'
+    truth, pred = check_accuracy(rows)
+    metrics = json.loads((ft / 'test_metrics.json').read_text())
+    assert abs(metrics['acc/top1'] - (truth == pred).mean()) < 1e-9
     history = json.loads((ft / 'training_history.json').read_text())
-    epochs = [h['epoch'] for h in history]
-    assert epochs and epochs == list(range(1, len(epochs) + 1))
-    assert len(list(ft.glob('best_acc_top1_epoch_*.pth'))) == 1
-    (onnx_file, ) = ft.glob('*.onnx')
-    assert onnx_file.stat().st_size > 0
+    assert [h['epoch'] for h in history] == [1, 2, 3]
+    # the KTH pretraining ran and its best checkpoint was fine-tuned from
     assert list(work.rglob('best_recon_mse_epoch_*.pth'))
-    # the demo ends with a report per training run, and says where
-    report = ft / 'report' / 'report.md'
-    assert '](confusion_matrix.png)' in report.read_text()
-    assert f"{'report':<19} {report}" in proc.stdout
+    assert '](confusion_matrix.png)' in open(rows['report']).read()
+    # the validation of the generated Kaggle files names the header-only
+    # ones the config skips, and passes
+    log = (work / 'logs' / 'kaggle_pose_validate.log').read_text()
+    assert 'skipped as configured' in log and 'No problem found' in log
 
 
-@pytest.mark.parametrize('family, metric', [
-    ('apple_watch', 'test MAE'),
-    ('butppg', 'test accuracy'),
-    ('thermal', 'val acc/mean_class'),
-])
 @pytest.mark.slow
-def test_run_demo_quick_other_families(run_tool, tmp_path, family, metric):
-    """Every step of each family's demo runs, in order, and leaves a test
-    report, a dump and an ONNX model that passed its parity check."""
+def test_apple_watch(run_tool, tmp_path):
     work = tmp_path / 'demo'
-    proc = run_tool(['demo/run_demo.py', '--quick', '--families', family,
-                     '--work-root', work], timeout=500)
-    steps = re.findall(rf'=== {family} (\d+)/(\d+): .*: done in',
-                       proc.stdout)
-    total = int(steps[0][1])
-    assert [int(s) for s, _ in steps] == list(range(1, total + 1))
-    assert 'onnxruntime vs torch' in proc.stdout
-    assert '"passed": true' in proc.stdout
-    (report, ) = work.rglob('test_metrics.json')
-    metrics = json.loads(report.read_text())
-    assert metrics
-    assert list(work.rglob('*.pkl'))
-    (onnx_file, ) = work.rglob('*.onnx')
-    assert onnx_file.stat().st_size > 0
-    results = proc.stdout[proc.stdout.rindex('Results'):]
-    assert re.search(rf'\n\s+{re.escape(metric)}\s+\S', results)
+    proc = run_demo(run_tool, work, 'apple_watch')
+    rows = check_steps(proc.stdout, 'apple_watch', work, [
+        'generate', 'validate', 'pretrain', 'train'] + tail_steps())
+    check_files(rows, work, 'apple_watch')
+    truth, error = [], []
+    for r in load_dump(rows['test predictions']):
+        mask = np.asarray(r['mask']).ravel() > 0
+        gt = np.asarray(r['gt_hr']).ravel()[mask]
+        truth.append(gt)
+        error.append(np.abs(np.asarray(r['pred_hr']).ravel()[mask] - gt))
+    truth, error = np.concatenate(truth), np.concatenate(error)
+    assert number(rows['metric'], 'test MAE') == pytest.approx(
+        error.mean(), abs=0.006)
+    assert number(rows['baseline'], 'MAE') == pytest.approx(
+        np.abs(truth - truth.mean()).mean(), abs=0.006)
+
+
+@pytest.mark.slow
+def test_butppg(run_tool, tmp_path):
+    work = tmp_path / 'demo'
+    proc = run_demo(run_tool, work, 'butppg')
+    rows = check_steps(proc.stdout, 'butppg', work, [
+        'generate_vitaldb', 'generate_butppg', 'validate', 'pretrain',
+        'train'] + tail_steps())
+    check_files(rows, work, 'butppg')
+    truth, pred = check_accuracy(rows)
+    assert number(rows['metric'], 'good') == round(
+        (pred[truth == 1] == 1).mean(), 4)
+    # the fine-tuning started from the pretraining's weights
+    assert (work / 'butppg' / 'ssl_vitaldb_2ch_pretrain' /
+            'best_model.pt').is_file()
+
+
+@pytest.mark.slow
+def test_thermal(run_tool, tmp_path):
+    work = tmp_path / 'demo'
+    proc = run_demo(run_tool, work, 'thermal')
+    rows = check_steps(proc.stdout, 'thermal', work, [
+        'generate', 'weights', 'validate', 'train'] + tail_steps())
+    check_files(rows, work, 'thermal')
+    truth, pred = labels(load_dump(rows['test predictions']))
+    present = np.unique(truth)
+    mean_class = np.mean([(pred[truth == c] == c).mean() for c in present])
+    assert number(rows['metric'], 'acc/mean_class') == round(mean_class, 4)
+    assert number(rows['baseline'], 'mean_class') == round(
+        1 / len(present), 4)
+    assert number(rows['baseline'], 'top1') == round(
+        majority_share(truth), 4)
+
+
+def test_a_failing_step_shows_its_log_and_exits_1(run_tool, tmp_path):
+    """Pose folders without a file: the validation step fails; the demo
+    shows the end of its log, names it in the table and exits 1."""
+    data = tmp_path / 'data'
+    (data / 'kth_poses').mkdir(parents=True)
+    (data / 'kaggle_fall').mkdir()
+    work = tmp_path / 'demo'
+    proc = run_demo(run_tool, work, 'kaggle_pose', '--data-root', data,
+                    check=False)
+    assert proc.returncode == 1, proc.stdout
+    log = work / 'logs' / 'kaggle_pose_validate.log'
+    assert f'lines of {log}:' in proc.stdout
+    # the tail holds the validation's own message, naming the folder
+    shown = proc.stdout[proc.stdout.index(f'lines of {log}:'):]
+    assert str(data / 'kaggle_fall') in shown.split('\n---')[0]
+    rows = final_table(proc.stdout)['kaggle_pose']
+    assert rows['ran'] == ['-']
+    assert str(log) in rows['FAILED'][0] and 'metric' not in rows
+    assert 'FAILED: kaggle_pose' in proc.stdout
+    assert not (work / 'kaggle_pose').exists()

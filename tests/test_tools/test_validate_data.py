@@ -1,7 +1,7 @@
 """tools/validate_data.py: every problem on a line of its own as an error or
 a warning (the progress bar on stderr), a summary counting both, exit 1 on
-errors only (``--strict``: on warnings too); the real data and the demo's
-generated data, whose known gaps are warnings, pass (a clean root's report:
+errors only (``--strict``: on warnings too); what the config itself skips
+is listed apart; the real data and the demo's generated data pass (a clean root's report:
 tests/test_apis/test_data_validation.py)."""
 import importlib.util
 import shutil
@@ -42,20 +42,21 @@ def test_exit_codes_and_report(generated_data, run_tool, tmp_path):
     assert 'problem(s) found' in proc.stdout
 
 
-def test_the_demo_data_passes_with_its_header_only_files_as_warnings(
+def test_the_demo_data_passes_naming_the_files_it_skips_as_configured(
         validate_data, generated_data, generated_sizes, capsys):
-    """The generated Kaggle root holds header-only files on purpose."""
+    """The generated Kaggle root holds header-only files on purpose; the
+    config skips them (on_empty='skip'): listed, not counted, exit 0 even
+    with --strict."""
     args = [KAGGLE_CFG, '--data-root', str(generated_data / 'kaggle_fall')]
     assert validate_data.main(args) == 0
     out, err = capsys.readouterr()
     lines = problem_lines(out)
-    assert lines and all(' warning: ' in line and 'header only' in line
-                         for line in lines), out
+    assert lines and all(' skipped as configured: ' in line and
+                         'header only' in line for line in lines), out
     # the progress bar is on stderr, no problem shares its line
     assert 'elapsed' in err and 'elapsed' not in out
-    assert '0 error(s)' in out.splitlines()[-1]
-    assert f'{len(lines)} warning(s)' in out.splitlines()[-1]
-    assert validate_data.main(args + ['--strict']) == 1
+    assert '0 error(s), 0 warning(s)' in out.splitlines()[-1]
+    assert validate_data.main(args + ['--strict']) == 0
 
 
 def test_an_error_among_warnings_fails(validate_data, generated_data,
@@ -76,7 +77,7 @@ def test_an_error_among_warnings_fails(validate_data, generated_data,
 
 def test_the_real_thermal_data_passes(validate_data, shared_data, capsys):
     """Two recordings of the public copy are absent (skipped, as the config
-    says) and some classes have no sample in a split: warnings both."""
+    says: listed) and some classes have no sample in a split (warnings)."""
     code = validate_data.main([
         THERMAL_CFG, '--data-root',
         str(shared_data / 'thermal_action_dataset'), '--split', 'val'])
@@ -85,4 +86,7 @@ def test_the_real_thermal_data_passes(validate_data, shared_data, capsys):
     lines = problem_lines(out)
     assert 'frames/SL06_R1.h5: 144 sample(s)' in out
     assert any('have no sample in this split' in line for line in lines)
-    assert all(' warning: ' in line for line in lines), lines
+    assert all(' warning: ' in line or ' skipped as configured: ' in line
+               for line in lines), lines
+    assert any('skipped as configured' in line and 'SL06_R1.h5' in line
+               for line in lines), lines

@@ -9,7 +9,8 @@ checkpoint) and tests on the held-out fold; writes ``<work-dir>/kfold.json``
 and ``kfold.png`` and prints the mean ± std over folds and seeds and the
 pooled accuracy. Default work dir: ``work_dirs/kfold_<config name>``.
 ``--test-variant clips5_max sampling=clips num_clips=5 average_clips=max``
-also tests each fold's checkpoint with those test-dataset options (and head
+also tests each fold's checkpoint with those test options (on the test
+pipeline's transforms that take them, else on the test dataset; and head
 aggregation; a variant without ``average_clips`` keeps the config's), without
 training again.
 """

@@ -4,14 +4,21 @@
 #   train_dataloader.dataset.data_root=D
 dataset_type = 'KagglePoseDataset'
 data_root = 'data/kaggle_fall'
-common = dict(type=dataset_type, data_root=data_root, clip_len=64,
-              split_seed=42, on_empty='skip')
+common = dict(type=dataset_type, data_root=data_root, split_seed=42,
+              on_empty='skip')
 
 # filename (and the file's length) reach the data samples, so every row of
 # tools/test.py --dump names its file
 meta_keys = ('filename', 'total_frames')
-train_pipeline = [dict(type='PackActionInputs', meta_keys=meta_keys)]
-test_pipeline = [dict(type='PackActionInputs', meta_keys=meta_keys)]
+# the dataset yields whole sequences: the first 64 frames of each file
+# (repeating the last one of a shorter file), centred and scaled
+clip_len = 64
+train_pipeline = [
+    dict(type='SamplePoseWindows', clip_len=clip_len),
+    dict(type='NormalizePoseWindows'),
+    dict(type='PackActionInputs', meta_keys=meta_keys)
+]
+test_pipeline = train_pipeline
 
 train_dataloader = dict(
     batch_size=16,

@@ -2,7 +2,9 @@
 # uniformly over each sequence, with mmaction2's skeleton pipeline and its
 # ST-GCN++ schedule: shared by configs/kaggle_pose/stgcnpp_*.py. A config
 # adds its datasets (type, data_root, split) and, for another class count,
-# model.cls_head.num_classes.
+# model.cls_head.num_classes. mmaction2 has no model-only base for ST-GCN++
+# (its model sits in full NTU configs whose runtime keys would collide with
+# _base_/default_runtime.py), so the model is written out here.
 model = dict(
     type='RecognizerGCN',
     backbone=dict(

@@ -5,9 +5,9 @@ from typing import List, Tuple
 import numpy as np
 from mmengine.logging import print_log
 
-from ...datasets.transforms.load_pose_windows import (POSE_FILE_EXTENSIONS,
-                                                      cut_pose_windows,
-                                                      read_pose_file)
+from ...datasets.transforms.load_pose_file import (POSE_FILE_EXTENSIONS,
+                                                   read_pose_file)
+from ...datasets.transforms.pose_utils import pose_window, window_frames
 from .base import BasePredictor, InferenceInputError
 
 
@@ -16,8 +16,9 @@ class PosePredictor(BasePredictor):
 
     A Kaggle CSV (``Frame,Keypoint,X,Y,Confidence``, COCO-17) or a KTH-style
     ``.npz`` (``poses`` (T, 18, 2), OpenPose-18) is read by the readers of
-    the training datasets, cut into the test dataset's windows (``clip_len``,
-    ``sampling``, ``num_clips``, normalised as in training) and scored per
+    the training datasets, cut into the windows of the config's test
+    pipeline (``SamplePoseWindows``: ``clip_len``, ``sampling``,
+    ``num_clips``; ``NormalizePoseWindows``: ``torso_ratio``) and scored per
     window; the file gets the head's aggregation (``average_clips``:
     ``'max'``, the most fall-like window, or the mean). Window ``start`` /
     ``end`` are the file's own frame numbers (the CSV's ``Frame`` column;
@@ -45,13 +46,30 @@ class PosePredictor(BasePredictor):
         return read_pose_file(
             path, self.spec['dataset'].get('min_keypoint_score', 0.0))
 
+    def transform_args(self, name: str) -> dict:
+        """The arguments of transform ``name`` in the test pipeline."""
+        for transform in self.spec['pipeline']:
+            if transform.get('type') == name:
+                return {k: v for k, v in transform.items() if k != 'type'}
+        raise InferenceInputError(
+            f'{self.spec["config"]}: its test pipeline has no {name}; a pose '
+            f'model is scored on the windows SamplePoseWindows and '
+            f'NormalizePoseWindows cut, as in the kaggle_pose configs')
+
     def windows(self, poses: np.ndarray, valid: np.ndarray
                 ) -> Tuple[np.ndarray, List[np.ndarray]]:
-        """(W, 2, clip_len, 18) windows and their frame indices."""
-        data = self.spec['dataset']
-        return cut_pose_windows(poses, valid, data['clip_len'],
-                                data['sampling'], data['num_clips'],
-                                data['torso_ratio'])
+        """(W, 2, clip_len, 18) windows and their frame indices, cut as
+        the config's test pipeline cuts them."""
+        sample = self.transform_args('SamplePoseWindows')
+        torso_ratio = self.transform_args('NormalizePoseWindows').get(
+            'torso_ratio', 0.0)
+        clip_len = sample.get('clip_len', 64)
+        frames = window_frames(len(poses), clip_len,
+                               sample.get('sampling', 'first'),
+                               sample.get('num_clips', 1))
+        windows = np.stack([pose_window(poses, valid, idx, clip_len,
+                                        torso_ratio) for idx in frames])
+        return windows.astype(np.float32), frames
 
     def predict_file(self, path: str) -> List[dict]:
         numbers, poses, valid = self.read(path)

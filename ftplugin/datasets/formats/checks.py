@@ -31,10 +31,20 @@ READ_ERRORS = (ValueError, KeyError, TypeError, IndexError, OSError,
                EOFError, zipfile.BadZipFile, zlib.error)
 
 
+class Problems(list):
+    """What a validation pass found: the problems (the list itself) and, in
+    ``notes``, what the config's own settings skip (e.g. ``on_empty='skip'``),
+    listed but not counted as problems."""
+
+    def __init__(self):
+        super().__init__()
+        self.notes: List[str] = []
+
+
 @contextlib.contextmanager
-def collecting() -> Iterator[List[str]]:
+def collecting() -> Iterator[Problems]:
     """Record problems in the yielded list instead of raising them."""
-    problems: List[str] = []
+    problems = Problems()
     token = _PROBLEMS.set(problems)
     try:
         yield problems
@@ -73,14 +83,23 @@ class DataWarning(str):
     errors by ``tools/validate_data.py``)."""
 
 
-def warn_or_record(message: str) -> None:
-    """A known, skippable defect: a warning at run time, a
-    :class:`DataWarning` in a validation pass."""
+def warn_or_record(message: str, skipped_by_config: bool = False) -> None:
+    """A known, skippable defect: a warning at run time; in a validation
+    pass a :class:`DataWarning`, or a note when ``skipped_by_config`` (the
+    config asked for it to be skipped, so training runs as validated).
+
+    Args:
+        message (str): What is skipped, naming the files.
+        skipped_by_config (bool): The config's setting skips it (e.g.
+            ``on_empty='skip'``). Defaults to False.
+    """
     problems = _PROBLEMS.get()
-    if problems is not None:
-        problems.append(DataWarning(message))
-    else:
+    if problems is None:
         print_log(message, logger='current', level=logging.WARNING)
+    elif skipped_by_config and isinstance(problems, Problems):
+        problems.notes.append(message)
+    else:
+        problems.append(DataWarning(message))
 
 
 def record_error(message: str) -> bool:
