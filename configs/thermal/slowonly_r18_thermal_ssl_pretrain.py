@@ -4,7 +4,8 @@
 # recordings of the training side. Chosen against the contrastive objective
 # (slowonly_r18_thermal_contrastive_ssl_pretrain.py) by validation accuracy
 # after fine-tuning: docs/experiments/thermal.md.
-#   python tools/train.py configs/thermal/slowonly_r18_thermal_ssl_pretrain.py \
+#   python tools/train.py \
+#     configs/thermal/slowonly_r18_thermal_ssl_pretrain.py \
 #     --data-root D --cfg-options \
 #       train_dataloader.dataset.split_file=D2/train.json
 _base_ = ['./slowonly_r18_thermal_masked_ssl_pretrain.py']

@@ -3,6 +3,7 @@ from typing import Callable, List, Optional, Sequence, Union
 
 import numpy as np
 from mmaction.registry import DATASETS
+from mmengine.logging import print_log
 
 from .data_checks import check_finite, per_item, warn_or_record
 from .thermal_coco import _load_json
@@ -183,6 +184,12 @@ class ThermalRecordingsDataset(ThermalHDF5Dataset):
         if not data_list:
             raise ValueError('ThermalRecordingsDataset: no recording left '
                              '(every file is missing?)')
+        used = list(dict.fromkeys(d['sensor_id'] for d in data_list))
+        # what the pretraining reads, in the run's log: the check that no
+        # held-out recording is among them
+        print_log(f'ThermalRecordingsDataset: {len(data_list)} clips of '
+                  f'{len(used)} recording(s): {", ".join(used)}',
+                  logger='current')
         if self.in_memory:
             import h5py
             for path in dict.fromkeys(d['filename'] for d in data_list):
