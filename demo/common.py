@@ -181,7 +181,8 @@ class FamilyRun:
         ] + (['--cfg-options', *options] if options else []))
         self.step('predict', 'predict on the held-out files', [
             PYTHON, 'tools/infer.py', cfg, checkpoint, *held_out(dump),
-            '--out', self.predictions(work_dir)])
+            '--out', self.predictions(work_dir)
+        ] + (['--cfg-options', *options] if options else []))
         self.step('report', 'report of the run (tools/analysis/report.py)',
                   [PYTHON, 'tools/analysis/report.py', work_dir, '--dump',
                    dump])
