@@ -39,7 +39,7 @@ from common import (OUT_DIR, REPO, data_source, interleaved,  # noqa: E402
                     set_threads, thermal_root)
 
 KAGGLE_CFG = 'configs/kaggle_pose/pose_ae_kaggle_finetune.py'
-THERMAL_CFG = 'configs/thermal/slowonly_r18_thermal_cpu.py'
+THERMAL_CFG = 'configs/thermal/slowonly_r18_thermal_20e.py'
 
 
 def random_checkpoint(config: str, path: str, classes) -> str:

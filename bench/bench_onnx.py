@@ -24,9 +24,9 @@ from common import (OUT_DIR, REPO, interleaved, load_average,  # noqa: E402
 
 CONFIGS = {
     'pose autoencoder': 'configs/kaggle_pose/pose_ae_kaggle_finetune.py',
-    'LSTM': 'configs/apple_watch/lstm_applewatch_finetune.py',
+    'LSTM': 'configs/apple_watch/lstm_applewatch_finetune_2stage.py',
     'signal transformer': 'configs/butppg/butppg_5ch_finetune.py',
-    'thermal SlowOnly-R18': 'configs/thermal/slowonly_r18_thermal_cpu.py',
+    'thermal SlowOnly-R18': 'configs/thermal/slowonly_r18_thermal_20e.py',
 }
 
 

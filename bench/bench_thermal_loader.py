@@ -26,7 +26,7 @@ sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 from common import (REPO, data_source, interleaved, load_average,  # noqa
                     ratio_of, record, set_threads, thermal_root)
 
-CONFIG = 'configs/thermal/slowonly_r18_thermal_cpu.py'
+CONFIG = 'configs/thermal/slowonly_r18_thermal_20e.py'
 
 
 class RawWindows(torch.utils.data.Dataset):

@@ -44,13 +44,13 @@ FAMILIES = {
         # refuses to fine-tune without load_from)
         init_from='configs/kaggle_pose/pose_ae_kth_pretrain.py'),
     'LSTM': dict(
-        config='configs/apple_watch/lstm_applewatch_finetune.py',
+        config='configs/apple_watch/lstm_applewatch_finetune_2stage.py',
         root=apple_watch_root, init_from='self'),
     'signal transformer': dict(
         config='configs/butppg/butppg_5ch_finetune.py', root=butppg_root,
         init_from='configs/butppg/ssl_vitaldb_2ch_pretrain.py'),
     'thermal SlowOnly-R18': dict(
-        config='configs/thermal/slowonly_r18_thermal_cpu.py',
+        config='configs/thermal/slowonly_r18_thermal_20e.py',
         root=thermal_root, train_samples=48, val_samples=32),
 }
 

@@ -17,7 +17,7 @@ from .common import REPO, FamilyRun, Result, best_checkpoint, load_dump
 
 SPLIT_FILES = ('train.pt', 'val.pt', 'test.pt', 'scaler_params.json')
 PRETRAIN_CFG = 'configs/apple_watch/lstm_endomondo_pretrain.py'
-FINETUNE_CFG = 'configs/apple_watch/lstm_applewatch_finetune.py'
+FINETUNE_CFG = 'configs/apple_watch/lstm_applewatch_finetune_2stage.py'
 
 
 def _has_data(folder: Optional[str]) -> bool:
@@ -54,7 +54,7 @@ def run_family(run: FamilyRun) -> Result:
               [f'train_cfg.max_epochs={pre_epochs}'])
     pretrained = best_checkpoint(pre_dir)
 
-    ft_dir = osp.join(run.work, 'lstm_applewatch_finetune')
+    ft_dir = osp.join(run.work, 'lstm_applewatch_finetune_2stage')
     run.train('train', 'fine-tune in two stages (layer 0 frozen, then all)',
               FINETUNE_CFG, ft_dir, watch, [
                   f'load_from={pretrained}',

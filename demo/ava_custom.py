@@ -12,7 +12,7 @@ import os.path as osp
 
 from .common import PYTHON, FamilyRun, Result, best_checkpoint
 
-CFG = 'configs/ava_custom/slowonly_r18_ava_custom_thermal_cpu.py'
+CFG = 'configs/ava_custom/slowonly_tiny_ava_custom_thermal.py'
 
 
 def run_family(run: FamilyRun) -> Result:

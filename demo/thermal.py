@@ -15,7 +15,7 @@ from typing import Dict, List, Optional, Tuple
 from .common import (PYTHON, REPO, FamilyRun, Result, best_checkpoint,
                      classes_present, majority_share, read_json)
 
-CFG = 'configs/thermal/slowonly_r18_thermal_cpu.py'
+CFG = 'configs/thermal/slowonly_r18_thermal_20e.py'
 LOSS_KEY = 'model.cls_head.loss_cls.class_weight'
 
 

@@ -3,7 +3,7 @@
 # same inputs as fine-tuning: speed, altitude, previous-step heart rate. (The
 # original project pretrained on speed, altitude and gender, then fine-tuned
 # with heart rate in the third input slot.) Its best checkpoint is the
-# load_from of lstm_applewatch_stage1.py and lstm_applewatch_finetune.py.
+# load_from of lstm_applewatch_finetune_stage1-only.py and lstm_applewatch_finetune_2stage.py.
 #   python tools/train.py configs/apple_watch/lstm_endomondo_pretrain.py
 _base_ = [
     '../_base_/models/heart_rate_lstm.py', '../_base_/datasets/endomondo.py',

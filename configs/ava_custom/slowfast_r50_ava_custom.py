@@ -29,7 +29,7 @@ load_from = ('checkpoints/'
 # 'cls_head' from skip to load a head of the same classes (guide without
 # --no-head).
 load_cfg = dict(required=['backbone'], skip=['cls_head'])
-# (no from-scratch twin: slowonly_r18_ava_custom_thermal_cpu.py is the
+# (no from-scratch twin: slowonly_tiny_ava_custom_thermal.py is the
 # detector trained from random weights, small enough for a CPU)
 
 default_hooks = dict(

@@ -1,6 +1,6 @@
 # The from-scratch twin of slowonly_r18_ava_custom_thermal_from_ssl.py: the
-# detector of slowonly_r18_ava_custom_thermal_cpu.py with the thermal CPU
-# backbone in its place (slowonly_r18_thermal_cpu.py's ResNet3dSlowOnly,
+# detector of slowonly_tiny_ava_custom_thermal.py with the thermal CPU
+# backbone in its place (slowonly_r18_thermal_20e.py's ResNet3dSlowOnly,
 # depth 18, 16 base channels, four stages: the backbone the thermal SSL
 # pretraining trains), its last stage at stride 1 and dilation 2 so that
 # the RoIs see a stride-8 map (5x8 cells on 40x60), 128 channels into the
@@ -9,7 +9,7 @@
 #   python tools/train.py \
 #     configs/ava_custom/slowonly_r18_ava_custom_thermal_scratch.py \
 #     --data-root data/ava_custom_thermal
-_base_ = ['./slowonly_r18_ava_custom_thermal_cpu.py']
+_base_ = ['./slowonly_tiny_ava_custom_thermal.py']
 
 # what differs from the small detector's backbone; tensor shapes do not
 # depend on strides or dilations, so these load the classifier's weights

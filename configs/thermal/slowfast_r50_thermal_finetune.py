@@ -2,7 +2,7 @@
 # fine-tuned on all 64 frames of each thermal window at 256x384, SGD 0.005 with
 # the backbone at 0.1 x, 10 warm-up epochs, 100 epochs, class-weighted CE (the
 # original computed weights but never passed them to the loss). Needs a GPU for
-# reasonable speed; configs/thermal/slowonly_r18_thermal_cpu.py is the CPU
+# reasonable speed; configs/thermal/slowonly_r18_thermal_20e.py is the CPU
 # alternative.
 #   python tools/download_pretrained.py \
 #     configs/thermal/slowfast_r50_thermal_finetune.py

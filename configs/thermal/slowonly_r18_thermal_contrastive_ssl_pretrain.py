@@ -1,5 +1,5 @@
 # Self-supervised pretraining of the CPU thermal backbone
-# (slowonly_r18_thermal_cpu.py's ResNet3dSlowOnly) by contrast between two
+# (slowonly_r18_thermal_20e.py's ResNet3dSlowOnly) by contrast between two
 # augmented views of the same clip (SimCLR, ContrastiveClipPretrainer +
 # MultiViewClips) on unlabelled recordings. Same schedule and data as
 # slowonly_r18_thermal_masked_ssl_pretrain.py; each step sees two views.

@@ -1,5 +1,5 @@
 # Self-supervised pretraining of the CPU thermal backbone
-# (slowonly_r18_thermal_cpu.py's ResNet3dSlowOnly) by masked spatio-temporal
+# (slowonly_r18_thermal_20e.py's ResNet3dSlowOnly) by masked spatio-temporal
 # reconstruction on unlabelled recordings: 60 % of the 2x8x8 patches of each
 # 8x48x72 clip hidden, their pixels rebuilt (MaskedClipPretrainer). Its last
 # checkpoint is the load_from of the *_from_ssl.py configs.

@@ -4,7 +4,7 @@
 # lr. Compare the two on the same split and seeds.
 #   python tools/train.py configs/thermal/slowonly_r18_thermal_scratch.py \
 #     --data-root D
-_base_ = ['./slowonly_r18_thermal_cpu.py']
+_base_ = ['./slowonly_r18_thermal_20e.py']
 
 max_epochs = 10
 train_cfg = dict(max_epochs=max_epochs)

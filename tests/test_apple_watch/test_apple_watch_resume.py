@@ -23,5 +23,5 @@ param_scheduler = [
 @pytest.mark.slow
 def test_kill_and_resume_is_bit_identical(repo_root, aw_data, tmp_path):
     check_exact_resume(
-        repo_root, tmp_path, 'configs/apple_watch/lstm_applewatch_finetune.py',
+        repo_root, tmp_path, 'configs/apple_watch/lstm_applewatch_finetune_2stage.py',
         BODY, aw_data / 'apple_watch', batch_size=4)

@@ -24,8 +24,8 @@ pytestmark = [pytest.mark.slow,
               pytest.mark.xdist_group('apple_watch_end_to_end')]
 
 PRETRAIN = 'configs/apple_watch/lstm_endomondo_pretrain.py'
-STAGE1 = 'configs/apple_watch/lstm_applewatch_stage1.py'
-FINETUNE = 'configs/apple_watch/lstm_applewatch_finetune.py'
+STAGE1 = 'configs/apple_watch/lstm_applewatch_finetune_stage1-only.py'
+FINETUNE = 'configs/apple_watch/lstm_applewatch_finetune_2stage.py'
 LAYER0 = ('weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0')
 # stage 2 begins at a sixth of the run: in a run of 2 epochs, the second
 # (a fraction never gives two stages the same epoch)
@@ -175,7 +175,7 @@ def test_fine_tuning_without_pretrained_weights_fails_loudly(repo_root):
     from types import SimpleNamespace
 
     from ftplugin.engine import FineTuneRunner
-    for config in (STAGE1, 'configs/apple_watch/lstm_applewatch_stage2.py',
+    for config in (STAGE1, 'configs/apple_watch/lstm_applewatch_finetune_stage2-only.py',
                    FINETUNE):
         cfg = Config.fromfile(str(repo_root / config))
         assert cfg.load_from is None

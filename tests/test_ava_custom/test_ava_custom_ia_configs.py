@@ -10,8 +10,8 @@ from mmengine.registry import init_default_scope
 import ftplugin  # noqa: F401
 
 CONFIGS = {
-    'slowonly_r18_ava_custom_thermal_cpu_ia_memory.py': ('serial', ['M']),
-    'slowonly_r18_ava_custom_thermal_cpu_ia_dense_serial.py':
+    'slowonly_tiny_ava_custom_thermal_ia_memory.py': ('serial', ['M']),
+    'slowonly_tiny_ava_custom_thermal_ia_dense_serial.py':
     ('dense', ['P', 'M']),
     'slowfast_r50_ava_custom_ia_dense_serial.py': ('dense', ['P', 'O', 'M']),
 }
@@ -40,7 +40,7 @@ def test_ia_configs(repo_root, name):
 
 def test_export_tool_refuses_ia(repo_root, run_tool, tmp_path):
     name = ('configs/ava_custom/'
-            'slowonly_r18_ava_custom_thermal_cpu_ia_memory.py')
+            'slowonly_tiny_ava_custom_thermal_ia_memory.py')
     init_default_scope('mmaction')
     model = MODELS.build(Config.fromfile(str(repo_root / name)).model)
     ckpt = tmp_path / 'ia.pth'

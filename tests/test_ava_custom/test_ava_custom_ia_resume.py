@@ -21,7 +21,7 @@ def test_kill_and_resume_with_ia_memory_is_bit_identical(repo_root,
     result = kill_and_resume(
         repo_root, tmp_path,
         'configs/ava_custom/'
-        'slowonly_r18_ava_custom_thermal_cpu_ia_dense_serial.py', BODY,
+        'slowonly_tiny_ava_custom_thermal_ia_dense_serial.py', BODY,
         ['train_cfg.max_epochs=5', 'train_dataloader.batch_size=2'] +
         [f'{s}_dataloader.dataset.data_root={root}'
          for s in ('train', 'val', 'test')], kill_epochs=(1, 2))

@@ -24,5 +24,5 @@ def test_kill_and_resume_is_bit_identical(repo_root, tmp_path):
                         seconds=5, seed=0)
     check_exact_resume(
         repo_root, tmp_path,
-        'configs/ava_custom/slowonly_r18_ava_custom_thermal_cpu.py', BODY,
+        'configs/ava_custom/slowonly_tiny_ava_custom_thermal.py', BODY,
         root, batch_size=2)

@@ -60,7 +60,7 @@ MATRIX = {
         'kaggle', 'kaggle_pose/pose_ae_kth_pretrain.py', []),
     'kaggle_pose/pose_ae_kaggle_finetune_first_window.py': (
         'kaggle', 'kaggle_pose/pose_ae_kth_pretrain.py', []),
-    'kaggle_pose/pose_ae_kaggle_finetune_wholeseq.py': (
+    'kaggle_pose/pose_ae_kaggle_finetune_random-window-flip.py': (
         'kaggle', 'kaggle_pose/pose_ae_kth_pretrain.py', []),
     'kaggle_pose/pose_ae_kaggle_freeze_encoder.py': (
         'kaggle', 'kaggle_pose/pose_ae_kth_pretrain.py', []),
@@ -72,15 +72,15 @@ MATRIX = {
     'kaggle_pose/stgcnpp_kaggle_joint_u64_kth_pretrained.py': (
         'kaggle', 'kaggle_pose/stgcnpp_kth_pretrain_joint_u64.py', []),
     'apple_watch/lstm_endomondo_pretrain.py': ('endomondo', None, []),
-    'apple_watch/lstm_applewatch_stage1.py': (
+    'apple_watch/lstm_applewatch_finetune_stage1-only.py': (
         'apple_watch', 'apple_watch/lstm_endomondo_pretrain.py', []),
-    'apple_watch/lstm_applewatch_stage2.py': (
-        'apple_watch', 'apple_watch/lstm_applewatch_stage1.py', []),
-    'apple_watch/lstm_applewatch_finetune.py': (
+    'apple_watch/lstm_applewatch_finetune_stage2-only.py': (
+        'apple_watch', 'apple_watch/lstm_applewatch_finetune_stage1-only.py', []),
+    'apple_watch/lstm_applewatch_finetune_2stage.py': (
         'apple_watch', 'apple_watch/lstm_endomondo_pretrain.py', []),
-    'apple_watch/lstm_applewatch_finetune_plateau.py': (
+    'apple_watch/lstm_applewatch_finetune_2stage_plateau.py': (
         'apple_watch', 'apple_watch/lstm_endomondo_pretrain.py', []),
-    'apple_watch/lstm_applewatch_finetune_llrd.py': (
+    'apple_watch/lstm_applewatch_finetune_2stage_llrd.py': (
         'apple_watch', 'apple_watch/lstm_endomondo_pretrain.py', []),
     'apple_watch/lstm_applewatch_scratch.py': ('apple_watch', None, []),
     'butppg/ssl_vitaldb_2ch_pretrain.py': ('vitaldb', None, []),
@@ -93,9 +93,9 @@ MATRIX = {
     'butppg/butppg_5ch_finetune_3stage_llrd.py': (
         'butppg', 'butppg/ssl_vitaldb_2ch_pretrain.py', []),
     'butppg/butppg_5ch_scratch.py': ('butppg', None, []),
-    'thermal/slowonly_r18_thermal_cpu.py': ('thermal', None, []),
-    'thermal/slowonly_r18_thermal_cpu_balanced.py': ('thermal', None, []),
-    'thermal/slowonly_r18_thermal_cpu_focal.py': ('thermal', None, []),
+    'thermal/slowonly_r18_thermal_20e.py': ('thermal', None, []),
+    'thermal/slowonly_r18_thermal_20e_balanced-sampler.py': ('thermal', None, []),
+    'thermal/slowonly_r18_thermal_20e_focal-loss.py': ('thermal', None, []),
     'thermal/slowfast_r50_thermal_finetune.py': (
         'thermal', KINETICS, SLOWFAST_THERMAL),
     'thermal/slowfast_r50_thermal_gradual_unfreeze.py': (
@@ -105,7 +105,7 @@ MATRIX = {
     'thermal/slowfast_r50_thermal_scratch.py': (
         'thermal', None, SLOWFAST_THERMAL),
     # the generator writes 4 categories: the class count comes from the data
-    'ava_custom/slowonly_r18_ava_custom_thermal_cpu.py': (
+    'ava_custom/slowonly_tiny_ava_custom_thermal.py': (
         'ava', None, ['model.cls_head.num_classes=auto']),
     'ava_custom/slowfast_r50_ava_custom.py': ('ava', KINETICS, SLOWFAST_AVA),
 }
@@ -118,8 +118,8 @@ FAMILY_CHECKPOINT = {
     'kaggle_pose': 'kaggle_pose/pose_ae_kth_pretrain.py',
     'apple_watch': 'apple_watch/lstm_endomondo_pretrain.py',
     'butppg': 'butppg/ssl_vitaldb_2ch_pretrain.py',
-    'thermal': 'thermal/slowonly_r18_thermal_cpu.py',
-    'ava_custom': 'ava_custom/slowonly_r18_ava_custom_thermal_cpu.py',
+    'thermal': 'thermal/slowonly_r18_thermal_20e.py',
+    'ava_custom': 'ava_custom/slowonly_tiny_ava_custom_thermal.py',
 }
 KEEP = ({parent for _, parent, _ in MATRIX.values()} |
         set(FAMILY_CHECKPOINT.values())) - {None, KINETICS}
@@ -309,7 +309,7 @@ def test_fine_tuning_configs_require_load_from(config):
 
 def test_a_missing_load_from_names_the_twin(generated_data, tmp_path):
     train = _tool('train')
-    config = 'configs/kaggle_pose/pose_ae_kaggle_finetune_wholeseq.py'
+    config = 'configs/kaggle_pose/pose_ae_kaggle_finetune_random-window-flip.py'
     with pytest.raises(SystemExit) as info:
         call_tool(train, [config, '--work-dir', tmp_path, '--data-root',
                           generated_data / 'kaggle_fall'])
@@ -328,7 +328,7 @@ def test_export_of_a_config_with_auto_classes(matrix, tmp_path):
     from mmengine.config import Config
 
     from ftplugin.deployment import ExportWrapper, build_model, export_onnx
-    config = 'ava_custom/slowonly_r18_ava_custom_thermal_cpu.py'
+    config = 'ava_custom/slowonly_tiny_ava_custom_thermal.py'
     cfg = Config.fromfile(str(REPO_ROOT / 'configs' / config))
     cfg.model.cls_head.num_classes = 'auto'
     model = build_model(cfg, str(matrix['checkpoints'][config]))

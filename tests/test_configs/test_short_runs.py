@@ -152,7 +152,7 @@ def test_short_run_keeps_a_valid_schedule(built, length):
 
 def test_the_matrix_covers_the_staged_configs():
     """The schedules this test exists for are among the configs."""
-    for name in ('configs/apple_watch/lstm_applewatch_finetune.py',
+    for name in ('configs/apple_watch/lstm_applewatch_finetune_2stage.py',
                  'configs/butppg/butppg_5ch_finetune_3stage.py',
                  'configs/thermal/slowfast_r50_thermal_gradual_unfreeze.py',
                  'configs/ava_custom/slowfast_r50_ava_custom.py'):
@@ -163,7 +163,7 @@ def test_apple_watch_finetune_at_3_epochs_keeps_both_stages(tmp_path):
     """The run of issue 19: 3 epochs used to die with mmengine's 'end
     should be larger than begin'; now stage 2 begins in epoch 2."""
     cfg = Config.fromfile(
-        str(REPO_ROOT / 'configs/apple_watch/lstm_applewatch_finetune.py'))
+        str(REPO_ROOT / 'configs/apple_watch/lstm_applewatch_finetune_2stage.py'))
     hook = HOOKS.build(cfg.default_hooks['unfreeze'])
     from mmaction.registry import MODELS
     assert hook.setup(MODELS.build(cfg.model), 3) == []

@@ -14,7 +14,7 @@ from ftplugin.datasets.formats.ava_clips import clip_path, write_clip
 from ftplugin.datasets.formats.ava_predictions_csv import read_predictions_csv
 from ftplugin.testing.synthetic.ava_custom import generate_ava_custom
 
-CFG = 'configs/ava_custom/slowonly_r18_ava_custom_thermal_cpu.py'
+CFG = 'configs/ava_custom/slowonly_tiny_ava_custom_thermal.py'
 TRAIN = 'annotations/train.json'
 VAL_BOXES = 'boxes/val_person_bbox.json'
 CLIP = 'clips/video_000/1.mp4'

@@ -59,9 +59,9 @@ CASES = {
     'kaggle_pose': 'configs/kaggle_pose/pose_ae_kaggle_finetune.py',
     'kth_pose': 'configs/kaggle_pose/pose_ae_kth_pretrain.py',
     'butppg': 'configs/butppg/butppg_5ch_finetune.py',
-    'apple_watch': 'configs/apple_watch/lstm_applewatch_finetune.py',
-    'thermal': 'configs/thermal/slowonly_r18_thermal_cpu.py',
-    'ava_custom': 'configs/ava_custom/slowonly_r18_ava_custom_thermal_cpu.py',
+    'apple_watch': 'configs/apple_watch/lstm_applewatch_finetune_2stage.py',
+    'thermal': 'configs/thermal/slowonly_r18_thermal_20e.py',
+    'ava_custom': 'configs/ava_custom/slowonly_tiny_ava_custom_thermal.py',
 }
 
 

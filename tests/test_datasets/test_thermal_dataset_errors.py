@@ -13,7 +13,7 @@ from bad_input import (assert_each_reported, assert_implausible,
 
 from ftplugin.testing.synthetic.thermal import generate_thermal
 
-CFG = 'configs/thermal/slowonly_r18_thermal_cpu.py'
+CFG = 'configs/thermal/slowonly_r18_thermal_20e.py'
 TRAIN = 'annotations/train.json'
 REC = 'frames/SL90_R1.h5'
 

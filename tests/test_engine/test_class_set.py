@@ -18,8 +18,8 @@ from ftplugin.engine.class_set import (ClassSetError, check_class_set,
 from ftplugin.utils import build_runner, set_data_root
 from ftplugin.utils.class_weights import class_weights
 
-THERMAL_CFG = 'configs/thermal/slowonly_r18_thermal_cpu.py'
-AVA_CFG = 'configs/ava_custom/slowonly_r18_ava_custom_thermal_cpu.py'
+THERMAL_CFG = 'configs/thermal/slowonly_r18_thermal_20e.py'
+AVA_CFG = 'configs/ava_custom/slowonly_tiny_ava_custom_thermal.py'
 
 
 def fake_dataset(classes, **attrs):

@@ -31,7 +31,7 @@ class OriginalHeartRateLSTM(nn.Module):
         return self.fc(self.lstm(x)[0])
 
 
-def build_model(config: str = 'lstm_applewatch_finetune.py', **model):
+def build_model(config: str = 'lstm_applewatch_finetune_2stage.py', **model):
     cfg = Config.fromfile(str(CONFIGS / config))
     cfg.model.update(model)
     return MODELS.build(cfg.model)
@@ -109,7 +109,7 @@ def test_hr_norm_scales_heart_rate_in_and_out():
 
 
 def test_frozen_layers_freeze_exactly_layer_0():
-    model = build_model('lstm_applewatch_stage1.py')
+    model = build_model('lstm_applewatch_finetune_stage1-only.py')
     frozen = {n for n, p in model.named_parameters() if not p.requires_grad}
     assert frozen == {f'backbone.lstm.{n}' for n in LAYER0}
     assert set(lstm_layer_param_names(model.backbone.lstm, 0)) == LAYER0
@@ -127,7 +127,7 @@ def test_frozen_layers_freeze_exactly_layer_0():
     for key, value in model.state_dict().items():
         changed = not torch.equal(value, before[key])
         assert changed == (key.rsplit('.', 1)[-1] not in LAYER0), key
-    stage2 = build_model('lstm_applewatch_stage2.py')
+    stage2 = build_model('lstm_applewatch_finetune_stage2-only.py')
     assert all(p.requires_grad for p in stage2.parameters())
 
 

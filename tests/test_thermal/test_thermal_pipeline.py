@@ -16,7 +16,7 @@ from mmengine.config import Config
 # pytest-xdist worker (make test runs --dist loadgroup), and first
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group('thermal_pipeline')]
 
-CPU_CFG = 'configs/thermal/slowonly_r18_thermal_cpu.py'
+CPU_CFG = 'configs/thermal/slowonly_r18_thermal_20e.py'
 SLOWFAST_CFG = 'configs/thermal/slowfast_r50_thermal_finetune.py'
 
 
@@ -219,6 +219,6 @@ def test_every_thermal_config_builds(repo_root):
             model = MODELS.build(cfg.model)
             assert model.cls_head.num_classes == 14
     focal = Config.fromfile(
-        str(repo_root / 'configs/thermal/slowonly_r18_thermal_cpu_focal.py'))
+        str(repo_root / 'configs/thermal/slowonly_r18_thermal_20e_focal-loss.py'))
     loss = MODELS.build(focal.model.cls_head.loss_cls)
     assert type(loss).__name__ == 'FocalLoss' and loss.gamma == 2.0

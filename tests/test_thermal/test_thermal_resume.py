@@ -9,7 +9,7 @@ from mmengine.config import Config
 
 from ftplugin.testing.synthetic.thermal import generate_thermal
 
-CFG = 'configs/thermal/slowonly_r18_thermal_cpu.py'
+CFG = 'configs/thermal/slowonly_r18_thermal_20e.py'
 # sizes that make an epoch take a second: 8 base channels, one block per
 # stage, 4 of 16 frames at 24x36
 SMALL = dict(SampleFrames=dict(clip_len=4, frame_interval=4),

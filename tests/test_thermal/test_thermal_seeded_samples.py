@@ -11,7 +11,7 @@ from mmengine.config import Config
 
 from ftplugin.engine import FineTuneRunner
 
-CFG = 'configs/thermal/slowonly_r18_thermal_cpu.py'
+CFG = 'configs/thermal/slowonly_r18_thermal_20e.py'
 
 
 @pytest.fixture(scope='module')

@@ -31,7 +31,7 @@ FROM_SSL = {
     'ava_custom':
     'configs/ava_custom/slowonly_r18_ava_custom_thermal_from_ssl.py'
 }
-AVA_SMALL = 'configs/ava_custom/slowonly_r18_ava_custom_thermal_cpu.py'
+AVA_SMALL = 'configs/ava_custom/slowonly_tiny_ava_custom_thermal.py'
 
 
 def config(repo_root, path) -> Config:

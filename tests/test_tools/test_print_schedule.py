@@ -13,7 +13,7 @@ from mmengine.hooks import Hook
 
 from ftplugin.utils.tool_utils import build_runner
 
-CONFIG = 'configs/apple_watch/lstm_applewatch_finetune_llrd.py'
+CONFIG = 'configs/apple_watch/lstm_applewatch_finetune_2stage_llrd.py'
 
 
 class Recorder(Hook):

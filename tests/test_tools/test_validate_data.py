@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 KAGGLE_CFG = 'configs/kaggle_pose/pose_ae_kaggle_finetune.py'
-THERMAL_CFG = 'configs/thermal/slowonly_r18_thermal_cpu.py'
+THERMAL_CFG = 'configs/thermal/slowonly_r18_thermal_20e.py'
 
 
 @pytest.fixture(scope='module')

@@ -72,7 +72,7 @@ def test_class_weight_tool_on_real_annotations(thermal_real, run_tool,
 
 def test_configs_wire_class_weights_into_the_loss(repo_root):
     cfg = Config.fromfile(
-        str(repo_root / 'configs/thermal/slowonly_r18_thermal_cpu.py'))
+        str(repo_root / 'configs/thermal/slowonly_r18_thermal_20e.py'))
     weights = cfg.model.cls_head.loss_cls.class_weight
     assert len(weights) == 14 and max(weights) > 1 > min(weights)
     head = MODELS.build(cfg.model.cls_head)

@@ -35,7 +35,7 @@ apple_watch)
         > "$OUT/pretrain.log" 2>&1
     PRE=$(ls "$OUT"/pretrain/best_hr_mse_epoch_*.pth)
     DATA=$OUT/data/apple_watch
-    BASE=configs/apple_watch/lstm_applewatch_finetune
+    BASE=configs/apple_watch/lstm_applewatch_finetune_2stage
     BEST='best_hr_mse_epoch_*.pth'
     ;;
 butppg)

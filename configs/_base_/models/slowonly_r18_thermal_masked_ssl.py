@@ -1,10 +1,10 @@
 # Masked spatio-temporal reconstruction around the backbone of
-# slowonly_r18_thermal_cpu.py (the same ResNet3dSlowOnly depth 18, 16 base
+# slowonly_r18_thermal.py (the same ResNet3dSlowOnly depth 18, 16 base
 # channels, and the same data preprocessor, so its checkpoint's backbone.*
 # loads into that recognizer exactly): 60 % of the 2x8x8 patches of each
 # 8x48x72 clip hidden, their pixels rebuilt by a 1x1x1 decoder from the
 # stride-16 feature map.
-_base_ = ['./slowonly_r18_thermal_cpu.py']
+_base_ = ['./slowonly_r18_thermal.py']
 
 model = dict(
     _delete_=True,

@@ -10,7 +10,7 @@ from ftplugin.apis.inference_results import write_ava_csv
 from ftplugin.datasets.formats.ava_predictions_csv import read_predictions_csv
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group('infer_ava')]
-CFG = 'configs/ava_custom/slowonly_r18_ava_custom_thermal_cpu.py'
+CFG = 'configs/ava_custom/slowonly_tiny_ava_custom_thermal.py'
 # the generator's 4 classes
 OPTIONS = ['model.cls_head.num_classes=4']
 

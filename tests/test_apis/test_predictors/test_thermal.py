@@ -11,7 +11,7 @@ from ftplugin.apis import inference, init_model
 from ftplugin.apis.predictors import InferenceInputError
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group('infer_thermal')]
-CFG = 'configs/thermal/slowonly_r18_thermal_cpu.py'
+CFG = 'configs/thermal/slowonly_r18_thermal_20e.py'
 
 
 @pytest.fixture(scope='module')

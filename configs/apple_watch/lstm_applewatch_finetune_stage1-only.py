@@ -2,12 +2,12 @@
 # workouts: LSTM layer 0 frozen, layer 1 and the output layer train; Adam 5e-4,
 # weight decay 1e-4, clipping 1.0, plateau lr, early stopping (patience 10), 50
 # epochs.
-#   python tools/train.py configs/apple_watch/lstm_applewatch_stage1.py \
+#   python tools/train.py configs/apple_watch/lstm_applewatch_finetune_stage1-only.py \
 #     --cfg-options load_from=PRETRAINED
 # PRETRAINED: work_dirs/lstm_endomondo_pretrain/best_hr_mse_epoch_N.pth or the
 # original project's {'model_state_dict': ...} file. Then
-# lstm_applewatch_stage2.py from this run's best checkpoint; or run both stages
-# at once with lstm_applewatch_finetune.py.
+# lstm_applewatch_finetune_stage2-only.py from this run's best checkpoint; or run both stages
+# at once with lstm_applewatch_finetune_2stage.py.
 _base_ = [
     '../_base_/models/heart_rate_lstm.py', '../_base_/datasets/apple_watch.py',
     '../_base_/schedules/adam_plateau_early_stop_50e.py',

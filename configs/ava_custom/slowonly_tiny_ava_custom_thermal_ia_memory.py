@@ -1,4 +1,4 @@
-# slowonly_r18_ava_custom_thermal_cpu.py with AlphAction's Interaction
+# slowonly_tiny_ava_custom_thermal.py with AlphAction's Interaction
 # Aggregation, memory only: each person's pooled RoI feature attends (two
 # serial memory blocks) to the persons of the same recording at the 3
 # keyframes before and the 3 after (1 s apart, up to 3 persons each), kept in
@@ -7,7 +7,7 @@
 # IAMemoryHook before the epoch. Same schedule as the baseline; the IA
 # parameters take the base lr (AlphAction's x10 IA lr is for its SGD).
 # Not exportable to ONNX (tools/deployment/export_onnx.py refuses it).
-_base_ = ['./slowonly_r18_ava_custom_thermal_cpu.py']
+_base_ = ['./slowonly_tiny_ava_custom_thermal.py']
 
 model = dict(
     cls_head=dict(

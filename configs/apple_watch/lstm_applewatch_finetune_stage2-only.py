@@ -1,9 +1,9 @@
 # Stage 2 of the original project's fine-tuning: every layer trains, Adam 1e-4
 # (plateau down to 1e-7), starting from stage 1's best checkpoint:
-#   python tools/train.py configs/apple_watch/lstm_applewatch_stage2.py \
+#   python tools/train.py configs/apple_watch/lstm_applewatch_finetune_stage2-only.py \
 #     --cfg-options load_from=STAGE1_BEST
-# STAGE1_BEST: work_dirs/lstm_applewatch_stage1/best_hr_mse_epoch_N.pth
-_base_ = ['./lstm_applewatch_stage1.py']
+# STAGE1_BEST: work_dirs/lstm_applewatch_finetune_stage1-only/best_hr_mse_epoch_N.pth
+_base_ = ['./lstm_applewatch_finetune_stage1-only.py']
 
 model = dict(backbone=dict(frozen_layers=()))
 optim_wrapper = dict(optimizer=dict(lr=1e-4))

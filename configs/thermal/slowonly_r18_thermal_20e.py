@@ -2,10 +2,10 @@
 # trained from scratch on 8 of the 64 frames of each window at 48x72, with
 # square-root inverse-frequency class weights in the cross-entropy. 20
 # epochs on the 1,059 real training clips take minutes on 2 CPU cores.
-#   python tools/train.py configs/thermal/slowonly_r18_thermal_cpu.py \
+#   python tools/train.py configs/thermal/slowonly_r18_thermal_20e.py \
 #     --data-root D
 _base_ = [
-    '../_base_/models/slowonly_r18_thermal_cpu.py',
+    '../_base_/models/slowonly_r18_thermal.py',
     '../_base_/datasets/thermal_hdf5_cpu.py',
     '../_base_/schedules/adamw_cosine_20e.py',
     '../_base_/default_runtime.py'

@@ -6,10 +6,10 @@
 #   python tools/data/ava_custom/thermal_to_ava.py \
 #     ../shared/data/thermal_action_dataset data/ava_custom_thermal
 #   python tools/train.py \
-#     configs/ava_custom/slowonly_r18_ava_custom_thermal_cpu.py \
+#     configs/ava_custom/slowonly_tiny_ava_custom_thermal.py \
 #     --data-root data/ava_custom_thermal
 _base_ = [
-    '../_base_/models/slowonly_r18_ava_custom_cpu.py',
+    '../_base_/models/slowonly_tiny_ava_custom.py',
     '../_base_/datasets/ava_custom_thermal_cpu.py',
     '../_base_/schedules/adamw_cosine_20e.py',
     '../_base_/default_runtime.py'

@@ -6,14 +6,14 @@
 # so a shorter run (train_cfg.max_epochs=3) keeps both stages; the plateau
 # scheduler counts anew in stage 2, and early stopping stops the run only in
 # stage 2 (ResumableEarlyStoppingHook is phase-aware).
-#   python tools/train.py configs/apple_watch/lstm_applewatch_finetune.py \
+#   python tools/train.py configs/apple_watch/lstm_applewatch_finetune_2stage.py \
 #     --cfg-options load_from=PRETRAINED
 # PRETRAINED: work_dirs/lstm_endomondo_pretrain/best_hr_mse_epoch_N.pth or the
 # original project's {'model_state_dict': ...} file. Unlike the original
 # project's two runs, stage 2 continues from the last stage-1 weights (not the
 # best) with the optimizer state kept. The plateau-driven variant is
-# lstm_applewatch_finetune_plateau.py.
-_base_ = ['./lstm_applewatch_stage1.py']
+# lstm_applewatch_finetune_2stage_plateau.py.
+_base_ = ['./lstm_applewatch_finetune_stage1-only.py']
 
 train_cfg = dict(max_epochs=60)
 # the hook, not the backbone, decides what trains
