@@ -2,7 +2,7 @@
 an annotation JSON names."""
 import logging
 import os.path as osp
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 from mmengine.logging import print_log
@@ -10,10 +10,10 @@ from mmengine.logging import print_log
 from ...datasets.formats.checks import check_finite
 from ...datasets.formats.thermal_coco_json import (load_class_mapping,
                                                    load_thermal_coco)
-from ...datasets.formats.thermal_hdf5 import (check_recording,
-                                              check_temperatures, clip_bounds,
-                                              clip_results, pad_clip,
-                                              read_timestamps, render_uint8)
+from ...datasets.formats.thermal_hdf5 import (check_temperatures,
+                                              clip_bounds, clip_results,
+                                              frames_layout, pad_clip,
+                                              render_uint8)
 from .base import BasePredictor, InferenceInputError
 from .pipeline import TestPipeline
 
@@ -71,12 +71,20 @@ class ThermalPredictor(BasePredictor):
     def temp_range(self) -> Tuple[float, float]:
         return tuple(self.spec['dataset'].get('temp_range', (5.0, 45.0)))
 
-    def read_recording(self, path: str) -> np.ndarray:
-        """The whole recording rendered as uint8 (N, H, W, 3)."""
+    def read_recording(self, path: str
+                       ) -> Tuple[np.ndarray, Optional[np.ndarray]]:
+        """The whole recording rendered as uint8 (N, H, W, 3) and its
+        ``timestamps`` in ms (None if absent), from one opening of the
+        file."""
         import h5py
-        check_recording(path)
-        with h5py.File(path, 'r') as f:
-            frames = np.asarray(f['frames'], dtype=np.float32)
+        try:
+            with h5py.File(path, 'r') as f:
+                frames_layout(path, f)
+                frames = np.asarray(f['frames'], dtype=np.float32)
+                stamps = (np.asarray(f['timestamps'], dtype=np.int64)
+                          if 'timestamps' in f else None)
+        except OSError as e:
+            raise OSError(f'{path}: cannot be read as HDF5 ({e})') from e
         check_finite(path, 'frames', frames)
         # the training data's unit check: Kelvin or centi-degrees would
         # saturate every pixel and still give probabilities
@@ -84,7 +92,7 @@ class ThermalPredictor(BasePredictor):
                            self.temp_range,
                            self.spec['dataset'].get('on_implausible',
                                                     'error'))
-        return render_uint8(frames, self.temp_range)
+        return render_uint8(frames, self.temp_range), stamps
 
     def clip_inputs(self, recording: np.ndarray, centres: List[int],
                     clip_len: int) -> np.ndarray:
@@ -104,7 +112,7 @@ class ThermalPredictor(BasePredictor):
     def predict_file(self, path: str) -> List[dict]:
         if self.check_extension(path) == '.json':
             return self.predict_annotations(path)
-        recording = self.read_recording(path)
+        recording, stamps = self.read_recording(path)
         clip_len = int(self.spec['dataset'].get('clip_len', 64))
         window = int(self.options.get('window') or clip_len)
         hop = int(self.options.get('hop') or DEFAULT_HOP)
@@ -117,7 +125,6 @@ class ThermalPredictor(BasePredictor):
             starts.append(total - window)  # the recording's last frames too
         probs = self.score(self.clip_inputs(
             recording, [s + window // 2 for s in starts], window))
-        stamps = read_timestamps(path)
         spans = []
         for i, s in enumerate(starts):
             span = dict(window=i, start=s, end=min(s + window, total))
@@ -145,7 +152,7 @@ class ThermalPredictor(BasePredictor):
                 missing.add(h5)
                 continue
             if h5 not in recordings:
-                recordings[h5] = self.read_recording(h5)
+                recordings[h5] = self.read_recording(h5)[0]
             if sample['frame_idx'] >= len(recordings[h5]):
                 raise InferenceInputError(
                     f'{path}: image {sample["image_id"]!r} field "frame_idx"'

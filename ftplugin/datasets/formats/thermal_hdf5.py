@@ -7,7 +7,7 @@ shared by :class:`~ftplugin.datasets.ThermalHDF5Dataset` and
 ``tools/validate_data.py``; clip cutting and rendering shared by the dataset,
 the ava_custom converter and inference (``ftplugin.apis``).
 """
-from typing import Optional, Sequence, Tuple
+from typing import Sequence, Tuple
 
 import numpy as np
 
@@ -116,15 +116,6 @@ def check_recording(path: str) -> Tuple[int, int, int]:
             return frames_layout(path, f)
     except OSError as e:
         raise OSError(f'{path}: cannot be read as HDF5 ({e})') from e
-
-
-def read_timestamps(path: str) -> Optional[np.ndarray]:
-    """The ``timestamps`` (N, ) in ms of a recording, None if absent."""
-    import h5py
-    with h5py.File(path, 'r') as f:
-        if 'timestamps' not in f:
-            return None
-        return np.asarray(f['timestamps'], dtype=np.int64)
 
 
 def clip_bounds(frame_idx: int, clip_len: int,
