@@ -1,7 +1,9 @@
 """ava_custom end to end on generated data, as ``make demo`` runs it:
 generate -> validate -> train -> tools/test.py --dump (+ predictions CSV)
--> ONNX export with onnxruntime parity -> report; the final table's mAP
-and baseline are those of the test metrics."""
+-> ONNX export with onnxruntime parity -> tools/infer.py on the val
+keyframes -> report; the final table's mAP and baseline are those of the
+test metrics, and infer.py's scores those of the dump."""
+import csv
 import json
 import os
 
@@ -11,8 +13,6 @@ import pytest
 from demo_output import check_steps, load_dump, number
 from ftplugin.datasets.formats.ava_predictions_csv import read_predictions_csv
 
-PREDICT = (['predict'] if os.path.isfile(os.path.join(
-    os.path.dirname(__file__), '..', '..', 'tools', 'infer.py')) else [])
 
 
 @pytest.mark.slow
@@ -22,8 +22,8 @@ def test_demo_trains_tests_dumps_and_exports(run_tool, tmp_path):
                      '--families', 'ava_custom', '--work-root', work],
                     timeout=600)
     rows = check_steps(proc.stdout, 'ava_custom', work, [
-        'generate', 'validate', 'train', 'test', 'export'] + PREDICT +
-        ['report'])
+        'generate', 'validate', 'train', 'test', 'export', 'predict',
+        'report'])
     family = work / 'ava_custom'
     assert rows['checkpoint'] == str(
         next(family.glob('best_mAP_overall_epoch_*.pth')))
@@ -38,6 +38,7 @@ def test_demo_trains_tests_dumps_and_exports(run_tool, tmp_path):
     assert boxes.shape == (2, 4) and scores.shape == (2, 4)
     assert (boxes >= 0).all() and (boxes <= 1).all()
     assert {'video_id', 'timestamp'} <= set(first)
+    check_infer_matches_dump(rows['predictions'], results)
     rows_csv = read_predictions_csv(rows['predictions CSV'])
     assert len(rows_csv) == sum(
         len(r['pred_instances']['bboxes']) * 4 for r in results)
@@ -51,3 +52,23 @@ def test_demo_trains_tests_dumps_and_exports(run_tool, tmp_path):
                                 'ava_custom_export.log').read_text()
     assert os.path.getsize(rows['ONNX model']) > 0
     assert os.path.getsize(rows['report']) > 0
+
+
+def check_infer_matches_dump(predictions_csv, results):
+    """tools/infer.py scores every person box of every val keyframe as
+    tools/test.py did (the demo's predict step)."""
+    with open(predictions_csv) as f:
+        rows = list(csv.DictReader(f))
+    classes = [k[len('prob_'):] for k in rows[0] if k.startswith('prob_')]
+    assert classes == ['walk', 'stand', 'wave', 'hot']
+    by_key = {(r['video'], int(r['timestamp']), int(r['person'])): r
+              for r in rows}
+    assert len(by_key) == sum(len(r['pred_instances']['bboxes'])
+                              for r in results)
+    for result in results:
+        for i, score in enumerate(np.asarray(
+                result['pred_instances']['scores'])):
+            row = by_key[(result['video_id'], int(result['timestamp']), i)]
+            np.testing.assert_allclose(
+                [float(row[f'prob_{c}']) for c in classes], score,
+                atol=1e-4)
