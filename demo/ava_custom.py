@@ -50,7 +50,8 @@ def run_family(run: FamilyRun) -> Result:
             osp.join(root, 'annotations', 'val.json'), '--boxes',
             osp.join(root, 'boxes', 'val_person_bbox.json')])
     return Result(
-        metric=f'val mAP/overall {metrics["mAP/overall"]:.4f}',
+        metric=(f'val mAP/overall {metrics["mAP/overall"]:.4f} (val also '
+                f'chose the epoch)'),
         baseline=(f'constant score {metrics["mAP/constant_baseline"]:.4f}'),
         report=osp.join(work, 'report', 'report.md'),
         files=run.result_files(work, trained_cfg, best) + [

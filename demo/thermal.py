@@ -68,7 +68,8 @@ def _held_out(data_root: str, ann: str):
 def _metric(metrics: Dict) -> Tuple[str, str]:
     confusion = metrics['confusion_matrix']
     return (f'val acc/mean_class {metrics["acc/mean_class"]:.4f} (top1 '
-            f'{metrics["acc/top1"]:.4f}, top3 {metrics["acc/top3"]:.4f})',
+            f'{metrics["acc/top1"]:.4f}, top3 {metrics["acc/top3"]:.4f}; '
+            f'val also chose the epoch)',
             f'mean_class {1 / classes_present(confusion):.4f} (one class '
             f'for all; {classes_present(confusion)} classes in val), top1 '
             f'{majority_share(confusion):.4f} (majority class)')
