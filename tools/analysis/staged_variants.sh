@@ -9,9 +9,12 @@
 # FAMILY: apple_watch or butppg. OUT (default work_dirs/staged_<FAMILY>)
 # receives the data, the pretraining, one work dir per run and
 # summary.json; SEEDS (default "0 1 2") are the fine-tuning seeds (the data
-# and the pretraining are generated once, seed 0). One run at a time, one
-# thread. Each model is the checkpoint with the best validation metric,
-# tested once on the test split. butppg's windows use neurokit2's fast
+# and the pretraining are generated once per OUT). DATA_SEED (default 0)
+# seeds the data generator and the pretraining (butppg's VitalDB-like
+# pretraining data takes DATA_SEED + 1), so a new DATA_SEED needs a new OUT.
+# VARIANTS (default "fixed plateau llrd") chooses the runs. One run at a
+# time, one thread. Each model is the checkpoint with the best validation
+# metric, tested once on the test split. butppg's windows use neurokit2's fast
 # 'simple' ECG model (the realistic one generates about 2 windows a second
 # on a loaded 2-core machine). PRETRAINED=CKPT skips the pretraining and
 # fine-tunes from CKPT.
@@ -20,19 +23,22 @@ cd "$(dirname "$0")/../.."
 FAMILY=$1
 OUT=${2:-work_dirs/staged_$FAMILY}
 SEEDS=${3:-0 1 2}
+DATA_SEED=${DATA_SEED:-0}
+VARIANTS=${VARIANTS:-fixed plateau llrd}
 PY=${PYTHON:-python}
 export OMP_NUM_THREADS=1
 mkdir -p "$OUT/runs"
 
+start=$(date +%s)
 case $FAMILY in
 apple_watch)
     [ -f "$OUT/data/apple_watch/test.pt" ] ||
         $PY tools/data/apple_watch/generate_apple_watch_data.py \
-            --out-dir "$OUT/data" --seed 0 --quiet
+            --out-dir "$OUT/data" --seed "$DATA_SEED" --quiet
     [ -d "$OUT/pretrain" ] || $PY tools/train.py \
         configs/apple_watch/lstm_endomondo_pretrain.py --work-dir \
-        "$OUT/pretrain" --seed 0 --data-root "$OUT/data/endomondo" \
-        > "$OUT/pretrain.log" 2>&1
+        "$OUT/pretrain" --seed "$DATA_SEED" \
+        --data-root "$OUT/data/endomondo" > "$OUT/pretrain.log" 2>&1
     PRE=$(ls "$OUT"/pretrain/best_hr_mse_epoch_*.pth)
     DATA=$OUT/data/apple_watch
     BASE=configs/apple_watch/lstm_applewatch_finetune_2stage
@@ -41,15 +47,15 @@ apple_watch)
 butppg)
     [ -f "$OUT/data/vitaldb/train_windows.npz" ] ||
         $PY tools/data/butppg/generate_butppg_data.py vitaldb \
-            --out-dir "$OUT/data/vitaldb" --train 3000 --val 300 --seed 1 \
-            --ecg-method simple --quiet
+            --out-dir "$OUT/data/vitaldb" --train 3000 --val 300 \
+            --seed $((DATA_SEED + 1)) --ecg-method simple --quiet
     [ -f "$OUT/data/butppg/test.npz" ] ||
         $PY tools/data/butppg/generate_butppg_data.py butppg \
             --out-dir "$OUT/data/butppg" --train 300 --val 200 --test 1000 \
-            --seed 0 --ecg-method simple --quiet
+            --seed "$DATA_SEED" --ecg-method simple --quiet
     [ -n "${PRETRAINED:-}" ] || [ -f "$OUT/pretrain/best_model.pt" ] ||
         $PY tools/train.py configs/butppg/ssl_vitaldb_2ch_pretrain.py \
-            --work-dir "$OUT/pretrain" --seed 0 \
+            --work-dir "$OUT/pretrain" --seed "$DATA_SEED" \
             --data-root "$OUT/data/vitaldb" > "$OUT/pretrain.log" 2>&1
     PRE=${PRETRAINED:-$OUT/pretrain/best_model.pt}
     DATA=$OUT/data/butppg
@@ -61,9 +67,10 @@ butppg)
     exit 2
     ;;
 esac
+echo "data and pretraining: $(( $(date +%s) - start )) s"
 
 for seed in $SEEDS; do
-    for variant in fixed plateau llrd; do
+    for variant in $VARIANTS; do
         cfg=$BASE.py
         [ "$variant" = fixed ] || cfg=${BASE}_$variant.py
         wd=$OUT/runs/${variant}_s$seed
