@@ -18,7 +18,7 @@ def load(name):
 
 
 def test_stages_freeze_layer_0_then_train_all():
-    cfg = load('finetune')
+    cfg = load('finetune_2stage')
     model = MODELS.build(cfg.model)
     hook_cfg = cfg.default_hooks['unfreeze']
     assert hook_cfg['type'] == 'StagedUnfreezeHook'
@@ -39,7 +39,7 @@ def test_stages_freeze_layer_0_then_train_all():
 
 
 def test_plateau_variant_ends_stage_1_on_validation_mse():
-    cfg = load('finetune_plateau')
+    cfg = load('finetune_2stage_plateau')
     hook = HOOKS.build(cfg.default_hooks['unfreeze'])
     hook.setup(MODELS.build(cfg.model), cfg.train_cfg.max_epochs)
     schedule = hook.schedule
@@ -48,13 +48,13 @@ def test_plateau_variant_ends_stage_1_on_validation_mse():
     assert schedule.specs[0]['restore_best']
     assert schedule.caps[0] == 20 and schedule.begins[1] is None
     # the rest as the default config
-    default = load('finetune')
+    default = load('finetune_2stage')
     assert cfg.param_scheduler == default.param_scheduler
     assert cfg.optim_wrapper == default.optim_wrapper
 
 
 def test_stage_configs_match_the_original_schedule():
-    s1, s2 = load('stage1'), load('stage2')
+    s1, s2 = load('finetune_stage1-only'), load('finetune_stage2-only')
     assert s1.optim_wrapper.optimizer.lr == 5e-4
     assert s1.optim_wrapper.optimizer.weight_decay == 1e-4
     assert s1.optim_wrapper.clip_grad.max_norm == 1.0
