@@ -96,6 +96,12 @@ MATRIX = {
     'thermal/slowonly_r18_thermal_20e.py': ('thermal', None, []),
     'thermal/slowonly_r18_thermal_20e_balanced-sampler.py': ('thermal', None, []),
     'thermal/slowonly_r18_thermal_20e_focal-loss.py': ('thermal', None, []),
+    # the staged variants fine-tune the self-supervised backbone; the CPU
+    # config's checkpoint has the same SlowOnly R18 backbone
+    'thermal/slowonly_r18_thermal_from_ssl_plateau.py': (
+        'thermal', 'thermal/slowonly_r18_thermal_20e.py', []),
+    'thermal/slowonly_r18_thermal_from_ssl_llrd.py': (
+        'thermal', 'thermal/slowonly_r18_thermal_20e.py', []),
     'thermal/slowfast_r50_thermal_finetune.py': (
         'thermal', KINETICS, SLOWFAST_THERMAL),
     'thermal/slowfast_r50_thermal_gradual_unfreeze.py': (
