@@ -191,15 +191,20 @@ class ThermalHDF5Dataset(SeededSampleMixin, BaseActionDataset):
             raise ValueError(f'{self.ann_file}: no sample left (every '
                              f'sensor file is missing?)')
         if self.in_memory:
-            import h5py
-            for path in lengths:
-                with h5py.File(path, 'r') as f:
-                    frames = np.asarray(f['frames'], dtype=np.float32)
-                check_finite(path, 'frames', frames)
-                check_temperatures(path, frames, self.temp_range,
-                                   self.on_implausible)
-                self._memory[path] = render_uint8(frames, self.temp_range)
+            self._read_into_memory(lengths)
         return data_list
+
+    def _read_into_memory(self, paths) -> None:
+        """Every frame of the recordings ``paths``, checked (finite, in
+        degrees Celsius) and rendered once (``in_memory=True``)."""
+        import h5py
+        for path in paths:
+            with h5py.File(path, 'r') as f:
+                frames = np.asarray(f['frames'], dtype=np.float32)
+            check_finite(path, 'frames', frames)
+            check_temperatures(path, frames, self.temp_range,
+                               self.on_implausible)
+            self._memory[path] = render_uint8(frames, self.temp_range)
 
     def _checked_sample(self, sample: dict, path: str,
                         shape: Tuple[int, int, int]) -> dict:

@@ -5,9 +5,8 @@ import numpy as np
 from mmaction.registry import DATASETS
 from mmengine.logging import print_log
 
-from .formats.checks import (check_finite, check_inside_root, load_json,
-                             per_item, warn_or_record)
-from .formats.thermal_hdf5 import check_temperatures, render_uint8
+from .formats.checks import (check_inside_root, load_json, per_item,
+                             warn_or_record)
 from .thermal_hdf5_dataset import ThermalHDF5Dataset
 
 
@@ -196,14 +195,8 @@ class ThermalRecordingsDataset(ThermalHDF5Dataset):
                   f'{len(used)} recording(s): {", ".join(used)}',
                   logger='current')
         if self.in_memory:
-            import h5py
-            for path in dict.fromkeys(d['filename'] for d in data_list):
-                with h5py.File(path, 'r') as f:
-                    frames = np.asarray(f['frames'], dtype=np.float32)
-                check_finite(path, 'frames', frames)
-                check_temperatures(path, frames, self.temp_range,
-                                   self.on_implausible)
-                self._memory[path] = render_uint8(frames, self.temp_range)
+            self._read_into_memory(
+                dict.fromkeys(d['filename'] for d in data_list))
         return data_list
 
     def clip_starts(self, num_frames: int) -> List[int]:
