@@ -8,14 +8,14 @@ from mmaction.datasets import BaseActionDataset
 from mmaction.registry import DATASETS
 from mmengine.logging import print_log
 
-from .formats.checks import (check_finite, check_implausible_mode,
-                             check_inside_root, per_item,
-                             record_error, warn_or_record)
+from .formats.checks import (check_implausible_mode, check_inside_root,
+                             per_item, record_error, warn_or_record)
 from .seeded_sample_mixin import SeededSampleMixin
 from .formats.thermal_coco_json import load_class_mapping, load_thermal_coco
 from .formats.thermal_hdf5 import (CHECKED_FRAMES, check_temperatures,
                                    clip_bounds, clip_results, frames_layout,
-                                   pad_clip, render_clip, render_uint8)
+                                   pad_clip, read_rendered_recording,
+                                   render_clip)
 
 
 
@@ -197,14 +197,9 @@ class ThermalHDF5Dataset(SeededSampleMixin, BaseActionDataset):
     def _read_into_memory(self, paths) -> None:
         """Every frame of the recordings ``paths``, checked (finite, in
         degrees Celsius) and rendered once (``in_memory=True``)."""
-        import h5py
         for path in paths:
-            with h5py.File(path, 'r') as f:
-                frames = np.asarray(f['frames'], dtype=np.float32)
-            check_finite(path, 'frames', frames)
-            check_temperatures(path, frames, self.temp_range,
-                               self.on_implausible)
-            self._memory[path] = render_uint8(frames, self.temp_range)
+            self._memory[path] = read_rendered_recording(
+                path, self.temp_range, self.on_implausible)[0]
 
     def _checked_sample(self, sample: dict, path: str,
                         shape: Tuple[int, int, int]) -> dict:

@@ -7,13 +7,11 @@ from typing import Dict, List, Optional, Tuple
 import numpy as np
 from mmengine.logging import print_log
 
-from ...datasets.formats.checks import check_finite
 from ...datasets.formats.thermal_coco_json import (load_class_mapping,
                                                    load_thermal_coco)
-from ...datasets.formats.thermal_hdf5 import (check_temperatures,
-                                              clip_bounds, clip_results,
-                                              frames_layout, pad_clip,
-                                              render_uint8)
+from ...datasets.formats.thermal_hdf5 import (clip_bounds, clip_results,
+                                              pad_clip,
+                                              read_rendered_recording)
 from .base import BasePredictor, InferenceInputError
 from .pipeline import TestPipeline
 
@@ -74,25 +72,12 @@ class ThermalPredictor(BasePredictor):
     def read_recording(self, path: str
                        ) -> Tuple[np.ndarray, Optional[np.ndarray]]:
         """The whole recording rendered as uint8 (N, H, W, 3) and its
-        ``timestamps`` in ms (None if absent), from one opening of the
-        file."""
-        import h5py
-        try:
-            with h5py.File(path, 'r') as f:
-                frames_layout(path, f)
-                frames = np.asarray(f['frames'], dtype=np.float32)
-                stamps = (np.asarray(f['timestamps'], dtype=np.int64)
-                          if 'timestamps' in f else None)
-        except OSError as e:
-            raise OSError(f'{path}: cannot be read as HDF5 ({e})') from e
-        check_finite(path, 'frames', frames)
-        # the training data's unit check: Kelvin or centi-degrees would
-        # saturate every pixel and still give probabilities
-        check_temperatures(f'{path} (frames 0:{len(frames)})', frames,
-                           self.temp_range,
-                           self.spec['dataset'].get('on_implausible',
-                                                    'error'))
-        return render_uint8(frames, self.temp_range), stamps
+        ``timestamps`` in ms (None if absent), checked as training checks
+        it (Kelvin or centi-degrees would saturate every pixel and still
+        give probabilities)."""
+        return read_rendered_recording(
+            path, self.temp_range,
+            self.spec['dataset'].get('on_implausible', 'error'))
 
     def clip_inputs(self, recording: np.ndarray, centres: List[int],
                     clip_len: int) -> np.ndarray:

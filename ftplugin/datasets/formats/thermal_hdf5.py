@@ -7,7 +7,7 @@ shared by :class:`~ftplugin.datasets.ThermalHDF5Dataset` and
 ``tools/validate_data.py``; clip cutting and rendering shared by the dataset,
 the ava_custom converter and inference (``ftplugin.apis``).
 """
-from typing import Sequence, Tuple
+from typing import Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -116,6 +116,39 @@ def check_recording(path: str) -> Tuple[int, int, int]:
             return frames_layout(path, f)
     except OSError as e:
         raise OSError(f'{path}: cannot be read as HDF5 ({e})') from e
+
+
+def read_rendered_recording(path: str, temp_range: Sequence[float],
+                            on_implausible: str = 'error'
+                            ) -> Tuple[np.ndarray, Optional[np.ndarray]]:
+    """A whole recording, checked and rendered, from one opening of the file.
+
+    The frames must be finite and in degrees Celsius
+    (:func:`check_temperatures`); shared by the datasets' ``in_memory``
+    mode and inference.
+
+    Args:
+        path (str): The ``.h5`` recording.
+        temp_range (Sequence[float]): (low, high) in degrees Celsius.
+        on_implausible (str): ``'error'`` or ``'warn'``.
+
+    Returns:
+        tuple: uint8 (N, H, W, 3) frames and ``timestamps`` (N, ) in ms,
+        None where the file has none.
+    """
+    import h5py
+    try:
+        with h5py.File(path, 'r') as f:
+            frames_layout(path, f)
+            frames = np.asarray(f['frames'], dtype=np.float32)
+            stamps = (np.asarray(f['timestamps'], dtype=np.int64)
+                      if 'timestamps' in f else None)
+    except OSError as e:
+        raise OSError(f'{path}: cannot be read as HDF5 ({e})') from e
+    check_finite(path, 'frames', frames)
+    check_temperatures(f'{path} (frames 0:{len(frames)})', frames,
+                       temp_range, on_implausible)
+    return render_uint8(frames, temp_range), stamps
 
 
 def clip_bounds(frame_idx: int, clip_len: int,
