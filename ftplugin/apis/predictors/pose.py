@@ -7,7 +7,9 @@ from mmengine.logging import print_log
 
 from ...datasets.transforms.load_pose_file import (POSE_FILE_EXTENSIONS,
                                                    read_pose_file)
-from ...datasets.transforms.pose_utils import pose_window, window_frames
+from ...datasets.transforms.normalize_pose_windows import \
+    NormalizePoseWindows
+from ...datasets.transforms.sample_pose_windows import SamplePoseWindows
 from .base import BasePredictor, InferenceInputError
 
 
@@ -58,18 +60,16 @@ class PosePredictor(BasePredictor):
 
     def windows(self, poses: np.ndarray, valid: np.ndarray
                 ) -> Tuple[np.ndarray, List[np.ndarray]]:
-        """(W, 2, clip_len, 18) windows and their frame indices, cut as
-        the config's test pipeline cuts them."""
-        sample = self.transform_args('SamplePoseWindows')
-        torso_ratio = self.transform_args('NormalizePoseWindows').get(
-            'torso_ratio', 0.0)
-        clip_len = sample.get('clip_len', 64)
-        frames = window_frames(len(poses), clip_len,
-                               sample.get('sampling', 'first'),
-                               sample.get('num_clips', 1))
-        windows = np.stack([pose_window(poses, valid, idx, clip_len,
-                                        torso_ratio) for idx in frames])
-        return windows.astype(np.float32), frames
+        """(W, 2, clip_len, 18) windows and their frame indices, cut and
+        normalised by the config's own test transforms."""
+        sample = SamplePoseWindows(**self.transform_args('SamplePoseWindows'))
+        normalize = NormalizePoseWindows(
+            **self.transform_args('NormalizePoseWindows'))
+        results = normalize(sample(dict(keypoint=poses,
+                                        keypoint_valid=valid)))
+        windows = results['keypoint'].reshape(
+            -1, *results['keypoint'].shape[-3:])
+        return windows.astype(np.float32), results['frame_inds']
 
     def predict_file(self, path: str) -> List[dict]:
         numbers, poses, valid = self.read(path)

@@ -213,7 +213,7 @@ def window_frames(num_frames: int, clip_len: int, sampling: str = 'first',
 
     Returns:
         list[np.ndarray]: One index array per window (at most ``clip_len``
-        long; shorter ones are padded by :func:`pose_window`).
+        long; shorter ones are padded by :func:`pad_or_trim`).
     """
     if sampling == 'uniform' and num_frames > clip_len:
         return [np.linspace(0, num_frames - 1, clip_len).round()
@@ -226,27 +226,6 @@ def window_frames(num_frames: int, clip_len: int, sampling: str = 'first',
         starts = window_starts(num_frames, clip_len, window_stride)
     return [np.arange(start, min(start + clip_len, num_frames))
             for start in starts]
-
-
-def pose_window(poses: np.ndarray, valid: np.ndarray, frames: np.ndarray,
-                clip_len: int, torso_ratio: float = 0.0) -> np.ndarray:
-    """One normalised (2, clip_len, 18) window of a pose sequence.
-
-    Args:
-        poses (np.ndarray): (T, 18, 2) pixels, OpenPose-18 order.
-        valid (np.ndarray): (T, 18) detected joints.
-        frames (np.ndarray): The window's frame indices (see
-            :func:`window_frames`); fewer than ``clip_len`` repeat the last.
-        clip_len (int): Frames per window.
-        torso_ratio (float): See :func:`normalize_pose_sequence`.
-
-    Returns:
-        np.ndarray: (2, clip_len, 18) float32.
-    """
-    return normalize_pose_sequence(
-        pad_or_trim(poses[frames], clip_len),
-        pad_or_trim(valid[frames], clip_len),
-        torso_ratio=torso_ratio).transpose(2, 0, 1)
 
 
 def openpose18_to_coco17(

@@ -23,6 +23,8 @@ class SamplePoseWindows(BaseTransform):
     optional ``start_frame``.
     Modified keys: ``keypoint`` (N, clip_len, 18, 2), ``keypoint_valid``
     (N, clip_len, 18), N windows (``num_clips``, else 1).
+    Added keys: ``frame_inds``, the frame indices of each window (a list
+    of N arrays, at most ``clip_len`` long before padding).
 
     Args:
         clip_len (int): Frames per window. Defaults to 64.
@@ -73,6 +75,9 @@ class SamplePoseWindows(BaseTransform):
                                 min(start + self.clip_len, len(poses)))]
         else:
             frames = self.window_frames(len(poses))
+        # the frames each window took (as mmaction2's SampleFrames records
+        # frame_inds): inference reports them as window spans
+        results['frame_inds'] = frames
         results['keypoint'] = np.stack(
             [pad_or_trim(poses[idx], self.clip_len) for idx in frames])
         results['keypoint_valid'] = np.stack(
