@@ -86,3 +86,17 @@ def test_a_sliding_window_is_taken_at_its_start():
 def test_bad_arguments(kwargs):
     with pytest.raises(ValueError, match='sampling'):
         SamplePoseWindows(**kwargs)
+
+
+def test_frame_inds_are_the_frames_each_window_took():
+    """Inference reports these as window spans: with a random start they
+    must be the draw that cut the window, not a second one."""
+    results = sequence(300, seed=2)
+    poses = results['keypoint'].copy()
+    out = SamplePoseWindows(clip_len=64, sampling='random')(results)
+    (frames, ) = out['frame_inds']
+    assert len(frames) == 64
+    np.testing.assert_array_equal(out['keypoint'][0], poses[frames])
+    clips = SamplePoseWindows(clip_len=64, sampling='clips', num_clips=3)(
+        sequence(300))
+    assert [int(f[0]) for f in clips['frame_inds']] == [0, 118, 236]
