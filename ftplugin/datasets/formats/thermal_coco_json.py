@@ -28,6 +28,13 @@ def _load_json(path: str) -> dict:
     return data
 
 
+def _require_fields(entry: dict, fields, where: str) -> None:
+    """An error naming the entry and the first of ``fields`` it lacks."""
+    for field in fields:
+        if field not in entry:
+            raise ValueError(f'{where} has no field "{field}"')
+
+
 def load_class_mapping(path: str) -> List[str]:
     """Class names in id order from a ``class_mapping.json``.
 
@@ -112,10 +119,8 @@ def load_thermal_coco(ann_file: str,
 
     by_image: Dict[str, List[int]] = defaultdict(list)
     for i, ann in enumerate(data['annotations']):
-        for field in ANNOTATION_FIELDS:
-            if field not in ann:
-                raise ValueError(f'{ann_file}: annotations[{i}] has no '
-                                 f'field "{field}"')
+        _require_fields(ann, ANNOTATION_FIELDS,
+                        f'{ann_file}: annotations[{i}]')
         cat = ann['category_id']
         if (not isinstance(cat, int) or isinstance(cat, bool)
                 or not 0 <= cat < num_classes):
@@ -127,10 +132,7 @@ def load_thermal_coco(ann_file: str,
 
     samples, unlabelled, seen = [], [], set()
     for i, img in enumerate(data['images']):
-        for field in IMAGE_FIELDS:
-            if field not in img:
-                raise ValueError(f'{ann_file}: images[{i}] has no field '
-                                 f'"{field}"')
+        _require_fields(img, IMAGE_FIELDS, f'{ann_file}: images[{i}]')
         frame_idx = img['frame_idx']
         if (not isinstance(frame_idx, int) or isinstance(frame_idx, bool)
                 or frame_idx < 0):
