@@ -16,6 +16,7 @@ import torch
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
 from mmengine.hooks import Hook
+from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 
 from toy_runner import ScriptedMetric  # noqa: F401 (registers it)
@@ -236,7 +237,9 @@ def test_plateau_and_best_restore_through_the_shared_stages(tmp_path):
 
 
 def test_auto_stages_thaw_the_residual_stages_from_the_top():
-    slowfast = MODELS.build(TINY_SLOWFAST)
+    # mmaction2's scope whatever scope an earlier test on this worker left
+    with DefaultScope.overwrite_default_scope('mmaction'):
+        slowfast = MODELS.build(TINY_SLOWFAST)
     hook = ResNet3dStageUnfreezeHook('auto', num_stages=3)
     hook.setup(slowfast, max_epochs=9)
     assert [s['frozen_stages'] for s in hook.schedule.specs] == [4, 2, -1]
