@@ -71,7 +71,25 @@ def run_main(main) -> None:
     try:
         main()
     except user_errors() as err:
+        _close_process_group(wait_for_others=False)
         sys.exit(f'{type(err).__name__}: {err}')
+    _close_process_group(wait_for_others=True)
+
+
+def _close_process_group(wait_for_others: bool) -> None:
+    """Tear down a torchrun process group before the interpreter exits.
+
+    Left to interpreter exit, a gloo group's threads can be destroyed while
+    still joinable and a rank aborts ("terminate called without an active
+    exception", SIGABRT) after its work is done, failing the whole launch.
+    """
+    import torch.distributed as dist
+    if not (dist.is_available() and dist.is_initialized()):
+        return
+    if wait_for_others:
+        # no rank leaves while another still talks to it
+        dist.barrier()
+    dist.destroy_process_group()
 
 
 def build_runner(cfg: Config) -> Runner:

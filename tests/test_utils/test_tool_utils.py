@@ -42,3 +42,42 @@ def test_every_family_config_takes_a_data_root(repo_root):
                 while 'dataset' in dataset:
                     dataset = dataset.dataset
                 assert dataset.data_root == '/mine', (path, name)
+
+
+def _single_rank_group(tmp_path):
+    import torch.distributed as dist
+    dist.init_process_group(
+        'gloo', init_method=f'file://{tmp_path / "rendezvous"}', rank=0,
+        world_size=1)
+    return dist
+
+
+def test_run_main_tears_down_the_process_group_after_the_tool(tmp_path):
+    # left to interpreter exit, a gloo group can abort a finished rank
+    from ftplugin.utils import run_main
+    dist = _single_rank_group(tmp_path)
+    ran = []
+    try:
+        run_main(lambda: ran.append(dist.get_rank()))
+        assert ran == [0]
+        assert not dist.is_initialized()
+    finally:
+        if dist.is_initialized():
+            dist.destroy_process_group()
+
+
+def test_run_main_tears_down_the_group_on_a_user_error_too(tmp_path):
+    from ftplugin.engine.runner import MissingPretrainedError
+    from ftplugin.utils import run_main
+    dist = _single_rank_group(tmp_path)
+
+    def main():
+        raise MissingPretrainedError('configs/x.py: load_from is not set')
+
+    try:
+        with pytest.raises(SystemExit, match='load_from is not set'):
+            run_main(main)
+        assert not dist.is_initialized()
+    finally:
+        if dist.is_initialized():
+            dist.destroy_process_group()
