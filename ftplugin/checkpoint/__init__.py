@@ -3,12 +3,13 @@
 See ``docs/checkpoint_adapter.md``.
 """
 from .adapter import (STATE_DICT_KEYS, CheckpointMismatchError, LoadReport,
-                      extract_state_dict, load_pretrained, remap_keys)
+                      check_resume_fit, extract_state_dict, load_pretrained,
+                      remap_keys)
 from .inflation import INFLATE_INITS, Inflation, inflate_channels
 from .loading import (CorruptCheckpointError, UnsafeCheckpointError,
                       safe_torch_load)
 
-__all__ = ['load_pretrained', 'extract_state_dict', 'remap_keys',
+__all__ = ['load_pretrained', 'check_resume_fit', 'extract_state_dict', 'remap_keys',
            'inflate_channels', 'LoadReport', 'safe_torch_load',
            'UnsafeCheckpointError', 'CheckpointMismatchError',
            'CorruptCheckpointError',

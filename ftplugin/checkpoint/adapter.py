@@ -165,6 +165,71 @@ def remap_keys(state_dict: Dict[str, torch.Tensor],
     return out, renamed
 
 
+def check_resume_fit(model: nn.Module,
+                     filename: str,
+                     optimizer: Optional[torch.optim.Optimizer] = None,
+                     config: Optional[str] = None) -> None:
+    """Refuse to resume from a checkpoint another model or config wrote.
+
+    mmengine's resume loads the model non-strictly (what does not fit keeps
+    its initial value, logged as a warning) and then fails in torch's
+    optimizer with a message naming no file, or not at all when the groups
+    happen to have the same sizes. A run is continued only from a
+    checkpoint of its own model: every tensor present with its shape, none
+    unknown, and the same optimizer parameter groups.
+
+    Args:
+        model (nn.Module): The model to resume (a DDP wrapper is
+            unwrapped).
+        filename (str): The checkpoint ``--resume`` names or
+            ``last_checkpoint`` points to.
+        optimizer (torch.optim.Optimizer, optional): The run's optimizer,
+            whose parameter groups must have the checkpoint's sizes.
+        config (str, optional): The config, named in the error.
+
+    Raises:
+        CheckpointMismatchError: The checkpoint does not fit exactly.
+    """
+    if is_model_wrapper(model):
+        model = model.module
+    checkpoint = safe_torch_load(filename, map_location='cpu')
+    source = extract_state_dict(checkpoint, filename)
+    own = model.state_dict()
+    report = LoadReport()
+    for key, value in source.items():
+        if key not in own:
+            report.unexpected.append(key)
+        elif tuple(value.shape) != tuple(own[key].shape):
+            report.shape_skipped[key] = (tuple(value.shape),
+                                         tuple(own[key].shape))
+    absent = [k for k in own if k not in source or k in report.shape_skipped]
+    target = config or 'this config'
+    hint = (' --resume continues a run of this config from a checkpoint it '
+            'wrote; to start from other weights pass --cfg-options '
+            'load_from=CHECKPOINT instead')
+    if absent or report.unexpected:
+        parts = [_not_loaded(report, absent)] if absent else []
+        if report.unexpected:
+            parts.append(f'{len(report.unexpected)} unknown to the model: '
+                         f'{_listing(report.unexpected)}')
+        raise CheckpointMismatchError(
+            f'{filename} cannot be resumed by {target}: it is not a '
+            f'checkpoint of this model ({"; ".join(parts)}).{hint}')
+    saved = checkpoint.get('optimizer') if isinstance(checkpoint,
+                                                      dict) else None
+    if optimizer is None or not isinstance(saved, dict) or not isinstance(
+            saved.get('param_groups'), list):
+        return
+    theirs = [len(g.get('params', ())) for g in saved['param_groups']]
+    ours = [len(g['params']) for g in optimizer.param_groups]
+    if theirs != ours:
+        raise CheckpointMismatchError(
+            f'{filename} cannot be resumed by {target}: its optimizer '
+            f'state has parameter groups of {theirs} tensors, this run\'s '
+            f'optimizer {ours} (optim_wrapper.paramwise_cfg or the model '
+            f'differ from the run that wrote it).{hint}')
+
+
 def load_pretrained(model: nn.Module,
                     filename: str,
                     key_map: Optional[KeyMap] = None,

@@ -9,7 +9,7 @@ from mmengine.dist import get_rank, is_main_process
 from mmengine.runner import IterBasedTrainLoop, Runner
 from mmengine.runner.base_loop import BaseLoop
 
-from ..checkpoint import load_pretrained
+from ..checkpoint import check_resume_fit, load_pretrained
 from ..checkpoint.loading import resolve_last_checkpoint
 from ..datasets.samplers.seeded_index_sampler import (SeededIndexSampler,
                                              find_seeded_sampler)
@@ -85,7 +85,9 @@ class FineTuneRunner(Runner):
     Checkpoints are written atomically (a temporary file, fsynced, then
     renamed), so a kill during a save never leaves a truncated file under a
     checkpoint's name. Resuming (``--resume``) is mmengine's own, through
-    the same allow-listed loader as every other route. Select it with
+    the same allow-listed loader as every other route, from a checkpoint
+    of this model only (:func:`~ftplugin.checkpoint.check_resume_fit`:
+    every tensor with its shape, the same optimizer groups). Select it with
     ``runner_type = 'FineTuneRunner'`` (set in ``default_runtime.py``). An
     optional config dict ``load_cfg`` is passed to
     :func:`~ftplugin.checkpoint.load_pretrained`:
@@ -260,6 +262,12 @@ class FineTuneRunner(Runner):
             # naming it, not an IndexError deep in mmengine)
             self._load_from = resolve_last_checkpoint(self.work_dir,
                                                       self.logger)
+        if self._resume and self._load_from is not None and not (
+                self._has_loaded):
+            check_resume_fit(
+                self.model, self._load_from, config=config,
+                optimizer=getattr(getattr(self, 'optim_wrapper', None),
+                                  'optimizer', None))
         if self._has_loaded or self._resume or self._load_from is None:
             return super().load_or_resume()
         self.load_report = load_pretrained(

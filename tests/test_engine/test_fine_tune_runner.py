@@ -137,3 +137,41 @@ def test_a_test_loads_every_tensor_or_nothing(repo_root, generated_data,
     assert '--cfg-options model.cls_head.num_classes=3' in message
     assert all(torch.equal(before[k], v)
                for k, v in runner.model.state_dict().items())
+
+
+def test_resume_from_a_checkpoint_of_another_model_is_refused(
+        repo_root, generated_data, tmp_path):
+    """mmengine's resume loaded what fitted, left the rest initialised (a
+    warning) and failed in torch's optimizer naming no file."""
+    other = tmp_path / 'classifier.pth'
+    torch.save({'state_dict': MODELS.build(CLASSIFIER).state_dict()}, other)
+    runner = _kth_runner(repo_root, generated_data, tmp_path / 'work',
+                         resume=True, load_from=str(other))
+    with pytest.raises(CheckpointMismatchError) as info:
+        runner.train()
+    message = str(info.value)
+    assert message.startswith(f'{other} cannot be resumed by ')
+    assert 'pose_ae_kth_pretrain.py' in message
+    assert 'cls_head.' in message and 'load_from=CHECKPOINT' in message
+
+
+def test_resume_checks_the_optimizer_groups_too(repo_root, generated_data,
+                                                tmp_path):
+    from ftplugin.checkpoint import check_resume_fit
+    runner = _kth_runner(repo_root, generated_data, tmp_path / 'work')
+    model = runner.model
+    optimizer = torch.optim.Adam(model.parameters())
+    path = tmp_path / 'own.pth'
+    torch.save({'state_dict': model.state_dict(),
+                'optimizer': optimizer.state_dict()}, path)
+    # the run's own checkpoint fits
+    check_resume_fit(model, str(path), optimizer=optimizer)
+    # the same weights, but an optimizer with other groups (another
+    # paramwise_cfg): refused, naming both group sizes
+    params = list(model.parameters())
+    split = torch.optim.Adam([{'params': params[:2]},
+                              {'params': params[2:]}])
+    with pytest.raises(CheckpointMismatchError,
+                       match=rf'groups of \[{len(params)}\] tensors.*'
+                       rf'\[2, {len(params) - 2}\]'):
+        check_resume_fit(model, str(path), optimizer=split)
