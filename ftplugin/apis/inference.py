@@ -221,6 +221,8 @@ def init_model(config: Union[str, Path, Config],
         # weights come from the checkpoint, not a download
         backbone['pretrained'] = None
     state, meta = checkpoint_meta(checkpoint)
+    from .input_drift import check_input_drift
+    check_input_drift(cfg, meta, str(checkpoint), name)
     model = MODELS.build(cfg.model)
     report = load_pretrained(model, checkpoint, logger='silent')
     if report.missing or report.shape_skipped or report.unexpected:

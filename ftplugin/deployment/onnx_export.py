@@ -24,16 +24,19 @@ def build_model(cfg: Config, checkpoint: str) -> nn.Module:
     """Build the config's model and load every tensor of ``checkpoint``
     (any tensor missing or of another shape is an error naming them)."""
     init_default_scope(cfg.get('default_scope', 'mmaction'))
+    from ..apis.input_drift import check_input_drift
+    from ..checkpoint import safe_torch_load
     from ..engine.class_set import resolve_auto_from_checkpoint, wants_auto
+    loaded = safe_torch_load(checkpoint, map_location='cpu')
+    name = getattr(cfg, 'filename', None) or cfg.model.type
+    # the sidecar records this config's reading: it must be the training's
+    check_input_drift(cfg, (loaded.get('meta') or {}) if isinstance(
+        loaded, dict) else {}, checkpoint, name)
     if wants_auto(cfg):  # no data here: the count the training recorded
-        from ..checkpoint import safe_torch_load
-        for line in resolve_auto_from_checkpoint(
-                cfg, safe_torch_load(checkpoint, map_location='cpu'),
-                checkpoint):
+        for line in resolve_auto_from_checkpoint(cfg, loaded, checkpoint):
             print(line)
     model = MODELS.build(cfg.model)
-    load_pretrained(model, checkpoint, complete=True,
-                    config=getattr(cfg, 'filename', None) or cfg.model.type)
+    load_pretrained(model, checkpoint, complete=True, config=name)
     return model.eval()
 
 

@@ -43,7 +43,7 @@ def _is_seeded_sampler(sampler) -> bool:
 
 
 LOAD_CFG_KEYS = ('key_map', 'inflate', 'required', 'skip', 'strict',
-                 'scratch_config')
+                 'scratch_config', 'allow_input_drift')
 # the default hooks mmengine itself knows; it accepts None only for these
 MMENGINE_DEFAULT_HOOKS = ('runtime_info', 'timer', 'sampler_seed', 'logger',
                           'param_scheduler', 'checkpoint')
@@ -290,6 +290,14 @@ class FineTuneRunner(Runner):
                 f'{config}: nothing to test: no checkpoint given (load_from '
                 f'is None), and the model would be scored with its initial '
                 f'weights')
+        # tensors that fit are not enough: the data must be read as the
+        # training read it
+        from ..apis.input_drift import check_input_drift
+        from ..checkpoint import safe_torch_load
+        loaded = safe_torch_load(self._load_from, map_location='cpu')
+        check_input_drift(self.cfg, (loaded.get('meta') or {}) if isinstance(
+            loaded, dict) else {}, self._load_from, config)
+        del loaded
         self.load_report = load_pretrained(
             self.model, self._load_from, key_map=load_cfg.get('key_map'),
             logger=self.logger, complete=True, config=config)

@@ -68,3 +68,23 @@ def test_dump_needs_pickle_extension(trained_runs, run_tool, tool_cfg,
     assert proc.returncode != 0
     assert '.pkl' in proc.stdout
 
+
+
+def test_a_config_reading_data_otherwise_than_the_training_is_refused(
+        trained_runs, run_tool, tool_cfg, tmp_path):
+    """The checkpoint's tensors fit a model reading 32-frame windows too:
+    test.py refused nothing and scored it; now the setting is named with
+    both values, and the opt-out scores it on purpose."""
+    args = ['tools/test.py', tool_cfg.finetune, trained_runs.best_ckpt,
+            '--work-dir', tmp_path / 'work', '--cfg-options',
+            f'test_dataloader.dataset.data_root={trained_runs.kaggle}',
+            'test_dataloader.dataset.clip_len=32']
+    proc = run_tool(args, check=False)
+    assert proc.returncode == 1, proc.stdout
+    last = proc.stdout.strip().splitlines()[-1]
+    assert last.startswith(f'InputDriftError: {trained_runs.best_ckpt} was '
+                           f'trained reading its data otherwise'), last
+    assert 'dataset.clip_len: trained 64, now 32' in last
+    assert 'load_cfg.allow_input_drift=True' in last
+    proc = run_tool(args + ['load_cfg.allow_input_drift=True'])
+    assert 'acc/top1' in proc.stdout
