@@ -216,3 +216,25 @@ def test_temperatures_in_another_unit(repo_root, root, scale, offset, cause,
         family_config(repo_root, CFG, root, in_memory=in_memory,
                       on_implausible='warn'),
         'train', REC, '"frames"', cause)
+
+
+def test_a_recording_of_dead_pixels_only_is_refused(repo_root, root):
+    """Every pixel -273.2 was rendered as a blank clip and trained on."""
+    frames = frames_of(root / REC)
+    rewrite_frames(root / REC, frames=np.full_like(frames, -273.2))
+    assert_refused(family_config(repo_root, CFG, root), 'train', REC,
+                   'every pixel holds the dead-pixel marker')
+
+
+@pytest.mark.parametrize('edit,cause', [
+    (lambda f: np.where(np.arange(f.shape[2]) < 50, np.float32(-273.2), f),
+     'hold the dead-pixel marker'),
+    (lambda f: np.full_like(f, 20.0), 'every live pixel holds the same'),
+], ids=['mostly dead pixels', 'constant image'])
+def test_blank_recordings_need_the_opt_out(repo_root, root, edit, cause):
+    rewrite_frames(root / REC, frames=edit(frames_of(root / REC)).astype(
+        np.float32))
+    assert_implausible(
+        family_config(repo_root, CFG, root),
+        family_config(repo_root, CFG, root, on_implausible='warn'),
+        'train', REC, '"frames"', cause)

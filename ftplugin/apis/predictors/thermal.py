@@ -7,6 +7,7 @@ from typing import Dict, List, Optional, Tuple
 import numpy as np
 from mmengine.logging import print_log
 
+from ...datasets.formats.checks import implausible
 from ...datasets.formats.thermal_coco_json import (load_class_mapping,
                                                    load_thermal_coco)
 from ...datasets.formats.thermal_hdf5 import (clip_bounds, clip_results,
@@ -16,6 +17,28 @@ from .base import BasePredictor, InferenceInputError
 from .pipeline import TestPipeline
 
 DEFAULT_HOP = 16
+
+
+def check_timestamps(path: str, stamps: Optional[np.ndarray],
+                     num_frames: int) -> None:
+    """A recording's ``timestamps`` (ms) must give one strictly increasing
+    time per frame: the windows' ``time_s`` and ``sensor_fps`` are read
+    from them."""
+    if stamps is None:
+        return
+    if stamps.ndim != 1 or len(stamps) != num_frames:
+        raise InferenceInputError(
+            f'{path}: dataset "timestamps" has shape {stamps.shape} but '
+            f'"frames" holds {num_frames} frames: one time (ms) per frame '
+            f'expected; re-export the recording or drop "timestamps"')
+    steps = np.diff(stamps)
+    if len(steps) and steps.min() <= 0:
+        i = int(np.argmax(steps <= 0))
+        raise InferenceInputError(
+            f'{path}: dataset "timestamps" is not strictly increasing '
+            f'(frame {i + 1}: {int(stamps[i + 1])} ms after {int(stamps[i])}'
+            f' ms): frames out of order or repeated; re-export the '
+            f'recording sorted by time, without repeated frames')
 
 
 class ThermalPredictor(BasePredictor):
@@ -75,9 +98,11 @@ class ThermalPredictor(BasePredictor):
         ``timestamps`` in ms (None if absent), checked as training checks
         it (Kelvin or centi-degrees would saturate every pixel and still
         give probabilities)."""
-        return read_rendered_recording(
+        frames, stamps = read_rendered_recording(
             path, self.temp_range,
             self.spec['dataset'].get('on_implausible', 'error'))
+        check_timestamps(path, stamps, len(frames))
+        return frames, stamps
 
     def clip_inputs(self, recording: np.ndarray, centres: List[int],
                     clip_len: int) -> np.ndarray:
@@ -105,6 +130,13 @@ class ThermalPredictor(BasePredictor):
             raise InferenceInputError(f'window and hop must be >= 1 frame, '
                                       f'got {window}, {hop}')
         total = len(recording)
+        if total < window:
+            implausible(
+                f'{path}: dataset "frames" holds {total} frame(s), fewer '
+                f'than one window of {window}: the window would be filled '
+                f'by repeating the edge frames; pass a shorter window '
+                f'(window=..., tools/infer.py --window N)',
+                self.spec['dataset'].get('on_implausible', 'error'))
         starts = list(range(0, max(total - window, 0) + 1, hop))
         if starts[-1] + window < total:
             starts.append(total - window)  # the recording's last frames too

@@ -19,6 +19,9 @@ DEAD_PIXEL_BELOW = -270.0
 CHECKED_FRAMES = 64
 # more pixels than this outside temp_range: a unit or range mistake
 MAX_SATURATED = 0.25
+# more dead pixels than this: most of the image blank (the real recordings:
+# at most 16 % in their first 64 frames)
+MAX_DEAD = 0.5
 
 
 def frames_layout(path: str, handle) -> Tuple[int, int, int]:
@@ -65,7 +68,10 @@ def check_temperatures(where: str, frames: np.ndarray,
                        on_implausible: str = 'error') -> None:
     """Refuse frames whose pixels mostly saturate at 0 or 255 after
     clipping to ``temp_range``: temperatures in another unit (Kelvin,
-    centi-degrees) or a range that does not fit the data.
+    centi-degrees) or a range that does not fit the data. Frames holding
+    only the dead-pixel marker are an error; mostly dead or constant
+    frames are implausible (each would be rendered as a blank clip and
+    scored).
 
     Args:
         where (str): The file and its frames, e.g. ``x.h5 (frames 0:64)``.
@@ -75,17 +81,37 @@ def check_temperatures(where: str, frames: np.ndarray,
         on_implausible (str): ``'error'`` or ``'warn'``.
     """
     live = frames[frames > DEAD_PIXEL_BELOW]  # NaN compares False: left out
+    dead = np.count_nonzero(frames <= DEAD_PIXEL_BELOW)
+    if frames.size and dead == frames.size:
+        # rendered as the coldest value everywhere: a blank clip, scored
+        raise ValueError(
+            f'{where}: dataset "frames": every pixel holds the dead-pixel '
+            f'marker (below {DEAD_PIXEL_BELOW}), no temperature at all: a '
+            f'dead sensor or a recording written with a fill value; leave '
+            f'it out or re-export it')
     if not live.size:
         return
     low, high = temp_range
     share = np.count_nonzero((live <= low) | (live >= high)) / live.size
-    if share <= MAX_SATURATED:
-        return
-    mean = float(live.mean(dtype=np.float64))
-    implausible(
-        f'{where}: dataset "frames": {share:.1%} of the pixels lie outside '
-        f'temp_range {tuple(temp_range)} (degrees Celsius) and saturate at '
-        f'0 or 255 (mean {mean:.1f}): {likely_unit(mean)}', on_implausible)
+    if share > MAX_SATURATED:
+        mean = float(live.mean(dtype=np.float64))
+        implausible(
+            f'{where}: dataset "frames": {share:.1%} of the pixels lie '
+            f'outside temp_range {tuple(temp_range)} (degrees Celsius) and '
+            f'saturate at 0 or 255 (mean {mean:.1f}): {likely_unit(mean)}',
+            on_implausible)
+    dead = dead / frames.size
+    if dead > MAX_DEAD:
+        implausible(
+            f'{where}: dataset "frames": {dead:.1%} of the pixels hold the '
+            f'dead-pixel marker -273.2 (the real sensor: at most 16 %): '
+            f'most of each frame is blank; check the sensor or the export',
+            on_implausible)
+    if live.size > 1 and live.min() == live.max():
+        implausible(
+            f'{where}: dataset "frames": every live pixel holds the same '
+            f'value {float(live[0])}: a constant image (a stuck sensor or '
+            f'a fill value), not a scene', on_implausible)
 
 
 def render_uint8(frames: np.ndarray,

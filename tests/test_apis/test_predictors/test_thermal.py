@@ -120,6 +120,34 @@ def test_recording_in_kelvin_is_refused(run, tmp_path):
     with pytest.raises(InferenceInputError, match=r'kelvin\.h5.*Kelvin'):
         inference(run[3], str(kelvin))
 
+def test_recording_timestamps_and_length_are_checked(run, thermal_gen,
+                                                     tmp_path):
+    """Timestamps out of order, repeated or of another length gave wrong
+    ``time_s`` / ``sensor_fps`` silently; a recording shorter than one
+    window was scored from repeated edge frames."""
+    import h5py
+    model = run[3]
+    source = sorted((thermal_gen / 'frames').glob('*.h5'))[0]
+    with h5py.File(source) as f:
+        frames, stamps = f['frames'][:], f['timestamps'][:]
+    cases = dict(backwards=(frames, stamps[::-1], 'not strictly increasing'),
+                 repeated=(frames, np.full_like(stamps, stamps[0]),
+                           'not strictly increasing'),
+                 other_length=(frames, stamps[:10], r'has shape \(10,\)'),
+                 short=(frames[:5], stamps[:5], 'fewer than one window'))
+    for name, (data, times, match) in cases.items():
+        path = tmp_path / f'{name}.h5'
+        with h5py.File(path, 'w') as f:
+            f['frames'], f['timestamps'] = data, times
+        with pytest.raises(InferenceInputError,
+                           match=rf'{name}\.h5: dataset "(timestamps|frames)'
+                           rf'".*{match}'):
+            inference(model, str(path))
+    # the short recording with a window that fits it
+    (record, ) = inference(model, str(tmp_path / 'short.h5'), window=5)
+    assert record['num_frames'] == 5
+
+
 def test_real_recording(run, thermal_real, build_thermal):
     """A real recording, scored over sliding windows: each window is the
     clip the dataset cuts around the same frame."""
