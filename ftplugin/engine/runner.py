@@ -15,7 +15,8 @@ from ..datasets.samplers.seeded_index_sampler import (SeededIndexSampler,
                                              find_seeded_sampler)
 from ..utils.threads import apply_thread_settings
 from .stages.scheduler_fitting import fit_schedulers
-from .class_set import check_class_set, resolve_auto_classes
+from .class_set import (ClassSetError, check_class_set,
+                        checkpoint_class_problems, resolve_auto_classes)
 from .work_dir_lock import WorkDirLock
 from .worker_init import resumable_worker_init_fn
 
@@ -285,6 +286,11 @@ class FineTuneRunner(Runner):
         self.load_report = load_pretrained(
             self.model, self._load_from, key_map=load_cfg.get('key_map'),
             logger=self.logger, complete=True, config=config)
+        # the data's class order must be the one the head learnt
+        problems = checkpoint_class_problems(
+            self._load_from, self.load_report.meta, self._built_datasets())
+        if problems:
+            raise ClassSetError('\n'.join(problems))
         self._has_loaded = True
 
     def _build_param_scheduler(self, scheduler, optim_wrapper):
