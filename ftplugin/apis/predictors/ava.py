@@ -4,7 +4,7 @@ from typing import List
 
 import numpy as np
 
-from .base import BasePredictor
+from .base import BasePredictor, InferenceInputError
 from .pipeline import TestPipeline
 
 
@@ -50,7 +50,19 @@ class AVAPredictor(BasePredictor):
         cfg['box_file'] = osp.abspath(boxes) if boxes else None
         if self.spec.get('category_ids'):
             cfg['category_ids'] = list(self.spec['category_ids'])
-        return DATASETS.build(cfg)
+        dataset = DATASETS.build(cfg)
+        names = list(dataset.metainfo.get('classes') or [])
+        if self.classes and names != self.classes:
+            # the ids agree (checked by the dataset), the names do not:
+            # which of the two is right cannot be told
+            raise InferenceInputError(
+                f'{path}: field "categories" names the classes '
+                f'{", ".join(names)} but '
+                f'{self.spec.get("checkpoint") or "the model"} was trained '
+                f'on {", ".join(self.classes)} (same ids): each score would '
+                f'be named by another class; fix the names or use the '
+                f'categories of the training annotations')
+        return dataset
 
     def predict_file(self, path: str) -> List[dict]:
         self.check_extension(path)

@@ -13,7 +13,7 @@ from ...datasets.formats.thermal_coco_json import (load_class_mapping,
 from ...datasets.formats.thermal_hdf5 import (clip_bounds, clip_results,
                                               pad_clip,
                                               read_rendered_recording)
-from .base import BasePredictor, InferenceInputError
+from .base import BasePredictor, InferenceInputError, ModelMismatchError
 from .pipeline import TestPipeline
 
 DEFAULT_HOP = 16
@@ -78,9 +78,20 @@ class ThermalPredictor(BasePredictor):
     def __init__(self, spec: dict, scorers, **kwargs) -> None:
         super().__init__(spec, scorers, **kwargs)
         self.pipeline = TestPipeline(spec)
-        if self.options.get('class_mapping'):
-            self.spec = dict(spec, classes=load_class_mapping(
-                self.options['class_mapping']))
+        mapping = self.options.get('class_mapping')
+        if mapping:
+            classes = load_class_mapping(mapping)
+            if spec.get('classes') and list(spec['classes']) != classes:
+                raise ModelMismatchError(
+                    f'{mapping}: field "classes" ({len(classes)}: '
+                    f'{", ".join(classes[:4])}, ...) differs from the classes '
+                    f'{spec.get("checkpoint") or "the model"} was trained on '
+                    f'({len(spec["classes"])}: '
+                    f'{", ".join(spec["classes"][:4])}, ...): its scores '
+                    f'would be named by another class; leave out '
+                    f'class_mapping (--class-mapping) to use the '
+                    f'checkpoint\'s')
+            self.spec = dict(spec, classes=classes, class_source=mapping)
         elif not spec.get('classes'):
             raise InferenceInputError(
                 f'{spec.get("checkpoint") or "the model"} carries no class '

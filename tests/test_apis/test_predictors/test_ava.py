@@ -68,3 +68,24 @@ def test_onnx_agrees_with_torch(run):
                                                     for r in torch_recs]
     np.testing.assert_allclose([r['probs'] for r in onnx_recs],
                                [r['probs'] for r in torch_recs], atol=1e-4)
+
+
+def test_categories_renamed_against_the_checkpoint_are_refused(run,
+                                                               tmp_path):
+    """The same ids under other names (swapped): the dataset's id check
+    passed and each score was named by another class."""
+    import json
+    from ftplugin.apis.predictors import InferenceInputError
+    root, _, ckpt, _, model = run
+    data = json.loads((root / 'annotations' / 'val.json').read_text())
+    names = [c['name'] for c in data['categories']]
+    for category, name in zip(data['categories'], names[::-1]):
+        category['name'] = name
+    (tmp_path / 'annotations').mkdir()
+    renamed = tmp_path / 'annotations' / 'val.json'
+    renamed.write_text(json.dumps(data))
+    with pytest.raises(InferenceInputError,
+                       match=rf'{renamed}: field "categories" names the '
+                       rf'classes {", ".join(names[::-1])} but {ckpt}'):
+        inference(model, str(renamed), data_root=str(root),
+                  boxes=str(root / 'boxes' / 'val_person_bbox.json'))

@@ -93,6 +93,43 @@ def test_class_names_come_from_the_checkpoint_or_a_mapping(run, thermal_gen,
         record['pred_label']]
 
 
+def test_class_names_that_do_not_fit_the_model_are_refused(run, thermal_gen,
+                                                           tmp_path):
+    """A class mapping in another order than the checkpoint's, or of
+    another count than the model's outputs (bare checkpoint, edited
+    sidecar), named the scores by other classes without a word."""
+    import json
+    import shutil
+    from ftplugin.apis import init_onnx_model
+    from ftplugin.apis.predictors import ModelMismatchError
+    from ftplugin.checkpoint import safe_torch_load
+    work, ckpt, _, model = run
+    path = str(sorted((thermal_gen / 'frames').glob('*.h5'))[0])
+    names = list(model.dataset_meta['classes'])
+    reversed_map = tmp_path / 'reversed.json'
+    reversed_map.write_text(json.dumps(dict(classes=names[::-1])))
+    with pytest.raises(ModelMismatchError,
+                       match=rf'{reversed_map}: field "classes" .* differs '
+                       rf'from the classes {ckpt} was trained on'):
+        inference(model, path, class_mapping=str(reversed_map))
+    three = tmp_path / 'three.json'
+    three.write_text(json.dumps(dict(classes=names[:3])))
+    bare = tmp_path / 'bare.pth'
+    torch.save(dict(state_dict=safe_torch_load(str(ckpt))['state_dict']),
+               bare)
+    with pytest.raises(ModelMismatchError,
+                       match=r'gives 14 class scores but its class names '
+                       rf'\({three}\) are 3'):
+        inference(init_model(CFG, str(bare)), path, class_mapping=str(three))
+    onnx_file = export_with_sidecar(CFG, ckpt, tmp_path / 'model.onnx')
+    sidecar = json.loads((tmp_path / 'model.onnx.json').read_text())
+    sidecar['classes'] = names[:3]
+    shutil.copy(onnx_file, tmp_path / 'edited.onnx')
+    (tmp_path / 'edited.onnx.json').write_text(json.dumps(sidecar))
+    with pytest.raises(ModelMismatchError, match='gives 14 class scores'):
+        inference(init_onnx_model(str(tmp_path / 'edited.onnx')), path)
+
+
 def test_bad_recordings_are_named(run, tmp_path):
     import h5py
     model = run[3]
