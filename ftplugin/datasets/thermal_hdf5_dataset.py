@@ -179,6 +179,11 @@ class ThermalHDF5Dataset(SeededSampleMixin, BaseActionDataset):
             if path not in self.missing:
                 with per_item(path):
                     lengths[path] = self._check_file(path)
+        sizes = {shape[1:] for shape in lengths.values()}
+        if len(sizes) == 1:
+            # saved in checkpoints (dataset_meta): inference refuses
+            # recordings of another frame size
+            self._metainfo['frame_shape'] = tuple(sizes.pop())
         data_list = []
         for sample in coco['samples']:
             path = osp.join(hdf5_dir, f'{sample["sensor_id"]}.h5')

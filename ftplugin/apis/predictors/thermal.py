@@ -113,6 +113,20 @@ class ThermalPredictor(BasePredictor):
             path, self.temp_range,
             self.spec['dataset'].get('on_implausible', 'error'))
         check_timestamps(path, stamps, len(frames))
+        trained = self.spec.get('frame_shape')
+        if trained and tuple(frames.shape[1:3]) != tuple(trained):
+            # the test pipeline resizes any frame to the model's input:
+            # another sensor, or (W, H) stored as (H, W), is distorted
+            implausible(
+                f'{path}: dataset "frames" holds {frames.shape[1]} x '
+                f'{frames.shape[2]} (H x W) frames but '
+                f'{self.spec.get("checkpoint") or "the model"} was trained on'
+                f' {trained[0]} x {trained[1]} (meta.dataset_meta.'
+                f'frame_shape)' + (': height and width swapped (frames are '
+                                   '(N, H, W))' if tuple(
+                    frames.shape[2:0:-1]) == tuple(trained) else
+                    ': frames of another sensor or resolution'),
+                self.spec['dataset'].get('on_implausible', 'error'))
         return frames, stamps
 
     def clip_inputs(self, recording: np.ndarray, centres: List[int],

@@ -130,6 +130,43 @@ def test_class_names_that_do_not_fit_the_model_are_refused(run, thermal_gen,
         inference(init_onnx_model(str(tmp_path / 'edited.onnx')), path)
 
 
+def test_a_sidecar_of_another_export_is_refused(run, thermal_gen, tmp_path):
+    """A sidecar copied beside another export was read without a word
+    (its classes, temperatures, normalisation taken as this model's); one
+    edited to another clip size crashed in onnxruntime naming no file."""
+    import json
+    import shutil
+    from ftplugin.apis import init_onnx_model
+    from ftplugin.apis.predictors import ModelMismatchError
+    from ftplugin.checkpoint import safe_torch_load
+    _, ckpt, _, _ = run
+    path = str(sorted((thermal_gen / 'frames').glob('*.h5'))[0])
+    onnx_file = export_with_sidecar(CFG, ckpt, tmp_path / 'a.onnx')
+    sidecar = json.loads((tmp_path / 'a.onnx.json').read_text())
+    # another checkpoint of the same config: another .onnx
+    other = safe_torch_load(str(ckpt))
+    other['state_dict'] = {k: v + 1 if v.is_floating_point() else v
+                           for k, v in other['state_dict'].items()}
+    torch.save(other, tmp_path / 'other.pth')
+    export_with_sidecar(CFG, tmp_path / 'other.pth', tmp_path / 'b.onnx')
+    shutil.copy(tmp_path / 'a.onnx.json', tmp_path / 'b.onnx.json')
+    with pytest.raises(ModelMismatchError,
+                       match=r'b\.onnx\.json: field "onnx_sha256" is not '
+                       r'the SHA-256 of .*b\.onnx'):
+        init_onnx_model(str(tmp_path / 'b.onnx'))
+    # an edited clip (no fingerprint, as older sidecars)
+    shutil.copy(onnx_file, tmp_path / 'c.onnx')
+    del sidecar['onnx_sha256']
+    for step in sidecar['pipeline']:
+        if step['type'] == 'Resize':
+            step['scale'] = [60, 40]
+    (tmp_path / 'c.onnx.json').write_text(json.dumps(sidecar))
+    with pytest.raises(ModelMismatchError,
+                       match=r'c\.onnx: input "clips" takes shape .* but '
+                       r'the reading and pipeline of .*c\.onnx\.json give'):
+        inference(init_onnx_model(str(tmp_path / 'c.onnx')), path)
+
+
 def test_bad_recordings_are_named(run, tmp_path):
     import h5py
     model = run[3]
@@ -183,6 +220,29 @@ def test_recording_timestamps_and_length_are_checked(run, thermal_gen,
     # the short recording with a window that fits it
     (record, ) = inference(model, str(tmp_path / 'short.h5'), window=5)
     assert record['num_frames'] == 5
+
+
+def test_a_recording_of_another_frame_size_is_refused(run, thermal_gen,
+                                                      tmp_path):
+    """The test pipeline resizes any frame to the model's input: a
+    recording stored (N, W, H) or of another sensor was scored silently.
+    The frame size of the training data is saved in the checkpoint."""
+    import h5py
+    model = run[3]
+    assert model.inference_spec['frame_shape'] == [40, 60]
+    source = sorted((thermal_gen / 'frames').glob('*.h5'))[0]
+    with h5py.File(source) as f:
+        frames = f['frames'][:]
+    for name, data, cause in (
+            ('swapped', frames.transpose(0, 2, 1), 'height and width swapped'),
+            ('larger', np.concatenate([frames, frames], 1), 'another sensor')):
+        path = tmp_path / f'{name}.h5'
+        with h5py.File(path, 'w') as f:
+            f['frames'] = np.ascontiguousarray(data)
+        with pytest.raises(InferenceInputError,
+                           match=rf'{name}\.h5: dataset "frames" holds .* '
+                           rf'was trained on 40 x 60 .*{cause}'):
+            inference(model, str(path))
 
 
 def test_real_recording(run, thermal_real, build_thermal):
