@@ -29,6 +29,7 @@ from torch import nn
 
 from ..checkpoint import extract_state_dict, load_pretrained, safe_torch_load
 from ..datasets.formats.checks import load_json
+from ..engine.trained_settings import check_trained_settings
 from ..utils.atomic_io import atomic_write_json
 from .file_pipeline import file_test_pipeline
 from .predictors import (INPUT_ERRORS, PREDICTORS, BasePredictor,
@@ -49,7 +50,9 @@ LOCATION_KEYS = ('data_root', 'ann_file', 'box_file', 'pipeline', 'test_mode',
 # which members of an ensemble must agree
 INPUT_KEYS = ('family', 'classes', 'dataset', 'pipeline', 'normalize',
               'sample_rate', 'scaler', 'scaler_reference', 'input_features',
-              'category_ids', 'frame_shape')
+              'category_ids')
+# compared where both members record them (older checkpoints do not)
+RECORDED_INPUT_KEYS = ('frame_shape', )
 
 
 class CheckpointMismatchError(RuntimeError):
@@ -242,6 +245,7 @@ def init_model(config: Union[str, Path, Config],
             f'({cfg.model.type}): {len(lines)} tensor(s) differ:\n'
             + '\n'.join(shown) + '\nUse the config the checkpoint was '
             'trained with (its work dir holds a copy).')
+    check_trained_settings(cfg, meta, str(checkpoint), name)
     model.to(device).eval()
     model.dataset_meta = dict(meta.get('dataset_meta') or {})
     model.inference_spec = inference_spec(cfg, model.dataset_meta, name,
@@ -397,6 +401,9 @@ def check_ensemble(specs: Sequence[dict]) -> None:
         differ = [k for k in INPUT_KEYS if json.dumps(
             first.get(k), sort_keys=True) != json.dumps(spec.get(k),
                                                         sort_keys=True)]
+        differ += [k for k in RECORDED_INPUT_KEYS
+                   if first.get(k) is not None and spec.get(k) is not None
+                   and list(first[k]) != list(spec[k])]
         if differ:
             raise ValueError(
                 f'ensemble member {i} ({spec.get("checkpoint") or spec.get("config")}) '

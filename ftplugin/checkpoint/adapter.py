@@ -272,6 +272,16 @@ def load_pretrained(model: nn.Module,
                 f'{_head_hint(report)}. A model is tested or exported only '
                 f'with every weight from the checkpoint: use the checkpoint '
                 f'this config trained.')
+        if report.unexpected:
+            # trained parts this model lacks (an IA head tested with the
+            # baseline config): another model than the one trained
+            raise CheckpointMismatchError(
+                f'{filename} does not fit the model{target}: '
+                f'{len(report.unexpected)} of its tensors have no place in '
+                f'the model, e.g. {_listing(report.unexpected)}: it was '
+                f'trained with parts this config lacks, which a test or '
+                f'export would drop. Use the config this checkpoint '
+                f'trained (its work dir holds a copy).')
     if strict:
         report.loaded = sorted(compatible)
         # the modules of ``skip`` start afresh on purpose

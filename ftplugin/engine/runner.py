@@ -17,6 +17,7 @@ from ..utils.threads import apply_thread_settings
 from .stages.scheduler_fitting import fit_schedulers
 from .class_set import (ClassSetError, check_class_set,
                         checkpoint_class_problems, resolve_auto_classes)
+from .trained_settings import check_trained_settings
 from .work_dir_lock import WorkDirLock
 from .worker_init import resumable_worker_init_fn
 
@@ -291,6 +292,8 @@ class FineTuneRunner(Runner):
             self._load_from, self.load_report.meta, self._built_datasets())
         if problems:
             raise ClassSetError('\n'.join(problems))
+        check_trained_settings(self.cfg, self.load_report.meta,
+                               self._load_from, config)
         self._has_loaded = True
 
     def _build_param_scheduler(self, scheduler, optim_wrapper):

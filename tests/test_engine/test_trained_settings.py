@@ -1,0 +1,58 @@
+"""A checkpoint is tested or used for inference with the clips it was
+trained on: another clip_len, temperature range or test pipeline than the
+training run's (saved by mmengine as meta['cfg']) loads every tensor of a
+SlowOnly model and was scored without a word."""
+import copy
+
+import pytest
+from mmengine.config import Config
+
+from ftplugin.engine.trained_settings import (check_trained_settings,
+                                              trained_settings_problems)
+
+THERMAL_CFG = 'configs/thermal/slowonly_r18_thermal_20e.py'
+AVA_CFG = 'configs/ava_custom/slowonly_tiny_ava_custom_thermal.py'
+
+
+@pytest.fixture(scope='module')
+def thermal(repo_root):
+    cfg = Config.fromfile(str(repo_root / THERMAL_CFG))
+    return cfg, dict(cfg=cfg.pretty_text)
+
+
+def test_the_training_settings_pass(thermal):
+    cfg, meta = thermal
+    assert trained_settings_problems(cfg, meta, 'x.pth') == []
+    # nothing saved (a checkpoint saved outside a run): nothing checked
+    assert trained_settings_problems(cfg, {}, 'x.pth') == []
+
+
+def test_another_clip_or_pipeline_is_named(thermal):
+    cfg, meta = thermal
+    other = copy.deepcopy(cfg)
+    other.test_dataloader.dataset.clip_len = 32
+    other.test_dataloader.dataset.temp_range = (0.0, 80.0)
+    other.test_dataloader.dataset.pipeline[2].scale = (60, 40)
+    clip_len, temp_range, pipeline = trained_settings_problems(
+        other, meta, 'x.pth', 'my.py')
+    assert clip_len.startswith('my.py: test_dataloader.dataset.clip_len is '
+                               '32 but x.pth was trained with 64')
+    assert 'pass --cfg-options test_dataloader.dataset.clip_len=64' in (
+        clip_len)
+    assert 'temp_range is (0.0, 80.0)' in temp_range
+    assert pipeline.startswith('my.py: the test pipeline differs from the '
+                               'one x.pth was validated with')
+    with pytest.raises(ValueError, match='on_implausible'):
+        check_trained_settings(other, meta, 'x.pth')
+    other.test_dataloader.dataset.on_implausible = 'warn'
+    check_trained_settings(other, meta, 'x.pth')  # a warning
+
+
+def test_ava_custom_frames_per_clip(repo_root):
+    cfg = Config.fromfile(str(repo_root / AVA_CFG))
+    meta = dict(cfg=cfg.pretty_text)
+    other = copy.deepcopy(cfg)
+    other.test_dataloader.dataset.frame_num = 8
+    (problem, ) = trained_settings_problems(other, meta, 'x.pth')
+    assert ('test_dataloader.dataset.frame_num is 8 but x.pth was trained '
+            'with 4') in problem
