@@ -293,7 +293,8 @@ class FineTuneRunner(Runner):
         if problems:
             raise ClassSetError('\n'.join(problems))
         check_trained_settings(self.cfg, self.load_report.meta,
-                               self._load_from, config)
+                               self._load_from, config,
+                               self._built_datasets())
         self._has_loaded = True
 
     def _build_param_scheduler(self, scheduler, optim_wrapper):

@@ -86,14 +86,41 @@ def trained_settings_problems(cfg: Config, meta: Optional[Mapping],
     return problems
 
 
+def frame_shape_problems(meta: Optional[Mapping],
+                         datasets: Mapping[str, object],
+                         checkpoint: str) -> List[str]:
+    """Splits whose frames (``metainfo['frame_shape']``, thermal) differ
+    in size from the training data's (``meta.dataset_meta.frame_shape``):
+    the test pipeline resizes them without a word."""
+    trained = ((meta or {}).get('dataset_meta') or {}).get('frame_shape')
+    problems = []
+    for split, dataset in datasets.items():
+        has = (getattr(dataset, 'metainfo', None) or {}).get('frame_shape')
+        if not trained or not has or tuple(has) == tuple(trained):
+            continue
+        where = (getattr(dataset, 'data_prefix', None) or {}).get(
+            'hdf5') or getattr(dataset, 'ann_file', split)
+        problems.append(
+            f'{checkpoint} was trained on frames of {trained[0]} x '
+            f'{trained[1]} (H x W, meta.dataset_meta.frame_shape) but the '
+            f'recordings in {where} ({split}) hold {has[0]} x {has[1]}' +
+            (': height and width swapped (frames are (N, H, W))' if tuple(
+                has[::-1]) == tuple(trained) else
+             ': frames of another sensor or resolution'))
+    return problems
+
+
 def check_trained_settings(cfg: Config, meta: Optional[Mapping],
                            checkpoint: str,
-                           config_name: Optional[str] = None) -> None:
-    """Each problem of :func:`trained_settings_problems` as an implausible
+                           config_name: Optional[str] = None,
+                           datasets: Optional[Mapping] = None) -> None:
+    """Each problem of :func:`trained_settings_problems` (and, given the
+    built ``datasets``, of :func:`frame_shape_problems`) as an implausible
     value: an error naming the opt-out, or with the test dataset's
     ``on_implausible='warn'`` a warning."""
     from ..datasets.formats.checks import implausible
     mode = (_test_dataset(cfg) or {}).get('on_implausible', 'error')
-    for problem in trained_settings_problems(cfg, meta, checkpoint,
-                                             config_name):
+    problems = trained_settings_problems(cfg, meta, checkpoint, config_name)
+    problems += frame_shape_problems(meta, datasets or {}, checkpoint)
+    for problem in problems:
         implausible(problem, mode)

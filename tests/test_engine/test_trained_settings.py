@@ -56,3 +56,31 @@ def test_ava_custom_frames_per_clip(repo_root):
     (problem, ) = trained_settings_problems(other, meta, 'x.pth')
     assert ('test_dataloader.dataset.frame_num is 8 but x.pth was trained '
             'with 4') in problem
+
+
+def test_test_data_of_another_frame_size_is_named():
+    """tools/test.py scored a 40x60 thermal checkpoint on recordings
+    stored (N, W, H) (annotations' width and height swapped to match),
+    exit 0."""
+    from types import SimpleNamespace
+
+    from ftplugin.engine.trained_settings import frame_shape_problems
+    meta = dict(dataset_meta=dict(frame_shape=(40, 60)))
+
+    def data(shape):
+        return SimpleNamespace(metainfo=dict(frame_shape=shape),
+                               data_prefix=dict(hdf5='/d/frames'))
+    assert frame_shape_problems(meta, dict(test=data((40, 60))), 'x') == []
+    assert frame_shape_problems({}, dict(test=data((60, 40))), 'x') == []
+    (swapped, ) = frame_shape_problems(meta, dict(test=data((60, 40))), 'x')
+    assert swapped.startswith('x was trained on frames of 40 x 60 (H x W, '
+                              'meta.dataset_meta.frame_shape) but the '
+                              'recordings in /d/frames (test) hold 60 x 40')
+    assert 'swapped' in swapped
+    (other, ) = frame_shape_problems(meta, dict(test=data((80, 120))), 'x')
+    assert 'another sensor' in other
+    cfg = Config(dict(test_dataloader=dict(dataset=dict(
+        type='ThermalHDF5Dataset'))))
+    with pytest.raises(ValueError, match='on_implausible'):
+        check_trained_settings(cfg, meta, 'x', datasets=dict(
+            test=data((60, 40))))
