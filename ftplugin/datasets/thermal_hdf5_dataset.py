@@ -9,7 +9,8 @@ from mmaction.registry import DATASETS
 from mmengine.logging import print_log
 
 from .formats.checks import (check_implausible_mode, check_inside_root,
-                             per_item, record_error, warn_or_record)
+                             implausible, per_item, record_error,
+                             warn_or_record)
 from .seeded_sample_mixin import SeededSampleMixin
 from .formats.thermal_coco_json import load_class_mapping, load_thermal_coco
 from .formats.thermal_hdf5 import (CHECKED_FRAMES, check_temperatures,
@@ -179,11 +180,6 @@ class ThermalHDF5Dataset(SeededSampleMixin, BaseActionDataset):
             if path not in self.missing:
                 with per_item(path):
                     lengths[path] = self._check_file(path)
-        sizes = {shape[1:] for shape in lengths.values()}
-        if len(sizes) == 1:
-            # saved in checkpoints (dataset_meta): inference refuses
-            # recordings of another frame size
-            self._metainfo['frame_shape'] = tuple(sizes.pop())
         data_list = []
         for sample in coco['samples']:
             path = osp.join(hdf5_dir, f'{sample["sensor_id"]}.h5')
@@ -192,6 +188,21 @@ class ThermalHDF5Dataset(SeededSampleMixin, BaseActionDataset):
             with per_item(f'{self.ann_file}: image {sample["image_id"]!r}'):
                 data_list.append(self._checked_sample(sample, path,
                                                       lengths[path]))
+        # after the per-image width / height checks, which name the image
+        sizes = {shape[1:]: path for path, shape in lengths.items()}
+        if len(sizes) == 1:
+            # saved in checkpoints (dataset_meta): inference refuses
+            # recordings of another frame size
+            self._metainfo['frame_shape'] = tuple(next(iter(sizes)))
+        elif len(sizes) > 1:
+            # the pipeline resizes each to the model's input: one of them
+            # stored (N, W, H), or recordings of two sensors
+            implausible(
+                f'{self.ann_file}: the recordings of dataset "frames" differ '
+                f'in frame size (H x W): ' + ', '.join(
+                    f'{h} x {w} ({path})' for (h, w), path in sorted(
+                        sizes.items())) + '; store every recording '
+                '(N, H, W) from one sensor', self.on_implausible)
         if not data_list:
             raise ValueError(f'{self.ann_file}: no sample left (every '
                              f'sensor file is missing?)')

@@ -238,3 +238,21 @@ def test_blank_recordings_need_the_opt_out(repo_root, root, edit, cause):
         family_config(repo_root, CFG, root),
         family_config(repo_root, CFG, root, on_implausible='warn'),
         'train', REC, '"frames"', cause)
+
+
+def test_recordings_of_two_frame_sizes_need_the_opt_out(repo_root, root):
+    """A recording stored (N, W, H) in annotations without width / height
+    was resized by the pipeline and trained on."""
+    import json
+    frames = frames_of(root / REC)
+    rewrite_frames(root / REC, frames=np.ascontiguousarray(
+        frames.transpose(0, 2, 1)))
+    data = json.loads((root / TRAIN).read_text())
+    for img in data['images']:
+        img.pop('width', None)
+        img.pop('height', None)
+    (root / TRAIN).write_text(json.dumps(data))
+    assert_implausible(
+        family_config(repo_root, CFG, root),
+        family_config(repo_root, CFG, root, on_implausible='warn'),
+        'train', TRAIN, 'dataset "frames"', '60 x 40')
