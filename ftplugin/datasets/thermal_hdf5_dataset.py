@@ -188,6 +188,7 @@ class ThermalHDF5Dataset(SeededSampleMixin, BaseActionDataset):
             with per_item(f'{self.ann_file}: image {sample["image_id"]!r}'):
                 data_list.append(self._checked_sample(sample, path,
                                                       lengths[path]))
+        self._check_keyframe_times(data_list)
         # after the per-image width / height checks, which name the image
         sizes = {shape[1:]: path for path, shape in lengths.items()}
         if len(sizes) == 1:
@@ -267,6 +268,7 @@ class ThermalHDF5Dataset(SeededSampleMixin, BaseActionDataset):
         try:
             with h5py.File(path, 'r') as f:
                 shape = frames_layout(path, f)
+                self._keep_timestamps(path, f, shape[0])
                 if self.in_memory:  # all frames are checked when read
                     return shape
                 end = min(shape[0], CHECKED_FRAMES)
@@ -281,6 +283,46 @@ class ThermalHDF5Dataset(SeededSampleMixin, BaseActionDataset):
         check_temperatures(f'{path} (frames 0:{end})', first,
                            self.temp_range, self.on_implausible)
         return shape
+
+    def _keep_timestamps(self, path: str, handle, num_frames: int) -> None:
+        """A recording's ``timestamps`` (one per frame), for
+        :meth:`_check_keyframe_times`."""
+        import h5py
+        stamps = handle.get('timestamps')
+        kept = self.__dict__.setdefault('_file_stamps', {})
+        if (isinstance(stamps, h5py.Dataset) and stamps.ndim == 1
+                and len(stamps) == num_frames
+                and np.issubdtype(stamps.dtype, np.integer)):
+            kept[path] = np.asarray(stamps, dtype=np.int64)
+
+    def _check_keyframe_times(self, samples: List[dict]) -> None:
+        """Each image's ``timestamp`` must be that of its ``frame_idx`` in
+        the recording (so in all the real annotations): a recording trimmed
+        or re-indexed after annotation shifts every clip, in range."""
+        stamps = self.__dict__.get('_file_stamps', {})
+        wrong: Dict[str, List[dict]] = {}
+        for sample in samples:
+            times = stamps.get(sample['filename'])
+            stamp = sample.get('timestamp')
+            if (times is not None and isinstance(stamp, int)
+                    and not isinstance(stamp, bool)
+                    and int(times[sample['frame_idx']]) != stamp):
+                wrong.setdefault(sample['filename'], []).append(sample)
+        for path, samples_of in wrong.items():
+            first = samples_of[0]
+            times, idx = stamps[path], first['frame_idx']
+            found = np.flatnonzero(times == first['timestamp'])
+            off = int(found[0]) - idx if len(found) else None
+            hint = (f'; that time is frame {int(found[0])}, {off:+d} frames '
+                    f'off' if len(found) else '')
+            implausible(
+                f'{self.ann_file}: image {first["image_id"]!r} field '
+                f'"timestamp" = {first["timestamp"]} but its "frame_idx" '
+                f'{idx} is the frame of {path} taken at {int(times[idx])} '
+                f'("timestamps"), and so for {len(samples_of)} image(s) of '
+                f'this recording{hint}: the recording was trimmed or '
+                f're-indexed after annotation; fix "frame_idx" or use the '
+                f'recording as annotated', self.on_implausible)
 
     def get_cat_ids(self, idx: int) -> List[int]:
         """The label of sample ``idx`` (for class-aware samplers)."""

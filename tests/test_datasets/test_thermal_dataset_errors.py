@@ -256,3 +256,18 @@ def test_recordings_of_two_frame_sizes_need_the_opt_out(repo_root, root):
         family_config(repo_root, CFG, root),
         family_config(repo_root, CFG, root, on_implausible='warn'),
         'train', TRAIN, 'dataset "frames"', '60 x 40')
+
+
+def test_a_recording_trimmed_after_annotation_needs_the_opt_out(repo_root,
+                                                                root):
+    """10 frames cut from the start: every frame_idx still in range, each
+    clip 10 frames later than annotated, trained on without a word; the
+    images' timestamps tell (they are their frames' in all the real
+    annotations)."""
+    with h5py.File(root / REC, 'r') as f:
+        frames, stamps = f['frames'][10:], f['timestamps'][10:]
+    rewrite_frames(root / REC, frames=frames, timestamps=stamps)
+    assert_implausible(
+        family_config(repo_root, CFG, root),
+        family_config(repo_root, CFG, root, on_implausible='warn'),
+        'train', TRAIN, '"timestamp"', '-10 frames off')
