@@ -13,7 +13,8 @@ from .formats.checks import (check_implausible_mode, check_inside_root,
                              warn_or_record)
 from .seeded_sample_mixin import SeededSampleMixin
 from .formats.thermal_coco_json import load_class_mapping, load_thermal_coco
-from .formats.thermal_hdf5 import (CHECKED_FRAMES, check_temperatures,
+from .formats.thermal_hdf5 import (CHECKED_FRAMES, check_keyframe_times,
+                                   check_temperatures,
                                    clip_bounds, clip_results, frames_layout,
                                    pad_clip, read_rendered_recording,
                                    render_clip)
@@ -188,7 +189,9 @@ class ThermalHDF5Dataset(SeededSampleMixin, BaseActionDataset):
             with per_item(f'{self.ann_file}: image {sample["image_id"]!r}'):
                 data_list.append(self._checked_sample(sample, path,
                                                       lengths[path]))
-        self._check_keyframe_times(data_list)
+        check_keyframe_times(self.ann_file, data_list,
+                             self.__dict__.get('_file_stamps', {}),
+                             self.on_implausible)
         # after the per-image width / height checks, which name the image
         sizes = {shape[1:]: path for path, shape in lengths.items()}
         if len(sizes) == 1:
@@ -286,7 +289,7 @@ class ThermalHDF5Dataset(SeededSampleMixin, BaseActionDataset):
 
     def _keep_timestamps(self, path: str, handle, num_frames: int) -> None:
         """A recording's ``timestamps`` (one per frame), for
-        :meth:`_check_keyframe_times`."""
+        :func:`~.formats.thermal_hdf5.check_keyframe_times`."""
         import h5py
         stamps = handle.get('timestamps')
         kept = self.__dict__.setdefault('_file_stamps', {})
@@ -294,35 +297,6 @@ class ThermalHDF5Dataset(SeededSampleMixin, BaseActionDataset):
                 and len(stamps) == num_frames
                 and np.issubdtype(stamps.dtype, np.integer)):
             kept[path] = np.asarray(stamps, dtype=np.int64)
-
-    def _check_keyframe_times(self, samples: List[dict]) -> None:
-        """Each image's ``timestamp`` must be that of its ``frame_idx`` in
-        the recording (so in all the real annotations): a recording trimmed
-        or re-indexed after annotation shifts every clip, in range."""
-        stamps = self.__dict__.get('_file_stamps', {})
-        wrong: Dict[str, List[dict]] = {}
-        for sample in samples:
-            times = stamps.get(sample['filename'])
-            stamp = sample.get('timestamp')
-            if (times is not None and isinstance(stamp, int)
-                    and not isinstance(stamp, bool)
-                    and int(times[sample['frame_idx']]) != stamp):
-                wrong.setdefault(sample['filename'], []).append(sample)
-        for path, samples_of in wrong.items():
-            first = samples_of[0]
-            times, idx = stamps[path], first['frame_idx']
-            found = np.flatnonzero(times == first['timestamp'])
-            off = int(found[0]) - idx if len(found) else None
-            hint = (f'; that time is frame {int(found[0])}, {off:+d} frames '
-                    f'off' if len(found) else '')
-            implausible(
-                f'{self.ann_file}: image {first["image_id"]!r} field '
-                f'"timestamp" = {first["timestamp"]} but its "frame_idx" '
-                f'{idx} is the frame of {path} taken at {int(times[idx])} '
-                f'("timestamps"), and so for {len(samples_of)} image(s) of '
-                f'this recording{hint}: the recording was trimmed or '
-                f're-indexed after annotation; fix "frame_idx" or use the '
-                f'recording as annotated', self.on_implausible)
 
     def get_cat_ids(self, idx: int) -> List[int]:
         """The label of sample ``idx`` (for class-aware samplers)."""

@@ -10,7 +10,8 @@ from mmengine.logging import print_log
 from ...datasets.formats.checks import implausible
 from ...datasets.formats.thermal_coco_json import (load_class_mapping,
                                                    load_thermal_coco)
-from ...datasets.formats.thermal_hdf5 import (clip_bounds, clip_results,
+from ...datasets.formats.thermal_hdf5 import (check_keyframe_times,
+                                              clip_bounds, clip_results,
                                               pad_clip,
                                               read_rendered_recording)
 from .base import BasePredictor, InferenceInputError, ModelMismatchError
@@ -187,6 +188,7 @@ class ThermalPredictor(BasePredictor):
             osp.dirname(osp.dirname(osp.abspath(path))), 'frames')
         clip_len = int(self.spec['dataset'].get('clip_len', 64))
         recordings: Dict[str, np.ndarray] = {}
+        stamps: Dict[str, np.ndarray] = {}
         samples, missing = [], set()
         for sample in coco['samples']:
             h5 = osp.join(frames_dir, f'{sample["sensor_id"]}.h5')
@@ -194,13 +196,18 @@ class ThermalPredictor(BasePredictor):
                 missing.add(h5)
                 continue
             if h5 not in recordings:
-                recordings[h5] = self.read_recording(h5)[0]
+                recordings[h5], times = self.read_recording(h5)
+                if times is not None:
+                    stamps[h5] = times
             if sample['frame_idx'] >= len(recordings[h5]):
                 raise InferenceInputError(
                     f'{path}: image {sample["image_id"]!r} field "frame_idx"'
                     f' = {sample["frame_idx"]} is past the end of {h5} '
                     f'({len(recordings[h5])} frames)')
             samples.append((h5, sample))
+        check_keyframe_times(
+            path, [dict(s, filename=h5) for h5, s in samples], stamps,
+            self.spec['dataset'].get('on_implausible', 'error'))
         if missing:
             message = (f'{path}: {len(missing)} recording(s) it names are '
                        f'missing in {frames_dir}: {sorted(missing)}')

@@ -7,7 +7,7 @@ shared by :class:`~ftplugin.datasets.ThermalHDF5Dataset` and
 ``tools/validate_data.py``; clip cutting and rendering shared by the dataset,
 the ava_custom converter and inference (``ftplugin.apis``).
 """
-from typing import Optional, Sequence, Tuple
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -216,3 +216,43 @@ def clip_results(clip: np.ndarray) -> dict:
     return dict(imgs=clip, array=clip, total_frames=len(clip),
                 clip_len=len(clip), num_clips=1, img_shape=clip.shape[1:3],
                 original_shape=clip.shape[1:3])
+
+
+def check_keyframe_times(ann_file: str, samples: Sequence[dict],
+                         stamps: Mapping[str, np.ndarray],
+                         on_implausible: str = 'error') -> None:
+    """Each annotated image's ``timestamp`` must be that of its
+    ``frame_idx`` in the recording (so in all the real annotations): a
+    recording trimmed or re-indexed after annotation shifts every clip and
+    keeps ``frame_idx`` in range.
+
+    Args:
+        ann_file (str): The annotation file, for messages.
+        samples (Sequence[dict]): Its samples (``image_id``, ``frame_idx``,
+            ``timestamp``) with ``filename``, their recording.
+        stamps (Mapping[str, np.ndarray]): ``timestamps`` (ms, one per
+            frame) by recording; recordings without are not checked.
+        on_implausible (str): ``'error'`` or ``'warn'``.
+    """
+    wrong: Dict[str, List[dict]] = {}
+    for sample in samples:
+        times = stamps.get(sample['filename'])
+        stamp = sample.get('timestamp')
+        if (times is not None and isinstance(stamp, int)
+                and not isinstance(stamp, bool)
+                and sample['frame_idx'] < len(times)
+                and int(times[sample['frame_idx']]) != stamp):
+            wrong.setdefault(sample['filename'], []).append(sample)
+    for path, samples_of in wrong.items():
+        first = samples_of[0]
+        times, idx = stamps[path], first['frame_idx']
+        found = np.flatnonzero(times == first['timestamp'])
+        hint = (f'; that time is frame {int(found[0])}, '
+                f'{int(found[0]) - idx:+d} frames off' if len(found) else '')
+        implausible(
+            f'{ann_file}: image {first["image_id"]!r} field "timestamp" = '
+            f'{first["timestamp"]} but its "frame_idx" {idx} is the frame of '
+            f'{path} taken at {int(times[idx])} ("timestamps"), and so for '
+            f'{len(samples_of)} image(s) of this recording{hint}: the '
+            f'recording was trimmed or re-indexed after annotation; fix '
+            f'"frame_idx" or use the recording as annotated', on_implausible)

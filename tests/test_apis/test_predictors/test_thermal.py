@@ -245,6 +245,30 @@ def test_a_recording_of_another_frame_size_is_refused(run, thermal_gen,
             inference(model, str(path))
 
 
+def test_annotations_of_a_trimmed_recording_are_refused(run, thermal_gen,
+                                                        tmp_path):
+    """The windows an annotation JSON names, on a recording trimmed
+    after annotation: every frame_idx in range, each clip shifted."""
+    import json
+    import shutil
+
+    import h5py
+    model = run[3]
+    ann = thermal_gen / 'annotations' / 'val.json'
+    sensor = json.loads(ann.read_text())['images'][0]['sensor_id']
+    frames_dir = tmp_path / 'frames'
+    shutil.copytree(thermal_gen / 'frames', frames_dir)
+    path = frames_dir / f'{sensor}.h5'
+    with h5py.File(path) as f:
+        frames, stamps = f['frames'][3:], f['timestamps'][3:]
+    path.unlink()
+    with h5py.File(path, 'w') as f:
+        f['frames'], f['timestamps'] = frames, stamps
+    with pytest.raises(InferenceInputError,
+                       match=r'field "timestamp" = .* -3 frames off'):
+        inference(model, str(ann), frames_dir=str(frames_dir))
+
+
 def test_real_recording(run, thermal_real, build_thermal):
     """A real recording, scored over sliding windows: each window is the
     clip the dataset cuts around the same frame."""
