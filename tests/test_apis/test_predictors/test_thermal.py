@@ -260,12 +260,16 @@ def test_annotations_of_a_trimmed_recording_are_refused(run, thermal_gen,
     shutil.copytree(thermal_gen / 'frames', frames_dir)
     path = frames_dir / f'{sensor}.h5'
     with h5py.File(path) as f:
-        frames, stamps = f['frames'][3:], f['timestamps'][3:]
+        # 3 frames cut at the start, 3 added at the end: the same length
+        frames = np.concatenate([f['frames'][3:], f['frames'][-3:]])
+        stamps = np.concatenate([f['timestamps'][3:],
+                                 f['timestamps'][-1] + [1, 2, 3]])
     path.unlink()
     with h5py.File(path, 'w') as f:
         f['frames'], f['timestamps'] = frames, stamps
     with pytest.raises(InferenceInputError,
-                       match=r'field "timestamp" = .* -3 frames off'):
+                       match=r'field "timestamp" = .* trimmed or '
+                       r're-indexed after annotation'):
         inference(model, str(ann), frames_dir=str(frames_dir))
 
 
