@@ -168,6 +168,8 @@ def inference_spec(cfg: Config, dataset_meta: Optional[dict] = None,
         spec['category_ids'] = meta.get('category_ids')
     if family == 'thermal' and meta.get('frame_shape'):
         spec['frame_shape'] = meta.get('frame_shape')
+    if family == 'thermal' and meta.get('sensor_fps'):
+        spec['sensor_fps'] = meta.get('sensor_fps')
     return _plain(spec)
 
 

@@ -14,7 +14,7 @@ from .formats.checks import (check_implausible_mode, check_inside_root,
 from .seeded_sample_mixin import SeededSampleMixin
 from .formats.thermal_coco_json import load_class_mapping, load_thermal_coco
 from .formats.thermal_hdf5 import (CHECKED_FRAMES, check_keyframe_times,
-                                   check_temperatures,
+                                   check_temperatures, frame_rate,
                                    clip_bounds, clip_results, frames_layout,
                                    pad_clip, read_rendered_recording,
                                    render_clip)
@@ -192,6 +192,12 @@ class ThermalHDF5Dataset(SeededSampleMixin, BaseActionDataset):
         check_keyframe_times(self.ann_file, data_list,
                              self.__dict__.get('_file_stamps', {}),
                              self.on_implausible)
+        rates = [frame_rate(t) for t in self.__dict__.get(
+            '_file_stamps', {}).values()]
+        rates = [r for r in rates if r]
+        if rates:
+            # saved in checkpoints: inference refuses another frame rate
+            self._metainfo['sensor_fps'] = round(float(np.median(rates)), 3)
         # after the per-image width / height checks, which name the image
         sizes = {shape[1:]: path for path, shape in lengths.items()}
         if len(sizes) == 1:

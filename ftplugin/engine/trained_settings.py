@@ -110,6 +110,27 @@ def frame_shape_problems(meta: Optional[Mapping],
     return problems
 
 
+def sensor_fps_problems(meta: Optional[Mapping],
+                        datasets: Mapping[str, object],
+                        checkpoint: str) -> List[str]:
+    """Splits whose recordings' median frame rate
+    (``metainfo['sensor_fps']``, thermal) is far from the training data's
+    (``meta.dataset_meta.sensor_fps``)."""
+    from ..datasets.formats.thermal_hdf5 import fps_problem
+    trained = ((meta or {}).get('dataset_meta') or {}).get('sensor_fps')
+    problems = []
+    for split, dataset in datasets.items():
+        where = (getattr(dataset, 'data_prefix', None) or {}).get(
+            'hdf5') or split
+        problem = fps_problem(
+            f'{checkpoint}: the recordings in {where} ({split}, median)',
+            (getattr(dataset, 'metainfo', None) or {}).get('sensor_fps'),
+            trained)
+        if problem:
+            problems.append(problem)
+    return problems
+
+
 def check_trained_settings(cfg: Config, meta: Optional[Mapping],
                            checkpoint: str,
                            config_name: Optional[str] = None,
@@ -122,5 +143,6 @@ def check_trained_settings(cfg: Config, meta: Optional[Mapping],
     mode = (_test_dataset(cfg) or {}).get('on_implausible', 'error')
     problems = trained_settings_problems(cfg, meta, checkpoint, config_name)
     problems += frame_shape_problems(meta, datasets or {}, checkpoint)
+    problems += sensor_fps_problems(meta, datasets or {}, checkpoint)
     for problem in problems:
         implausible(problem, mode)

@@ -84,3 +84,24 @@ def test_test_data_of_another_frame_size_is_named():
     with pytest.raises(ValueError, match='on_implausible'):
         check_trained_settings(cfg, meta, 'x', datasets=dict(
             test=data((60, 40))))
+
+
+def test_test_data_at_another_frame_rate_is_named():
+    """A 6 fps thermal checkpoint tested on recordings at 1.5 fps: each
+    window of frames spans 4x the time it was trained on."""
+    from types import SimpleNamespace
+
+    from ftplugin.engine.trained_settings import sensor_fps_problems
+    meta = dict(dataset_meta=dict(sensor_fps=6.0))
+
+    def data(fps):
+        return SimpleNamespace(metainfo=dict(sensor_fps=fps),
+                               data_prefix=dict(hdf5='/d/frames'))
+    # the real recordings: 5.0 to 6.3 fps
+    assert sensor_fps_problems(meta, dict(test=data(5.0)), 'x') == []
+    assert sensor_fps_problems({}, dict(test=data(1.5)), 'x') == []
+    (slow, ) = sensor_fps_problems(meta, dict(test=data(1.5)), 'x')
+    assert slow.startswith('x: the recordings in /d/frames (test, median): '
+                           '1.50 frames/s (from "timestamps") but the model '
+                           'was trained on 6.00 frames/s')
+    assert '4.00x the time' in slow

@@ -12,6 +12,7 @@ from ...datasets.formats.thermal_coco_json import (load_class_mapping,
                                                    load_thermal_coco)
 from ...datasets.formats.thermal_hdf5 import (check_keyframe_times,
                                               clip_bounds, clip_results,
+                                              fps_problem, frame_rate,
                                               pad_clip,
                                               read_rendered_recording)
 from .base import BasePredictor, InferenceInputError, ModelMismatchError
@@ -114,6 +115,11 @@ class ThermalPredictor(BasePredictor):
             path, self.temp_range,
             self.spec['dataset'].get('on_implausible', 'error'))
         check_timestamps(path, stamps, len(frames))
+        problem = fps_problem(path, frame_rate(stamps),
+                              self.spec.get('sensor_fps'))
+        if problem:
+            implausible(problem,
+                        self.spec['dataset'].get('on_implausible', 'error'))
         trained = self.spec.get('frame_shape')
         if trained and tuple(frames.shape[1:3]) != tuple(trained):
             # the test pipeline resizes any frame to the model's input:

@@ -22,6 +22,10 @@ MAX_SATURATED = 0.25
 # more dead pixels than this: most of the image blank (the real recordings:
 # at most 16 % in their first 64 frames)
 MAX_DEAD = 0.5
+# a recording this many times faster or slower than the training data's
+# median frame rate: its windows span another duration (the real
+# recordings: 5.0-6.3 fps)
+MAX_FPS_RATIO = 1.5
 
 
 def frames_layout(path: str, handle) -> Tuple[int, int, int]:
@@ -256,3 +260,26 @@ def check_keyframe_times(ann_file: str, samples: Sequence[dict],
             f'{len(samples_of)} image(s) of this recording{hint}: the '
             f'recording was trimmed or re-indexed after annotation; fix '
             f'"frame_idx" or use the recording as annotated', on_implausible)
+
+
+def frame_rate(stamps: Optional[np.ndarray]) -> Optional[float]:
+    """Frames per second from ``timestamps`` in ms (None if unknown)."""
+    if stamps is None or len(stamps) < 2 or stamps[-1] <= stamps[0]:
+        return None
+    return float((len(stamps) - 1) / (stamps[-1] - stamps[0]) * 1000.0)
+
+
+def fps_problem(where: str, fps: Optional[float],
+                trained: Optional[float]) -> Optional[str]:
+    """A sentence when ``fps`` is more than :data:`MAX_FPS_RATIO` times
+    off the training data's frame rate ``trained`` (None: fine or
+    unknown)."""
+    if not fps or not trained:
+        return None
+    if max(fps / trained, trained / fps) <= MAX_FPS_RATIO:
+        return None
+    return (f'{where}: {fps:.2f} frames/s (from "timestamps") but the '
+            f'model was trained on {trained:.2f} frames/s (meta.'
+            f'dataset_meta.sensor_fps): each window of frames spans '
+            f'{trained / fps:.2f}x the time it was trained on; resample the '
+            f'recording to the training rate')

@@ -217,6 +217,16 @@ def test_recording_timestamps_and_length_are_checked(run, thermal_gen,
                            match=rf'{name}\.h5: dataset "(timestamps|frames)'
                            rf'".*{match}'):
             inference(model, str(path))
+    # another frame rate than the training data's (saved in the checkpoint)
+    assert model.inference_spec['sensor_fps'] > 0
+    slow = tmp_path / 'slow.h5'
+    with h5py.File(slow, 'w') as f:
+        f['frames'], f['timestamps'] = frames, stamps[0] + (
+            stamps - stamps[0]) * 4
+    with pytest.raises(InferenceInputError,
+                       match=r'slow\.h5: .* frames/s \(from "timestamps"\) '
+                       r'but the model was trained on'):
+        inference(model, str(slow))
     # the short recording with a window that fits it
     (record, ) = inference(model, str(tmp_path / 'short.h5'), window=5)
     assert record['num_frames'] == 5
