@@ -28,6 +28,7 @@ from ftplugin.apis.inference import (checkpoint_meta, inference_spec,
                                      write_sidecar)
 from ftplugin.deployment import (ExportWrapper, build_model, export_onnx,
                                  input_shapes, verify)
+from ftplugin.engine.trained_settings import check_trained_settings
 from ftplugin.utils import load_config, run_main
 
 
@@ -57,6 +58,9 @@ def main() -> None:
         sys.exit(f'{args.config} declares no onnx_cfg (input_shape, '
                  f'input_names, output_names, dynamic_axes): its model '
                  f'family has no ONNX export yet')
+    meta = checkpoint_meta(args.checkpoint)[1]
+    # the sidecar's clips must be those the model was trained on
+    check_trained_settings(cfg, meta, args.checkpoint, args.config)
     wrapper = ExportWrapper(build_model(cfg, args.checkpoint)).eval()
     try:
         export_onnx(wrapper, onnx_cfg, args.output_file, args.opset)
@@ -64,8 +68,8 @@ def main() -> None:
         sys.exit(f'{args.config}: {err}')
     print(f'Exported {cfg.model.type} to {args.output_file}')
     try:
-        spec = inference_spec(cfg, checkpoint_meta(args.checkpoint)[1].get(
-            'dataset_meta'), args.config, args.checkpoint)
+        spec = inference_spec(cfg, meta.get('dataset_meta'), args.config,
+                              args.checkpoint)
     except ValueError as err:
         print(f'No inference sidecar: {err}')
     else:
