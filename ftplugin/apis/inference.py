@@ -166,6 +166,7 @@ def inference_spec(cfg: Config, dataset_meta: Optional[dict] = None,
         spec['scaler_reference'] = meta.get('scaler_reference')
     if family == 'ava_custom':
         spec['category_ids'] = meta.get('category_ids')
+        spec['ia'] = bool(head.get('ia'))
     if family == 'thermal' and meta.get('frame_shape'):
         spec['frame_shape'] = meta.get('frame_shape')
     if family == 'thermal' and meta.get('sensor_fps'):

@@ -4,7 +4,7 @@ from typing import List
 
 import numpy as np
 
-from .base import BasePredictor, InferenceInputError
+from .base import BasePredictor, InferenceInputError, ModelMismatchError
 from .pipeline import TestPipeline
 
 
@@ -36,6 +36,15 @@ class AVAPredictor(BasePredictor):
 
     def __init__(self, spec: dict, scorers, **kwargs) -> None:
         super().__init__(spec, scorers, **kwargs)
+        if spec.get('ia'):
+            # the scorers take one keyframe's clip and boxes: IA also needs
+            # the clip's other persons, objects and the memory pool
+            raise ModelMismatchError(
+                f'{spec.get("config") or "the config"} has interaction '
+                f'aggregation (model.cls_head.ia), which inference on single '
+                f'keyframes cannot feed (the memory pool of the video\'s '
+                f'other keyframes, object boxes): score it with tools/test.py '
+                f'--dump, or use a config without cls_head.ia')
         self.pipeline = TestPipeline(spec)
 
     def dataset(self, path: str):
