@@ -281,6 +281,7 @@ class ThermalHDF5Dataset(SeededSampleMixin, BaseActionDataset):
                 if self.in_memory:  # all frames are checked when read
                     return shape
                 end = min(shape[0], CHECKED_FRAMES)
+                dtype = f['frames'].dtype
                 try:
                     first = np.asarray(f['frames'][:end], dtype=np.float32)
                 except OSError as e:  # h5py's own message names no file
@@ -290,7 +291,7 @@ class ThermalHDF5Dataset(SeededSampleMixin, BaseActionDataset):
         except OSError as e:
             raise OSError(f'{path}: cannot be read as HDF5 ({e})') from e
         check_temperatures(f'{path} (frames 0:{end})', first,
-                           self.temp_range, self.on_implausible)
+                           self.temp_range, self.on_implausible, dtype)
         return shape
 
     def _keep_timestamps(self, path: str, handle, num_frames: int) -> None:

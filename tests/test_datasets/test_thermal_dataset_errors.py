@@ -271,3 +271,17 @@ def test_a_recording_trimmed_after_annotation_needs_the_opt_out(repo_root,
         family_config(repo_root, CFG, root),
         family_config(repo_root, CFG, root, on_implausible='warn'),
         'train', TRAIN, '"timestamp"', '-10 frames off')
+
+
+@pytest.mark.parametrize('in_memory', [False, True])
+def test_frames_already_rendered_to_uint8_are_named(repo_root, root,
+                                                    in_memory):
+    """0-255 grey levels were refused as "Fahrenheit" (their mean)."""
+    frames = frames_of(root / REC)
+    rewrite_frames(root / REC, frames=np.clip(
+        (frames - 5.0) * 255 / 40, 0, 255).astype(np.uint8))
+    assert_implausible(
+        family_config(repo_root, CFG, root, in_memory=in_memory),
+        family_config(repo_root, CFG, root, in_memory=in_memory,
+                      on_implausible='warn'),
+        'train', REC, '"frames"', 'stored as uint8: looks already rendered')

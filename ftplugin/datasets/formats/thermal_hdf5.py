@@ -69,7 +69,8 @@ def likely_unit(mean: float) -> str:
 
 def check_temperatures(where: str, frames: np.ndarray,
                        temp_range: Sequence[float],
-                       on_implausible: str = 'error') -> None:
+                       on_implausible: str = 'error',
+                       dtype=None) -> None:
     """Refuse frames whose pixels mostly saturate at 0 or 255 after
     clipping to ``temp_range``: temperatures in another unit (Kelvin,
     centi-degrees) or a range that does not fit the data. Frames holding
@@ -83,6 +84,8 @@ def check_temperatures(where: str, frames: np.ndarray,
         temp_range (Sequence[float]): The dataset's (low, high) in degrees
             Celsius.
         on_implausible (str): ``'error'`` or ``'warn'``.
+        dtype (np.dtype, optional): The file's dtype of ``frames``, for
+            the likely cause (uint8: frames already rendered to grey).
     """
     live = frames[frames > DEAD_PIXEL_BELOW]  # NaN compares False: left out
     dead = np.count_nonzero(frames <= DEAD_PIXEL_BELOW)
@@ -99,10 +102,14 @@ def check_temperatures(where: str, frames: np.ndarray,
     share = np.count_nonzero((live <= low) | (live >= high)) / live.size
     if share > MAX_SATURATED:
         mean = float(live.mean(dtype=np.float64))
+        cause = (likely_unit(mean) if dtype is None
+                 or np.dtype(dtype) != np.uint8 else
+                 'stored as uint8: looks already rendered to 0-255 grey '
+                 'levels; store the temperatures in degrees Celsius')
         implausible(
             f'{where}: dataset "frames": {share:.1%} of the pixels lie '
             f'outside temp_range {tuple(temp_range)} (degrees Celsius) and '
-            f'saturate at 0 or 255 (mean {mean:.1f}): {likely_unit(mean)}',
+            f'saturate at 0 or 255 (mean {mean:.1f}): {cause}',
             on_implausible)
     dead = dead / frames.size
     if dead > MAX_DEAD:
@@ -170,6 +177,7 @@ def read_rendered_recording(path: str, temp_range: Sequence[float],
     try:
         with h5py.File(path, 'r') as f:
             frames_layout(path, f)
+            dtype = f['frames'].dtype
             frames = np.asarray(f['frames'], dtype=np.float32)
             stamps = (np.asarray(f['timestamps'], dtype=np.int64)
                       if 'timestamps' in f else None)
@@ -177,7 +185,7 @@ def read_rendered_recording(path: str, temp_range: Sequence[float],
         raise OSError(f'{path}: cannot be read as HDF5 ({e})') from e
     check_finite(path, 'frames', frames)
     check_temperatures(f'{path} (frames 0:{len(frames)})', frames,
-                       temp_range, on_implausible)
+                       temp_range, on_implausible, dtype)
     return render_uint8(frames, temp_range), stamps
 
 
