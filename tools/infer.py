@@ -177,6 +177,7 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     import ftplugin  # noqa: F401  (compat patches + registrations)
     from ftplugin.apis import build_predictor, iter_predictions
+    from ftplugin.apis.predictors import ModelMismatchError
     from ftplugin.apis.inference_results import (summary_line,
                                                  write_ava_csv,
                                                  write_results)
@@ -203,6 +204,9 @@ def main(argv=None) -> int:
                 skipped.append(error)
                 print(f'warning: skipped {error}', file=sys.stderr)
             records += found
+    except ModelMismatchError as err:  # no file would do: not skipped
+        print(f'error: {err}', file=sys.stderr)
+        return 1
     except ValueError as err:  # an InferenceInputError, named
         print(f'error: {err}\n(--skip-bad skips unreadable inputs)',
               file=sys.stderr)

@@ -31,7 +31,8 @@ from ..checkpoint import extract_state_dict, load_pretrained, safe_torch_load
 from ..datasets.formats.checks import load_json
 from ..utils.atomic_io import atomic_write_json
 from .file_pipeline import file_test_pipeline
-from .predictors import INPUT_ERRORS, PREDICTORS, BasePredictor, named_error
+from .predictors import (INPUT_ERRORS, PREDICTORS, BasePredictor,
+                         ModelMismatchError, named_error)
 
 SPEC_FORMAT = 'ftplugin-inference-spec'
 SPEC_VERSION = 1
@@ -49,6 +50,8 @@ LOCATION_KEYS = ('data_root', 'ann_file', 'box_file', 'pipeline', 'test_mode',
 INPUT_KEYS = ('family', 'classes', 'dataset', 'pipeline', 'normalize',
               'sample_rate', 'scaler', 'scaler_reference', 'input_features',
               'category_ids')
+# compared where both members record them (older checkpoints do not)
+RECORDED_INPUT_KEYS = ('frame_shape', )
 
 
 class CheckpointMismatchError(RuntimeError):
@@ -162,6 +165,11 @@ def inference_spec(cfg: Config, dataset_meta: Optional[dict] = None,
         spec['scaler_reference'] = meta.get('scaler_reference')
     if family == 'ava_custom':
         spec['category_ids'] = meta.get('category_ids')
+        spec['ia'] = bool(head.get('ia'))
+    if family == 'thermal' and meta.get('frame_shape'):
+        spec['frame_shape'] = meta.get('frame_shape')
+    if family == 'thermal' and meta.get('sensor_fps'):
+        spec['sensor_fps'] = meta.get('sensor_fps')
     return _plain(spec)
 
 
@@ -258,9 +266,23 @@ def sidecar_path(onnx_file: str) -> str:
     return str(onnx_file) + '.json'
 
 
+def file_sha256(path: str) -> str:
+    """The SHA-256 of a file's bytes (hex)."""
+    import hashlib
+    digest = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for block in iter(lambda: f.read(1 << 20), b''):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def write_sidecar(onnx_file: str, spec: dict) -> str:
-    """Write ``spec`` beside ``onnx_file``; return its path."""
+    """Write ``spec`` beside ``onnx_file``, with the ``.onnx``'s SHA-256
+    (``onnx_sha256``: a sidecar copied beside another export is refused
+    when read); return its path."""
     path = sidecar_path(onnx_file)
+    if osp.isfile(onnx_file):
+        spec = dict(spec, onnx_sha256=file_sha256(onnx_file))
     atomic_write_json(path, spec, indent=1)
     return path
 
@@ -312,11 +334,31 @@ class OnnxModel:
         if threads:
             options.intra_op_num_threads = threads
             options.inter_op_num_threads = 1
+        recorded = self.inference_spec.get('onnx_sha256')
+        if recorded and recorded != file_sha256(onnx_file):
+            raise ModelMismatchError(
+                f'{sidecar_path(onnx_file)}: field "onnx_sha256" is not the '
+                f'SHA-256 of {onnx_file}: the sidecar was written for another '
+                f'export (classes, windows or normalisation may differ); '
+                f'export again, or copy the sidecar of this .onnx')
         self.session = ort.InferenceSession(
             onnx_file, options, providers=['CPUExecutionProvider'])
         self.input_names = [i.name for i in self.session.get_inputs()]
+        self.input_shapes = [i.shape for i in self.session.get_inputs()]
 
     def __call__(self, *arrays: np.ndarray) -> np.ndarray:
+        for name, shape, array in zip(self.input_names, self.input_shapes,
+                                      arrays):
+            fixed = [(i, d) for i, d in enumerate(shape)
+                     if isinstance(d, int)]
+            if array.ndim != len(shape) or any(
+                    array.shape[i] != d for i, d in fixed):
+                raise ModelMismatchError(
+                    f'{self.onnx_file}: input "{name}" takes shape '
+                    f'{tuple(shape)} but the reading and pipeline of '
+                    f'{sidecar_path(self.onnx_file)} give {array.shape}: '
+                    f'the sidecar does not belong to this export; export '
+                    f'again')
         return self.session.run(None, dict(zip(self.input_names,
                                                arrays)))[0]
 
@@ -362,6 +404,9 @@ def check_ensemble(specs: Sequence[dict]) -> None:
         differ = [k for k in INPUT_KEYS if json.dumps(
             first.get(k), sort_keys=True) != json.dumps(spec.get(k),
                                                         sort_keys=True)]
+        differ += [k for k in RECORDED_INPUT_KEYS
+                   if first.get(k) is not None and spec.get(k) is not None
+                   and list(first[k]) != list(spec[k])]
         if differ:
             raise ValueError(
                 f'ensemble member {i} ({spec.get("checkpoint") or spec.get("config")}) '

@@ -81,6 +81,8 @@ class LoadReport:
     unexpected: List[str] = field(default_factory=list)
     inflated: Dict[str, str] = field(default_factory=dict)
     skipped: List[str] = field(default_factory=list)
+    #: the checkpoint's ``meta`` (its training's ``dataset_meta``, ...)
+    meta: dict = field(default_factory=dict)
 
     def summary(self) -> str:
         """A multi-line, human-readable account."""
@@ -284,11 +286,13 @@ def load_pretrained(model: nn.Module,
         model = model.module
     if key_map is None:
         key_map = getattr(model, 'pretrained_key_map', ())
-    source = extract_state_dict(
-        safe_torch_load(filename, map_location='cpu'), filename)
+    loaded = safe_torch_load(filename, map_location='cpu')
+    source = extract_state_dict(loaded, filename)
     own = model.state_dict()
     state, renamed = remap_keys(source, list(own), key_map)
     report = LoadReport(remapped=renamed)
+    meta = loaded.get('meta') if isinstance(loaded, dict) else None
+    report.meta = dict(meta) if isinstance(meta, dict) else {}
     if skip:
         report.skipped = sorted(k for k in state if in_modules(k, skip))
         state = {k: v for k, v in state.items() if k not in report.skipped}
@@ -333,6 +337,16 @@ def load_pretrained(model: nn.Module,
                 f'{_head_hint(report)}. A model is tested or exported only '
                 f'with every weight from the checkpoint: use the checkpoint '
                 f'this config trained.')
+        if report.unexpected:
+            # trained parts this model lacks (an IA head tested with the
+            # baseline config): another model than the one trained
+            raise CheckpointMismatchError(
+                f'{filename} does not fit the model{target}: '
+                f'{len(report.unexpected)} of its tensors have no place in '
+                f'the model, e.g. {_listing(report.unexpected)}: it was '
+                f'trained with parts this config lacks, which a test or '
+                f'export would drop. Use the config this checkpoint '
+                f'trained (its work dir holds a copy).')
     if strict:
         report.loaded = sorted(compatible)
         # the modules of ``skip`` start afresh on purpose

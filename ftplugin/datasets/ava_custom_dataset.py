@@ -136,6 +136,13 @@ class AVACustomDataset(SeededSampleMixin, BaseActionDataset):
                 image_sizes={s['image_id']: (s['width'], s['height'])
                              for s in ann['samples']},
                 on_implausible=self.on_implausible)
+            if not proposals:
+                raise ValueError(
+                    f'{box_file}: no box with a field "score" at or above '
+                    f'box_score_thr={self.box_score_thr} for the images of '
+                    f'{self.ann_file}: nothing to score; lower the threshold '
+                    f'(--cfg-options test_dataloader.dataset.box_score_thr='
+                    f'...) or give the detections of these keyframes')
         objects = {}
         if self.object_box_file:
             objects = load_person_boxes(

@@ -9,10 +9,12 @@ from mmaction.registry import DATASETS
 from mmengine.logging import print_log
 
 from .formats.checks import (check_implausible_mode, check_inside_root,
-                             per_item, record_error, warn_or_record)
+                             implausible, per_item, record_error,
+                             warn_or_record)
 from .seeded_sample_mixin import SeededSampleMixin
 from .formats.thermal_coco_json import load_class_mapping, load_thermal_coco
-from .formats.thermal_hdf5 import (CHECKED_FRAMES, check_temperatures,
+from .formats.thermal_hdf5 import (CHECKED_FRAMES, check_keyframe_times,
+                                   check_temperatures, frame_rate,
                                    clip_bounds, clip_results, frames_layout,
                                    pad_clip, read_rendered_recording,
                                    render_clip)
@@ -187,6 +189,30 @@ class ThermalHDF5Dataset(SeededSampleMixin, BaseActionDataset):
             with per_item(f'{self.ann_file}: image {sample["image_id"]!r}'):
                 data_list.append(self._checked_sample(sample, path,
                                                       lengths[path]))
+        check_keyframe_times(self.ann_file, data_list,
+                             self.__dict__.get('_file_stamps', {}),
+                             self.on_implausible)
+        rates = [frame_rate(t) for t in self.__dict__.get(
+            '_file_stamps', {}).values()]
+        rates = [r for r in rates if r]
+        if rates:
+            # saved in checkpoints: inference refuses another frame rate
+            self._metainfo['sensor_fps'] = round(float(np.median(rates)), 3)
+        # after the per-image width / height checks, which name the image
+        sizes = {shape[1:]: path for path, shape in lengths.items()}
+        if len(sizes) == 1:
+            # saved in checkpoints (dataset_meta): inference refuses
+            # recordings of another frame size
+            self._metainfo['frame_shape'] = tuple(next(iter(sizes)))
+        elif len(sizes) > 1:
+            # the pipeline resizes each to the model's input: one of them
+            # stored (N, W, H), or recordings of two sensors
+            implausible(
+                f'{self.ann_file}: the recordings of dataset "frames" differ '
+                f'in frame size (H x W): ' + ', '.join(
+                    f'{h} x {w} ({path})' for (h, w), path in sorted(
+                        sizes.items())) + '; store every recording '
+                '(N, H, W) from one sensor', self.on_implausible)
         if not data_list:
             raise ValueError(f'{self.ann_file}: no sample left (every '
                              f'sensor file is missing?)')
@@ -251,9 +277,11 @@ class ThermalHDF5Dataset(SeededSampleMixin, BaseActionDataset):
         try:
             with h5py.File(path, 'r') as f:
                 shape = frames_layout(path, f)
+                self._keep_timestamps(path, f, shape[0])
                 if self.in_memory:  # all frames are checked when read
                     return shape
                 end = min(shape[0], CHECKED_FRAMES)
+                dtype = f['frames'].dtype
                 try:
                     first = np.asarray(f['frames'][:end], dtype=np.float32)
                 except OSError as e:  # h5py's own message names no file
@@ -263,8 +291,19 @@ class ThermalHDF5Dataset(SeededSampleMixin, BaseActionDataset):
         except OSError as e:
             raise OSError(f'{path}: cannot be read as HDF5 ({e})') from e
         check_temperatures(f'{path} (frames 0:{end})', first,
-                           self.temp_range, self.on_implausible)
+                           self.temp_range, self.on_implausible, dtype)
         return shape
+
+    def _keep_timestamps(self, path: str, handle, num_frames: int) -> None:
+        """A recording's ``timestamps`` (one per frame), for
+        :func:`~.formats.thermal_hdf5.check_keyframe_times`."""
+        import h5py
+        stamps = handle.get('timestamps')
+        kept = self.__dict__.setdefault('_file_stamps', {})
+        if (isinstance(stamps, h5py.Dataset) and stamps.ndim == 1
+                and len(stamps) == num_frames
+                and np.issubdtype(stamps.dtype, np.integer)):
+            kept[path] = np.asarray(stamps, dtype=np.int64)
 
     def get_cat_ids(self, idx: int) -> List[int]:
         """The label of sample ``idx`` (for class-aware samplers)."""

@@ -125,6 +125,44 @@ def class_set_problems(cfg: Config, datasets: Mapping[str, object]
     return problems
 
 
+def checkpoint_class_problems(checkpoint: str, meta: Mapping,
+                              datasets: Mapping[str, object]) -> List[str]:
+    """Every split whose class set differs from the one ``checkpoint``
+    was trained on (``meta.dataset_meta.classes`` and, where recorded,
+    ``category_ids``): the same number of classes in another order, or
+    under other names, is scored with each output read as another class.
+
+    Args:
+        checkpoint (str): The checkpoint, for messages.
+        meta (Mapping): Its ``meta`` (None or empty: nothing recorded,
+            nothing checked).
+        datasets (Mapping[str, Dataset]): Built datasets by split.
+
+    Returns:
+        list[str]: One sentence per split that differs.
+    """
+    trained = dict((meta or {}).get('dataset_meta') or {})
+    problems = []
+    for split in SPLITS:
+        dataset = datasets.get(split)
+        names = dataset_classes(dataset) if dataset is not None else None
+        if names is None:
+            continue
+        for key in ('classes', 'category_ids'):
+            had = trained.get(key)
+            has = (getattr(dataset, 'metainfo', None) or {}).get(key)
+            if had is None or has is None or tuple(had) == tuple(has):
+                continue
+            problems.append(
+                f'{checkpoint} was trained on {key} {_short(had)} '
+                f'(meta.dataset_meta.{key}) but {class_source(dataset)} '
+                f'({split}) lists {_short(has)}: each output would be read '
+                f'as another class; give the {split} data the checkpoint\'s '
+                f'classes in its order (the class mapping / categories of '
+                f'its training data)')
+    return problems
+
+
 def check_class_set(cfg: Config, datasets: Mapping[str, object]) -> None:
     """Raise :class:`ClassSetError` listing every problem of
     :func:`class_set_problems` (one line each)."""

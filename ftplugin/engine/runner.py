@@ -15,7 +15,9 @@ from ..datasets.samplers.seeded_index_sampler import (SeededIndexSampler,
                                              find_seeded_sampler)
 from ..utils.threads import apply_thread_settings
 from .stages.scheduler_fitting import fit_schedulers
-from .class_set import check_class_set, resolve_auto_classes
+from .class_set import (ClassSetError, check_class_set,
+                        checkpoint_class_problems, resolve_auto_classes)
+from .trained_settings import check_trained_settings
 from .work_dir_lock import WorkDirLock
 from .worker_init import resumable_worker_init_fn
 
@@ -290,17 +292,21 @@ class FineTuneRunner(Runner):
                 f'{config}: nothing to test: no checkpoint given (load_from '
                 f'is None), and the model would be scored with its initial '
                 f'weights')
-        # tensors that fit are not enough: the data must be read as the
-        # training read it
-        from ..apis.input_drift import check_input_drift
-        from ..checkpoint import safe_torch_load
-        loaded = safe_torch_load(self._load_from, map_location='cpu')
-        check_input_drift(self.cfg, (loaded.get('meta') or {}) if isinstance(
-            loaded, dict) else {}, self._load_from, config)
-        del loaded
         self.load_report = load_pretrained(
             self.model, self._load_from, key_map=load_cfg.get('key_map'),
             logger=self.logger, complete=True, config=config)
+        # tensors that fit are not enough: the data must be read as the
+        # training read it
+        from ..apis.input_drift import check_input_drift
+        check_input_drift(self.cfg, self.load_report.meta, self._load_from,
+                          config)
+        # the data's class order must be the one the head learnt
+        problems = checkpoint_class_problems(
+            self._load_from, self.load_report.meta, self._built_datasets())
+        if problems:
+            raise ClassSetError('\n'.join(problems))
+        check_trained_settings(self.cfg, self.load_report.meta,
+                               self._load_from, self._built_datasets())
         self._has_loaded = True
 
     def _build_param_scheduler(self, scheduler, optim_wrapper):

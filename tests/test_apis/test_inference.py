@@ -169,3 +169,15 @@ def test_model_is_ready_for_inference(model):
     assert sample['num_clips'] == 5
     assert spec['aggregate'] == 'max'
     assert {p.device for p in model.parameters()} == {torch.device('cpu')}
+
+
+def test_ensemble_members_trained_on_other_frame_sizes_are_refused():
+    """thermal members trained on 40x60 and 60x40 frames; a member saved
+    before checkpoints recorded the frame size is not refused for it."""
+    from ftplugin.apis.inference import check_ensemble
+    a = dict(family='thermal', checkpoint='a.pth', frame_shape=[40, 60])
+    b = dict(a, checkpoint='b.pth', frame_shape=[60, 40])
+    with pytest.raises(ValueError, match=r"member 1 \(b\.pth\) differs from "
+                       r"member 0 \(a\.pth\) in \['frame_shape'\]"):
+        check_ensemble([a, b])
+    check_ensemble([a, dict(a, checkpoint='old.pth', frame_shape=None)])

@@ -89,3 +89,21 @@ def test_inference_and_export_check_before_loading(repo_root, tmp_path,
             from ftplugin.deployment.onnx_export import build_model
             build_model(Config.fromfile(str(repo_root / BUTPPG)),
                         str(checkpoint))
+
+
+def test_video_clip_settings_are_compared(repo_root):
+    """test.py scored a thermal checkpoint on 32-frame clips or another
+    temperature range, an ava_custom one on 8 frames per clip."""
+    trained = Config.fromfile(str(repo_root / THERMAL))
+    cfg = Config.fromfile(str(repo_root / THERMAL))
+    cfg.test_dataloader.dataset.clip_len = 32
+    cfg.test_dataloader.dataset.temp_range = (0.0, 80.0)
+    assert input_differences(cfg, trained) == [
+        'dataset.clip_len: trained 64, now 32',
+        'dataset.temp_range: trained [5.0, 45.0], now [0.0, 80.0]']
+    ava = 'configs/ava_custom/slowonly_tiny_ava_custom_thermal.py'
+    trained = Config.fromfile(str(repo_root / ava))
+    cfg = Config.fromfile(str(repo_root / ava))
+    cfg.test_dataloader.dataset.frame_num = 8
+    assert input_differences(cfg, trained) == [
+        'dataset.frame_num: trained 4, now 8']

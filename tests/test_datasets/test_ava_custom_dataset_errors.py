@@ -237,7 +237,23 @@ IMPLAUSIBLE = {
     'images of another aspect than the clips': (lambda r: edit_json(
         r / TRAIN, wide_images), 'train', TRAIN, '"width"',
         'another aspect ratio'),
+    # kept whatever box_score_thr (the scores are probabilities)
+    'box scores in percent': (lambda r: edit_json(r / VAL_BOXES, lambda d: [
+        det.update(score=det['score'] * 100) for det in d]), 'val',
+        VAL_BOXES, '"score"', 'looks like percent'),
+    'box scores missing': (lambda r: edit_json(r / VAL_BOXES, lambda d: [
+        det.pop('score') for det in d]), 'val', VAL_BOXES, '"score"',
+        'read as 1.0'),
 }
+
+
+def test_a_box_file_without_a_box_above_the_threshold(repo_root, root):
+    """Every detection below box_score_thr: tools/test.py crashed in the
+    metric (bare reshape error), inference gave no record and exit 0."""
+    edit_json(root / VAL_BOXES,
+              lambda d: [det.update(score=0.5) for det in d])
+    assert_refused(family_config(repo_root, CFG, root), 'val', VAL_BOXES,
+                   'box_score_thr=0.8')
 
 
 @pytest.mark.parametrize('defect', IMPLAUSIBLE)

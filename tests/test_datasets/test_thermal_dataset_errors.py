@@ -216,3 +216,72 @@ def test_temperatures_in_another_unit(repo_root, root, scale, offset, cause,
         family_config(repo_root, CFG, root, in_memory=in_memory,
                       on_implausible='warn'),
         'train', REC, '"frames"', cause)
+
+
+def test_a_recording_of_dead_pixels_only_is_refused(repo_root, root):
+    """Every pixel -273.2 was rendered as a blank clip and trained on."""
+    frames = frames_of(root / REC)
+    rewrite_frames(root / REC, frames=np.full_like(frames, -273.2))
+    assert_refused(family_config(repo_root, CFG, root), 'train', REC,
+                   'every pixel holds the dead-pixel marker')
+
+
+@pytest.mark.parametrize('edit,cause', [
+    (lambda f: np.where(np.arange(f.shape[2]) < 50, np.float32(-273.2), f),
+     'hold the dead-pixel marker'),
+    (lambda f: np.full_like(f, 20.0), 'every live pixel holds the same'),
+], ids=['mostly dead pixels', 'constant image'])
+def test_blank_recordings_need_the_opt_out(repo_root, root, edit, cause):
+    rewrite_frames(root / REC, frames=edit(frames_of(root / REC)).astype(
+        np.float32))
+    assert_implausible(
+        family_config(repo_root, CFG, root),
+        family_config(repo_root, CFG, root, on_implausible='warn'),
+        'train', REC, '"frames"', cause)
+
+
+def test_recordings_of_two_frame_sizes_need_the_opt_out(repo_root, root):
+    """A recording stored (N, W, H) in annotations without width / height
+    was resized by the pipeline and trained on."""
+    import json
+    frames = frames_of(root / REC)
+    rewrite_frames(root / REC, frames=np.ascontiguousarray(
+        frames.transpose(0, 2, 1)))
+    data = json.loads((root / TRAIN).read_text())
+    for img in data['images']:
+        img.pop('width', None)
+        img.pop('height', None)
+    (root / TRAIN).write_text(json.dumps(data))
+    assert_implausible(
+        family_config(repo_root, CFG, root),
+        family_config(repo_root, CFG, root, on_implausible='warn'),
+        'train', TRAIN, 'dataset "frames"', '60 x 40')
+
+
+def test_a_recording_trimmed_after_annotation_needs_the_opt_out(repo_root,
+                                                                root):
+    """10 frames cut from the start: every frame_idx still in range, each
+    clip 10 frames later than annotated, trained on without a word; the
+    images' timestamps tell (they are their frames' in all the real
+    annotations)."""
+    with h5py.File(root / REC, 'r') as f:
+        frames, stamps = f['frames'][10:], f['timestamps'][10:]
+    rewrite_frames(root / REC, frames=frames, timestamps=stamps)
+    assert_implausible(
+        family_config(repo_root, CFG, root),
+        family_config(repo_root, CFG, root, on_implausible='warn'),
+        'train', TRAIN, '"timestamp"', '-10 frames off')
+
+
+@pytest.mark.parametrize('in_memory', [False, True])
+def test_frames_already_rendered_to_uint8_are_named(repo_root, root,
+                                                    in_memory):
+    """0-255 grey levels were refused as "Fahrenheit" (their mean)."""
+    frames = frames_of(root / REC)
+    rewrite_frames(root / REC, frames=np.clip(
+        (frames - 5.0) * 255 / 40, 0, 255).astype(np.uint8))
+    assert_implausible(
+        family_config(repo_root, CFG, root, in_memory=in_memory),
+        family_config(repo_root, CFG, root, in_memory=in_memory,
+                      on_implausible='warn'),
+        'train', REC, '"frames"', 'stored as uint8: looks already rendered')

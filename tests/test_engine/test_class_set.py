@@ -224,3 +224,62 @@ def test_auto_without_data_takes_the_checkpoints_classes():
     with pytest.raises(ClassSetError, match='x.pth records no classes.*'
                        'model.cls_head.num_classes=K'):
         resolve_auto_from_checkpoint(cfg_of('auto'), dict(meta={}), 'x.pth')
+
+
+def test_a_checkpoint_trained_on_other_class_names_or_order():
+    """Same count, other order or names: every output would be read as
+    another class (the head's shapes fit, so nothing else catches it)."""
+    from ftplugin.engine.class_set import checkpoint_class_problems
+    meta = dict(dataset_meta=dict(classes=('a', 'b', 'c'),
+                                  category_ids=(1, 2, 3)))
+    same = fake_dataset(['a', 'b', 'c'], ann_file='t.json')
+    assert checkpoint_class_problems('x.pth', meta, dict(test=same)) == []
+    assert checkpoint_class_problems('x.pth', {}, dict(test=same)) == []
+    for names in (['c', 'b', 'a'], ['A', 'B', 'C']):
+        (problem, ) = checkpoint_class_problems(
+            'x.pth', meta, dict(test=fake_dataset(names, ann_file='t.json')))
+        assert problem.startswith('x.pth was trained on classes a, b, c '
+                                  '(meta.dataset_meta.classes) but t.json '
+                                  f'(test) lists {", ".join(names)}')
+    ids = SimpleNamespace(metainfo=dict(classes=('a', 'b', 'c'),
+                                        category_ids=(3, 2, 1)),
+                          ann_file='t.json')
+    (problem, ) = checkpoint_class_problems('x.pth', meta, dict(test=ids))
+    assert 'category_ids 1, 2, 3' in problem and 'lists 3, 2, 1' in problem
+
+
+def test_testing_on_data_of_another_class_order_is_refused(
+        thermal_gen, tmp_path, repo_root):
+    """tools/test.py scored a thermal checkpoint on data whose
+    class_mapping.json lists the same 14 classes reversed (labels
+    permuted, exit 0)."""
+    import torch
+    from mmaction.registry import MODELS
+    root = tmp_path / 'data'
+    (root / 'annotations').mkdir(parents=True)
+    os.symlink(thermal_gen / 'frames', root / 'frames')
+    names = json.loads((thermal_gen / 'annotations' /
+                        'class_mapping.json').read_text())['classes']
+    reverse = names[::-1]
+    for split in ('train', 'val'):
+        data = json.loads((thermal_gen / 'annotations' /
+                           f'{split}.json').read_text())
+        for ann in data['annotations']:
+            ann['category_id'] = reverse.index(names[ann['category_id']])
+        data['categories'] = [dict(id=i, name=n)
+                              for i, n in enumerate(reverse)]
+        (root / 'annotations' / f'{split}.json').write_text(json.dumps(data))
+    (root / 'annotations' / 'class_mapping.json').write_text(
+        json.dumps(dict(classes=reverse)))
+    cfg = small_cfg(str(repo_root / THERMAL_CFG), root, tmp_path / 'work')
+    ckpt = tmp_path / 'trained.pth'
+    torch.save(dict(state_dict=MODELS.build(cfg.model).state_dict(),
+                    meta=dict(dataset_meta=dict(classes=tuple(names)))),
+               ckpt)
+    cfg.load_from = str(ckpt)
+    with pytest.raises(ClassSetError) as info:
+        build_runner(cfg).test()
+    assert str(info.value).startswith(
+        f'{ckpt} was trained on classes {names[0]}, {names[1]}')
+    assert (f'{root / "annotations" / "class_mapping.json"} (test) lists '
+            f'{reverse[0]}, {reverse[1]}') in str(info.value)

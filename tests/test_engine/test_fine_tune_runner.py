@@ -175,3 +175,25 @@ def test_resume_checks_the_optimizer_groups_too(repo_root, generated_data,
                        match=rf'groups of \[{len(params)}\] tensors.*'
                        rf'\[2, {len(params) - 2}\]'):
         check_resume_fit(model, str(path), optimizer=split)
+
+
+def test_a_test_refuses_a_checkpoint_with_parts_the_model_lacks(
+        repo_root, generated_data, tmp_path):
+    """An ava_custom IA checkpoint tested with the baseline config: its IA
+    tensors were dropped (reported only) and the baseline head scored,
+    exit 0; the ONNX export did the same."""
+    from ftplugin.utils import build_runner, set_data_root
+    cfg = Config.fromfile(
+        str(repo_root / 'configs/kaggle_pose/pose_ae_kaggle_finetune.py'))
+    set_data_root(cfg, str(generated_data / 'kaggle_fall'))
+    cfg.work_dir = str(tmp_path / 'work')
+    state = dict(MODELS.build(cfg.model).state_dict())
+    state['cls_head.ia.person_reduce.weight'] = torch.zeros(4, 4)
+    path = tmp_path / 'with_ia.pth'
+    torch.save({'state_dict': state}, path)
+    cfg.load_from = str(path)
+    with pytest.raises(CheckpointMismatchError,
+                       match=rf'{path} does not fit the model of .*: 1 of its '
+                       r'tensors have no place in the model, e\.g\. '
+                       r'cls_head\.ia\.person_reduce\.weight'):
+        build_runner(cfg).test()

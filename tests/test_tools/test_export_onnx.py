@@ -112,3 +112,23 @@ def test_export_pretrainer_latent_and_recon(trained_runs, run_tool,
         np.float32)
     latent, recon = session.run(None, {'poses': x})
     assert latent.shape == (3, 128) and recon.shape == x.shape
+
+
+def test_export_refuses_clips_other_than_the_trained_ones(repo_root, run_tool,
+                                                          tmp_path):
+    """A sidecar written with --cfg-options test_dataloader.dataset.clip_len
+    =32 for a thermal model trained on 64-frame windows: every ONNX
+    inference would read other clips than the model learnt."""
+    config = 'configs/thermal/slowonly_r18_thermal_20e.py'
+    cfg = Config.fromfile(str(repo_root / config))
+    ckpt = tmp_path / 'thermal.pth'
+    torch.save(dict(state_dict=MODELS.build(cfg.model).state_dict(),
+                    meta=dict(cfg=cfg.pretty_text)), ckpt)
+    proc = run_tool(['tools/deployment/export_onnx.py', config, ckpt,
+                     '--output-file', tmp_path / 'x.onnx', '--cfg-options',
+                     'test_dataloader.dataset.clip_len=32'], check=False)
+    assert proc.returncode != 0
+    assert (f'InputDriftError: {ckpt} was trained reading its data '
+            f'otherwise than {config} would: dataset.clip_len: trained 64, '
+            f'now 32') in proc.stdout
+    assert not (tmp_path / 'x.onnx').exists()

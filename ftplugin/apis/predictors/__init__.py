@@ -3,7 +3,7 @@ readers, windows them as its test set, scores the windows (torch or
 onnxruntime, one or several models) and returns records."""
 from .ava import AVAPredictor
 from .base import (INPUT_ERRORS, BasePredictor, InferenceInputError,
-                   named_error)
+                   ModelMismatchError, named_error)
 from .heart_rate import HeartRatePredictor
 from .pose import PosePredictor
 from .signal import SignalPredictor
@@ -15,5 +15,5 @@ PREDICTORS = dict(kaggle_pose=PosePredictor, butppg=SignalPredictor,
 
 __all__ = ['PREDICTORS', 'BasePredictor', 'PosePredictor',
            'SignalPredictor', 'HeartRatePredictor', 'ThermalPredictor',
-           'AVAPredictor', 'InferenceInputError', 'INPUT_ERRORS',
-           'named_error']
+           'AVAPredictor', 'InferenceInputError', 'ModelMismatchError',
+           'INPUT_ERRORS', 'named_error']

@@ -4,7 +4,7 @@ from typing import List
 
 import numpy as np
 
-from .base import BasePredictor
+from .base import BasePredictor, InferenceInputError, ModelMismatchError
 from .pipeline import TestPipeline
 
 
@@ -36,6 +36,15 @@ class AVAPredictor(BasePredictor):
 
     def __init__(self, spec: dict, scorers, **kwargs) -> None:
         super().__init__(spec, scorers, **kwargs)
+        if spec.get('ia'):
+            # the scorers take one keyframe's clip and boxes: IA also needs
+            # the clip's other persons, objects and the memory pool
+            raise ModelMismatchError(
+                f'{spec.get("config") or "the config"} has interaction '
+                f'aggregation (model.cls_head.ia), which inference on single '
+                f'keyframes cannot feed (the memory pool of the video\'s '
+                f'other keyframes, object boxes): score it with tools/test.py '
+                f'--dump, or use a config without cls_head.ia')
         self.pipeline = TestPipeline(spec)
 
     def dataset(self, path: str):
@@ -50,7 +59,19 @@ class AVAPredictor(BasePredictor):
         cfg['box_file'] = osp.abspath(boxes) if boxes else None
         if self.spec.get('category_ids'):
             cfg['category_ids'] = list(self.spec['category_ids'])
-        return DATASETS.build(cfg)
+        dataset = DATASETS.build(cfg)
+        names = list(dataset.metainfo.get('classes') or [])
+        if self.classes and names != self.classes:
+            # the ids agree (checked by the dataset), the names do not:
+            # which of the two is right cannot be told
+            raise InferenceInputError(
+                f'{path}: field "categories" names the classes '
+                f'{", ".join(names)} but '
+                f'{self.spec.get("checkpoint") or "the model"} was trained '
+                f'on {", ".join(self.classes)} (same ids): each score would '
+                f'be named by another class; fix the names or use the '
+                f'categories of the training annotations')
+        return dataset
 
     def predict_file(self, path: str) -> List[dict]:
         self.check_extension(path)

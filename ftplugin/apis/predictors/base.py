@@ -9,6 +9,12 @@ import numpy as np
 from ...datasets.formats.checks import READ_ERRORS
 
 
+class ModelMismatchError(RuntimeError):
+    """The model and what inference knows about it disagree (its class
+    names and its outputs): no input can be predicted, so it is not
+    attributed to a file nor skipped by ``skip_bad``."""
+
+
 class InferenceInputError(ValueError):
     """An input that cannot be predicted; the message names the file and
     the field (or what else is wrong) and how to fix it."""
@@ -82,6 +88,13 @@ class BasePredictor:
     def classes(self) -> List[str]:
         return list(self.spec.get('classes') or [])
 
+    @property
+    def class_source(self) -> str:
+        """Where the class names come from, for messages."""
+        return self.spec.get('class_source') or (
+            'the checkpoint\'s meta.dataset_meta.classes, the sidecar\'s '
+            '"classes" or the dataset class')
+
     # --------------------------------------------------------------- files
     def find_files(self, inputs: Sequence[str]) -> List[str]:
         """Input files: the files given, and the files with one of
@@ -132,7 +145,23 @@ class BasePredictor:
             parts = [scorer(*(a[i:i + self.batch_size] for a in arrays))
                      for i in range(0, num, self.batch_size)]
             outputs.append(np.concatenate(parts) if parts else np.zeros(0))
+        self.check_outputs(outputs)
         return outputs
+
+    def check_outputs(self, outputs: Sequence[np.ndarray]) -> None:
+        """Each member gives one score per class name: a class mapping or
+        sidecar of another class count named classes that the scores are
+        not of (or left scores without a name)."""
+        names = self.classes
+        for i, out in enumerate(outputs):
+            if names and out.ndim >= 2 and out.shape[-1] != len(names):
+                member = (f'ensemble member {i}' if len(outputs) > 1 else
+                          'the model')
+                raise ModelMismatchError(
+                    f'{member} ({self.spec.get("checkpoint") or self.spec.get("config") or "onnx"}) '
+                    f'gives {out.shape[-1]} class scores but its class names '
+                    f'({self.class_source}) are {len(names)}: give the class '
+                    f'names of the data it was trained on')
 
     # -------------------------------------------------------------- records
     def aggregate(self, probs: np.ndarray) -> np.ndarray:

@@ -7,15 +7,40 @@ from typing import Dict, List, Optional, Tuple
 import numpy as np
 from mmengine.logging import print_log
 
+from ...datasets.formats.checks import implausible
 from ...datasets.formats.thermal_coco_json import (load_class_mapping,
                                                    load_thermal_coco)
-from ...datasets.formats.thermal_hdf5 import (clip_bounds, clip_results,
+from ...datasets.formats.thermal_hdf5 import (check_keyframe_times,
+                                              clip_bounds, clip_results,
+                                              fps_problem, frame_rate,
                                               pad_clip,
                                               read_rendered_recording)
-from .base import BasePredictor, InferenceInputError
+from .base import BasePredictor, InferenceInputError, ModelMismatchError
 from .pipeline import TestPipeline
 
 DEFAULT_HOP = 16
+
+
+def check_timestamps(path: str, stamps: Optional[np.ndarray],
+                     num_frames: int) -> None:
+    """A recording's ``timestamps`` (ms) must give one strictly increasing
+    time per frame: the windows' ``time_s`` and ``sensor_fps`` are read
+    from them."""
+    if stamps is None:
+        return
+    if stamps.ndim != 1 or len(stamps) != num_frames:
+        raise InferenceInputError(
+            f'{path}: dataset "timestamps" has shape {stamps.shape} but '
+            f'"frames" holds {num_frames} frames: one time (ms) per frame '
+            f'expected; re-export the recording or drop "timestamps"')
+    steps = np.diff(stamps)
+    if len(steps) and steps.min() <= 0:
+        i = int(np.argmax(steps <= 0))
+        raise InferenceInputError(
+            f'{path}: dataset "timestamps" is not strictly increasing '
+            f'(frame {i + 1}: {int(stamps[i + 1])} ms after {int(stamps[i])}'
+            f' ms): frames out of order or repeated; re-export the '
+            f'recording sorted by time, without repeated frames')
 
 
 class ThermalPredictor(BasePredictor):
@@ -55,9 +80,20 @@ class ThermalPredictor(BasePredictor):
     def __init__(self, spec: dict, scorers, **kwargs) -> None:
         super().__init__(spec, scorers, **kwargs)
         self.pipeline = TestPipeline(spec)
-        if self.options.get('class_mapping'):
-            self.spec = dict(spec, classes=load_class_mapping(
-                self.options['class_mapping']))
+        mapping = self.options.get('class_mapping')
+        if mapping:
+            classes = load_class_mapping(mapping)
+            if spec.get('classes') and list(spec['classes']) != classes:
+                raise ModelMismatchError(
+                    f'{mapping}: field "classes" ({len(classes)}: '
+                    f'{", ".join(classes[:4])}, ...) differs from the classes '
+                    f'{spec.get("checkpoint") or "the model"} was trained on '
+                    f'({len(spec["classes"])}: '
+                    f'{", ".join(spec["classes"][:4])}, ...): its scores '
+                    f'would be named by another class; leave out '
+                    f'class_mapping (--class-mapping) to use the '
+                    f'checkpoint\'s')
+            self.spec = dict(spec, classes=classes, class_source=mapping)
         elif not spec.get('classes'):
             raise InferenceInputError(
                 f'{spec.get("checkpoint") or "the model"} carries no class '
@@ -75,9 +111,30 @@ class ThermalPredictor(BasePredictor):
         ``timestamps`` in ms (None if absent), checked as training checks
         it (Kelvin or centi-degrees would saturate every pixel and still
         give probabilities)."""
-        return read_rendered_recording(
+        frames, stamps = read_rendered_recording(
             path, self.temp_range,
             self.spec['dataset'].get('on_implausible', 'error'))
+        check_timestamps(path, stamps, len(frames))
+        problem = fps_problem(path, frame_rate(stamps),
+                              self.spec.get('sensor_fps'))
+        if problem:
+            implausible(problem,
+                        self.spec['dataset'].get('on_implausible', 'error'))
+        trained = self.spec.get('frame_shape')
+        if trained and tuple(frames.shape[1:3]) != tuple(trained):
+            # the test pipeline resizes any frame to the model's input:
+            # another sensor, or (W, H) stored as (H, W), is distorted
+            implausible(
+                f'{path}: dataset "frames" holds {frames.shape[1]} x '
+                f'{frames.shape[2]} (H x W) frames but '
+                f'{self.spec.get("checkpoint") or "the model"} was trained on'
+                f' {trained[0]} x {trained[1]} (meta.dataset_meta.'
+                f'frame_shape)' + (': height and width swapped (frames are '
+                                   '(N, H, W))' if tuple(
+                    frames.shape[2:0:-1]) == tuple(trained) else
+                    ': frames of another sensor or resolution'),
+                self.spec['dataset'].get('on_implausible', 'error'))
+        return frames, stamps
 
     def clip_inputs(self, recording: np.ndarray, centres: List[int],
                     clip_len: int) -> np.ndarray:
@@ -105,6 +162,13 @@ class ThermalPredictor(BasePredictor):
             raise InferenceInputError(f'window and hop must be >= 1 frame, '
                                       f'got {window}, {hop}')
         total = len(recording)
+        if total < window:
+            implausible(
+                f'{path}: dataset "frames" holds {total} frame(s), fewer '
+                f'than one window of {window}: the window would be filled '
+                f'by repeating the edge frames; pass a shorter window '
+                f'(window=..., tools/infer.py --window N)',
+                self.spec['dataset'].get('on_implausible', 'error'))
         starts = list(range(0, max(total - window, 0) + 1, hop))
         if starts[-1] + window < total:
             starts.append(total - window)  # the recording's last frames too
@@ -130,6 +194,7 @@ class ThermalPredictor(BasePredictor):
             osp.dirname(osp.dirname(osp.abspath(path))), 'frames')
         clip_len = int(self.spec['dataset'].get('clip_len', 64))
         recordings: Dict[str, np.ndarray] = {}
+        stamps: Dict[str, np.ndarray] = {}
         samples, missing = [], set()
         for sample in coco['samples']:
             h5 = osp.join(frames_dir, f'{sample["sensor_id"]}.h5')
@@ -137,13 +202,18 @@ class ThermalPredictor(BasePredictor):
                 missing.add(h5)
                 continue
             if h5 not in recordings:
-                recordings[h5] = self.read_recording(h5)[0]
+                recordings[h5], times = self.read_recording(h5)
+                if times is not None:
+                    stamps[h5] = times
             if sample['frame_idx'] >= len(recordings[h5]):
                 raise InferenceInputError(
                     f'{path}: image {sample["image_id"]!r} field "frame_idx"'
                     f' = {sample["frame_idx"]} is past the end of {h5} '
                     f'({len(recordings[h5])} frames)')
             samples.append((h5, sample))
+        check_keyframe_times(
+            path, [dict(s, filename=h5) for h5, s in samples], stamps,
+            self.spec['dataset'].get('on_implausible', 'error'))
         if missing:
             message = (f'{path}: {len(missing)} recording(s) it names are '
                        f'missing in {frames_dir}: {sorted(missing)}')

@@ -9,6 +9,30 @@ import numpy as np
 
 
 from .ava_annotations_json import check_box_layout, load_json, xywh_to_xyxy
+from .checks import implausible
+
+
+def check_scores(box_file: str, unscored: List[int],
+                 off_scale: List[Tuple[int, float]],
+                 on_implausible: str = 'error') -> None:
+    """Detection scores are probabilities: one missing (read as 1.0,
+    kept whatever ``box_score_thr``) or outside [0, 1] (percent, logits:
+    the threshold keeps all or none) is implausible."""
+    if unscored:
+        implausible(
+            f'{box_file}: {len(unscored)} box(es) have no field "score", '
+            f'e.g. [{unscored[0]}]: read as 1.0, they are kept whatever '
+            f'box_score_thr; give each detection its score', on_implausible)
+    if off_scale:
+        i, score = off_scale[0]
+        values = [v for _, v in off_scale]
+        cause = ('looks like percent: divide by 100'
+                 if all(1.0 < v <= 100.0 for v in values) else
+                 'logits or another scale? give probabilities')
+        implausible(
+            f'{box_file}: {len(off_scale)} box(es) have a field "score" '
+            f'outside [0, 1], e.g. [{i}] = {score!r} (box_score_thr compares '
+            f'probabilities): {cause}', on_implausible)
 
 
 def load_person_boxes(box_file: str, image_ids: Iterable,
@@ -41,6 +65,8 @@ def load_person_boxes(box_file: str, image_ids: Iterable,
     known = set(image_ids)
     found: Dict[object, List[Tuple[List[float], float]]] = {}
     raw_boxes, sizes = [], []
+    unscored: List[int] = []
+    off_scale: List[Tuple[int, float]] = []
     for i, det in enumerate(data):
         where = f'{box_file}: [{i}]'
         if not isinstance(det, dict):
@@ -49,16 +75,21 @@ def load_person_boxes(box_file: str, image_ids: Iterable,
             raise ValueError(f'{where} field "image_id" '
                              f'{det.get("image_id")!r} is not an image of '
                              f'the annotation file')
+        if 'score' not in det:
+            unscored.append(i)
         score = det.get('score', 1.0)
         if isinstance(score, bool) or not isinstance(score, (int, float)):
             raise ValueError(f'{where} field "score" must be a number, got '
                              f'{score!r}')
+        if not 0.0 <= score <= 1.0:  # NaN too
+            off_scale.append((i, score))
         box = xywh_to_xyxy(det.get('bbox'), where)
         if image_sizes is not None:
             raw_boxes.append(det['bbox'])
             sizes.append(image_sizes[det['image_id']])
         if score >= score_thr:
             found.setdefault(det['image_id'], []).append((box, float(score)))
+    check_scores(box_file, unscored, off_scale, on_implausible)
     if image_sizes is not None:
         check_box_layout(box_file, [f'[{i}]' for i in range(len(data))],
                          np.array(raw_boxes, np.float64).reshape(-1, 4),

@@ -7,7 +7,7 @@ shared by :class:`~ftplugin.datasets.ThermalHDF5Dataset` and
 ``tools/validate_data.py``; clip cutting and rendering shared by the dataset,
 the ava_custom converter and inference (``ftplugin.apis``).
 """
-from typing import Optional, Sequence, Tuple
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -19,6 +19,13 @@ DEAD_PIXEL_BELOW = -270.0
 CHECKED_FRAMES = 64
 # more pixels than this outside temp_range: a unit or range mistake
 MAX_SATURATED = 0.25
+# more dead pixels than this: most of the image blank (the real recordings:
+# at most 16 % in their first 64 frames)
+MAX_DEAD = 0.5
+# a recording this many times faster or slower than the training data's
+# median frame rate: its windows span another duration (the real
+# recordings: 5.0-6.3 fps)
+MAX_FPS_RATIO = 1.5
 
 
 def frames_layout(path: str, handle) -> Tuple[int, int, int]:
@@ -62,10 +69,14 @@ def likely_unit(mean: float) -> str:
 
 def check_temperatures(where: str, frames: np.ndarray,
                        temp_range: Sequence[float],
-                       on_implausible: str = 'error') -> None:
+                       on_implausible: str = 'error',
+                       dtype=None) -> None:
     """Refuse frames whose pixels mostly saturate at 0 or 255 after
     clipping to ``temp_range``: temperatures in another unit (Kelvin,
-    centi-degrees) or a range that does not fit the data.
+    centi-degrees) or a range that does not fit the data. Frames holding
+    only the dead-pixel marker are an error; mostly dead or constant
+    frames are implausible (each would be rendered as a blank clip and
+    scored).
 
     Args:
         where (str): The file and its frames, e.g. ``x.h5 (frames 0:64)``.
@@ -73,19 +84,45 @@ def check_temperatures(where: str, frames: np.ndarray,
         temp_range (Sequence[float]): The dataset's (low, high) in degrees
             Celsius.
         on_implausible (str): ``'error'`` or ``'warn'``.
+        dtype (np.dtype, optional): The file's dtype of ``frames``, for
+            the likely cause (uint8: frames already rendered to grey).
     """
     live = frames[frames > DEAD_PIXEL_BELOW]  # NaN compares False: left out
+    dead = np.count_nonzero(frames <= DEAD_PIXEL_BELOW)
+    if frames.size and dead == frames.size:
+        # rendered as the coldest value everywhere: a blank clip, scored
+        raise ValueError(
+            f'{where}: dataset "frames": every pixel holds the dead-pixel '
+            f'marker (below {DEAD_PIXEL_BELOW}), no temperature at all: a '
+            f'dead sensor or a recording written with a fill value; leave '
+            f'it out or re-export it')
     if not live.size:
         return
     low, high = temp_range
     share = np.count_nonzero((live <= low) | (live >= high)) / live.size
-    if share <= MAX_SATURATED:
-        return
-    mean = float(live.mean(dtype=np.float64))
-    implausible(
-        f'{where}: dataset "frames": {share:.1%} of the pixels lie outside '
-        f'temp_range {tuple(temp_range)} (degrees Celsius) and saturate at '
-        f'0 or 255 (mean {mean:.1f}): {likely_unit(mean)}', on_implausible)
+    if share > MAX_SATURATED:
+        mean = float(live.mean(dtype=np.float64))
+        cause = (likely_unit(mean) if dtype is None
+                 or np.dtype(dtype) != np.uint8 else
+                 'stored as uint8: looks already rendered to 0-255 grey '
+                 'levels; store the temperatures in degrees Celsius')
+        implausible(
+            f'{where}: dataset "frames": {share:.1%} of the pixels lie '
+            f'outside temp_range {tuple(temp_range)} (degrees Celsius) and '
+            f'saturate at 0 or 255 (mean {mean:.1f}): {cause}',
+            on_implausible)
+    dead = dead / frames.size
+    if dead > MAX_DEAD:
+        implausible(
+            f'{where}: dataset "frames": {dead:.1%} of the pixels hold the '
+            f'dead-pixel marker -273.2 (the real sensor: at most 16 %): '
+            f'most of each frame is blank; check the sensor or the export',
+            on_implausible)
+    if live.size > 1 and live.min() == live.max():
+        implausible(
+            f'{where}: dataset "frames": every live pixel holds the same '
+            f'value {float(live[0])}: a constant image (a stuck sensor or '
+            f'a fill value), not a scene', on_implausible)
 
 
 def render_uint8(frames: np.ndarray,
@@ -140,6 +177,7 @@ def read_rendered_recording(path: str, temp_range: Sequence[float],
     try:
         with h5py.File(path, 'r') as f:
             frames_layout(path, f)
+            dtype = f['frames'].dtype
             frames = np.asarray(f['frames'], dtype=np.float32)
             stamps = (np.asarray(f['timestamps'], dtype=np.int64)
                       if 'timestamps' in f else None)
@@ -147,7 +185,7 @@ def read_rendered_recording(path: str, temp_range: Sequence[float],
         raise OSError(f'{path}: cannot be read as HDF5 ({e})') from e
     check_finite(path, 'frames', frames)
     check_temperatures(f'{path} (frames 0:{len(frames)})', frames,
-                       temp_range, on_implausible)
+                       temp_range, on_implausible, dtype)
     return render_uint8(frames, temp_range), stamps
 
 
@@ -190,3 +228,66 @@ def clip_results(clip: np.ndarray) -> dict:
     return dict(imgs=clip, array=clip, total_frames=len(clip),
                 clip_len=len(clip), num_clips=1, img_shape=clip.shape[1:3],
                 original_shape=clip.shape[1:3])
+
+
+def check_keyframe_times(ann_file: str, samples: Sequence[dict],
+                         stamps: Mapping[str, np.ndarray],
+                         on_implausible: str = 'error') -> None:
+    """Each annotated image's ``timestamp`` must be that of its
+    ``frame_idx`` in the recording (so in all the real annotations): a
+    recording trimmed or re-indexed after annotation shifts every clip and
+    keeps ``frame_idx`` in range.
+
+    Args:
+        ann_file (str): The annotation file, for messages.
+        samples (Sequence[dict]): Its samples (``image_id``, ``frame_idx``,
+            ``timestamp``) with ``filename``, their recording.
+        stamps (Mapping[str, np.ndarray]): ``timestamps`` (ms, one per
+            frame) by recording; recordings without are not checked.
+        on_implausible (str): ``'error'`` or ``'warn'``.
+    """
+    wrong: Dict[str, List[dict]] = {}
+    for sample in samples:
+        times = stamps.get(sample['filename'])
+        stamp = sample.get('timestamp')
+        if (times is not None and isinstance(stamp, int)
+                and not isinstance(stamp, bool)
+                and sample['frame_idx'] < len(times)
+                and int(times[sample['frame_idx']]) != stamp):
+            wrong.setdefault(sample['filename'], []).append(sample)
+    for path, samples_of in wrong.items():
+        first = samples_of[0]
+        times, idx = stamps[path], first['frame_idx']
+        found = np.flatnonzero(times == first['timestamp'])
+        hint = (f'; that time is frame {int(found[0])}, '
+                f'{int(found[0]) - idx:+d} frames off' if len(found) else '')
+        implausible(
+            f'{ann_file}: image {first["image_id"]!r} field "timestamp" = '
+            f'{first["timestamp"]} but its "frame_idx" {idx} is the frame of '
+            f'{path} taken at {int(times[idx])} ("timestamps"), and so for '
+            f'{len(samples_of)} image(s) of this recording{hint}: the '
+            f'recording was trimmed or re-indexed after annotation; fix '
+            f'"frame_idx" or use the recording as annotated', on_implausible)
+
+
+def frame_rate(stamps: Optional[np.ndarray]) -> Optional[float]:
+    """Frames per second from ``timestamps`` in ms (None if unknown)."""
+    if stamps is None or len(stamps) < 2 or stamps[-1] <= stamps[0]:
+        return None
+    return float((len(stamps) - 1) / (stamps[-1] - stamps[0]) * 1000.0)
+
+
+def fps_problem(where: str, fps: Optional[float],
+                trained: Optional[float]) -> Optional[str]:
+    """A sentence when ``fps`` is more than :data:`MAX_FPS_RATIO` times
+    off the training data's frame rate ``trained`` (None: fine or
+    unknown)."""
+    if not fps or not trained:
+        return None
+    if max(fps / trained, trained / fps) <= MAX_FPS_RATIO:
+        return None
+    return (f'{where}: {fps:.2f} frames/s (from "timestamps") but the '
+            f'model was trained on {trained:.2f} frames/s (meta.'
+            f'dataset_meta.sensor_fps): each window of frames spans '
+            f'{trained / fps:.2f}x the time it was trained on; resample the '
+            f'recording to the training rate')

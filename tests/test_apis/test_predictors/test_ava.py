@@ -68,3 +68,43 @@ def test_onnx_agrees_with_torch(run):
                                                     for r in torch_recs]
     np.testing.assert_allclose([r['probs'] for r in onnx_recs],
                                [r['probs'] for r in torch_recs], atol=1e-4)
+
+
+def test_categories_renamed_against_the_checkpoint_are_refused(run,
+                                                               tmp_path):
+    """The same ids under other names (swapped): the dataset's id check
+    passed and each score was named by another class."""
+    import json
+    from ftplugin.apis.predictors import InferenceInputError
+    root, _, ckpt, _, model = run
+    data = json.loads((root / 'annotations' / 'val.json').read_text())
+    names = [c['name'] for c in data['categories']]
+    for category, name in zip(data['categories'], names[::-1]):
+        category['name'] = name
+    (tmp_path / 'annotations').mkdir()
+    renamed = tmp_path / 'annotations' / 'val.json'
+    renamed.write_text(json.dumps(data))
+    with pytest.raises(InferenceInputError,
+                       match=rf'{renamed}: field "categories" names the '
+                       rf'classes {", ".join(names[::-1])} but {ckpt}'):
+        inference(model, str(renamed), data_root=str(root),
+                  boxes=str(root / 'boxes' / 'val_person_bbox.json'))
+
+
+def test_an_ia_model_is_refused_with_the_way_to_score_it(repo_root):
+    """tools/infer.py on an IA checkpoint with its config crashed inside
+    the scorer with the ONNX export's NotImplementedError (traceback)."""
+    from mmengine.config import Config
+
+    from ftplugin.apis import inference_spec
+    from ftplugin.apis.predictors import AVAPredictor, ModelMismatchError
+    config = 'configs/ava_custom/slowonly_tiny_ava_custom_thermal_ia_memory.py'
+    spec = inference_spec(Config.fromfile(str(repo_root / config)),
+                          config_name=config)
+    assert spec['ia'] is True
+    assert inference_spec(Config.fromfile(str(repo_root / CFG)))['ia'] is (
+        False)
+    with pytest.raises(ModelMismatchError,
+                       match=rf'{config} has interaction aggregation .* '
+                       r'tools/test\.py --dump'):
+        AVAPredictor(spec, [])
