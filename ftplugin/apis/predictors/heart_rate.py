@@ -6,7 +6,8 @@ from typing import Dict, List, Optional
 import numpy as np
 
 from ...datasets.converters.workouts import resample
-from ...datasets.formats.apple_watch_pt import (read_scaler_params,
+from ...datasets.formats.apple_watch_pt import (check_converted_workout,
+                                                read_scaler_params,
                                                 read_workout_tensors,
                                                 workout_inputs)
 from ...datasets.formats.workout_files import FORMATS, READERS
@@ -90,6 +91,11 @@ class HeartRatePredictor(BasePredictor):
                              DEFAULT_MAX_GAP_S), DEFAULT_MIN_POINTS,
                        bool(self.options.get('fill_missing_altitude')))
         scaler = self.scaler
+        data = self.spec['dataset']
+        check_converted_workout(
+            path, raw, scaler, data.get('hr_range', (20.0, 250.0)),
+            data.get('max_abs_mean', 2.0),
+            data.get('on_implausible', 'error'))
         fields = dict(
             original_lengths=np.array([len(raw['speed'])]),
             timestamps=raw['timestamps'][None],

@@ -127,3 +127,28 @@ def test_bad_workouts_are_named(run, tmp_path):
     (record, ) = inference(bare_model, str(fit), scaler=str(scaler))
     (expected, ) = inference(model, str(fit))
     assert record['mean_pred_hr'] == pytest.approx(expected['mean_pred_hr'])
+
+
+def test_workouts_in_other_units_are_refused(run, tmp_path):
+    """Heart rate not in BPM is an error; speed or altitude far from the
+    training data (m/s written as km/h, feet) is implausible, with the
+    dataset's opt-out (it was predicted silently)."""
+    _, ckpt, _, model = run
+    base = make_run(start_date(0), 150)
+    cases = dict(hr_hz=('heart_rate', dict(hr=base['hr'] / 60)),
+                 hr_x10=('heart_rate', dict(hr=base['hr'] * 10)),
+                 speed_kmh=('speed', dict(speed=base['speed'] * 3.6)),
+                 altitude_cm=('altitude', dict(
+                     altitude=base['altitude'] * 100)))
+    for name, (field, change) in cases.items():
+        path = tmp_path / f'{name}.tcx'
+        write_tcx(path, dict(base, **change))
+        with pytest.raises(InferenceInputError,
+                           match=rf'{name}\.tcx: field {field}'):
+            inference(model, str(path))
+    # the plausible run passes; speed with the opt-out is predicted
+    write_tcx(tmp_path / 'ok.tcx', base)
+    assert inference(model, str(tmp_path / 'ok.tcx'))
+    warn = init_model(CFG, str(ckpt), cfg_options={
+        'test_dataloader.dataset.on_implausible': 'warn'})
+    assert inference(warn, str(tmp_path / 'speed_kmh.tcx'))
