@@ -97,7 +97,8 @@ def _test_dataset(cfg: Config) -> dict:
 
 def inference_spec(cfg: Config, dataset_meta: Optional[dict] = None,
                    config_name: Optional[str] = None,
-                   checkpoint: Optional[str] = None) -> dict:
+                   checkpoint: Optional[str] = None,
+                   state: Optional[dict] = None) -> dict:
     """What inference needs from a config and a checkpoint, JSON-able.
 
     Args:
@@ -107,6 +108,9 @@ def inference_spec(cfg: Config, dataset_meta: Optional[dict] = None,
             apple_watch scaler, ava category ids).
         config_name (str, optional): For messages.
         checkpoint (str, optional): For messages.
+        state (dict, optional): The checkpoint's state dict: butppg's
+            training statistics (``channel_stats``), against which inputs
+            are checked for another unit or gain.
 
     Returns:
         dict: ``family``, ``classes``, ``dataset`` (the test dataset's
@@ -156,6 +160,7 @@ def inference_spec(cfg: Config, dataset_meta: Optional[dict] = None,
         output_names=onnx_cfg.get('output_names'))
     if family == 'butppg':
         spec['sample_rate'] = getattr(dataset_cls, 'SAMPLE_RATE', None)
+        spec['channel_stats'] = channel_statistics(state)
     if family == 'apple_watch':
         spec['input_features'] = model.get('input_features')
         spec['scaler'] = meta.get('scaler')
@@ -163,6 +168,26 @@ def inference_spec(cfg: Config, dataset_meta: Optional[dict] = None,
     if family == 'ava_custom':
         spec['category_ids'] = meta.get('category_ids')
     return _plain(spec)
+
+
+def channel_statistics(state: Optional[dict]) -> Optional[dict]:
+    """The per-channel ``mean`` / ``std`` a signal model normalises with
+    (``SignalDataPreprocessor``, fitted on the training split), as lists;
+    None when the state dict holds none fitted."""
+    state = state or {}
+    keys = [f'data_preprocessor.{k}' for k in ('mean', 'std', 'fitted')]
+    if not all(k in state for k in keys) or not bool(state[keys[2]]):
+        return None
+    return dict(mean=state[keys[0]].tolist(), std=state[keys[1]].tolist())
+
+
+def export_spec(cfg: Config, checkpoint: str, model: nn.Module,
+                config_name: Optional[str] = None) -> dict:
+    """The inference spec of an exported model (its sidecar): the
+    config's, the checkpoint's ``dataset_meta`` and the loaded ``model``'s
+    statistics."""
+    return inference_spec(cfg, checkpoint_meta(checkpoint)[1].get(
+        'dataset_meta'), config_name, str(checkpoint), model.state_dict())
 
 
 def _load_config(config: Union[str, Path, Config],
@@ -241,8 +266,8 @@ def init_model(config: Union[str, Path, Config],
             'trained with (its work dir holds a copy).')
     model.to(device).eval()
     model.dataset_meta = dict(meta.get('dataset_meta') or {})
-    model.inference_spec = inference_spec(cfg, model.dataset_meta, name,
-                                          str(checkpoint))
+    model.inference_spec = inference_spec(
+        cfg, model.dataset_meta, name, str(checkpoint), model.state_dict())
     pipeline = file_test_pipeline(model.inference_spec)
     if pipeline is not None:
         cfg.test_pipeline = pipeline

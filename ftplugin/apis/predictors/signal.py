@@ -7,7 +7,9 @@ import numpy as np
 from ...datasets.formats.checks import read_npz
 from ...datasets.formats.signal_recording_csv import read_signal_recording_csv
 from ...datasets.formats.signal_recording_npz import read_signal_recording_npz
-from ...datasets.formats.signal_windows_npz import read_signal_windows
+from ...datasets.formats.signal_windows_npz import (check_channel_scales,
+                                                   check_constant_channels,
+                                                   read_signal_windows)
 from .base import BasePredictor, InferenceInputError
 
 
@@ -51,9 +53,14 @@ class SignalPredictor(BasePredictor):
             fields = read_npz(path, optional=keys)
             key = next((k for k in keys if k in fields), None)
             if key is not None and fields[key].ndim == 3:
+                found = {}
                 windows, _ = read_signal_windows(
                     path, channels, file_channels, keys, label_key=None,
-                    window_length=length)
+                    window_length=length, found=found,
+                    sample_rate=self.spec.get('sample_rate'))
+                self.check_scale(path, found['field'],
+                                 windows.mean(axis=(0, 2), dtype=np.float64),
+                                 windows.std(axis=(0, 2), dtype=np.float64))
                 return windows, [dict(window=i) for i in range(len(windows))]
             signals, rate = read_signal_recording_npz(
                 path, channels, file_channels, keys,
@@ -61,7 +68,27 @@ class SignalPredictor(BasePredictor):
         else:
             signals, rate = read_signal_recording_csv(
                 path, channels, self.options.get('sample_rate'))
+        self.check_scale(path, 'columns' if ext == '.csv' else 'signals',
+                         signals.mean(1, dtype=np.float64),
+                         signals.std(1, dtype=np.float64))
         return self.cut(path, signals, rate)
+
+    def check_scale(self, path: str, field: str, mean: np.ndarray,
+                    std: np.ndarray) -> None:
+        """Refuse, as the training dataset does, a channel constant over
+        the whole file and channels on another scale than the model's
+        training data (another unit or gain, z-scored per file): the model
+        normalises them with the training statistics."""
+        channels = self.spec['dataset']['channels']
+        mode = self.spec['dataset'].get('on_implausible', 'error')
+        check_constant_channels(path, field, channels, mean, std, mode)
+        stats = self.spec.get('channel_stats')
+        if stats:
+            check_channel_scales(
+                path, channels, mean, std,
+                f'{self.spec.get("checkpoint") or "the model"}: its '
+                f'normalisation statistics', np.asarray(stats['mean']),
+                np.asarray(stats['std']), mode)
 
     def cut(self, path: str, signals: np.ndarray,
             rate: float) -> Tuple[np.ndarray, List[dict]]:
