@@ -17,6 +17,8 @@ import os.path as osp
 from mmengine.config import Config
 
 import ftplugin  # noqa: F401  (compat patches + registrations)
+from ftplugin.apis.inference import checkpoint_meta
+from ftplugin.apis.trained_inputs import check_trained_inputs
 from ftplugin.utils import (add_runner_args, build_runner, run_main,
                             set_data_root, set_work_dir)
 
@@ -60,6 +62,10 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
 def main() -> None:
     args = parse_args()
     cfg = merge_args(Config.fromfile(args.config), args)
+    if osp.isfile(args.checkpoint):
+        # the checkpoint is scored on inputs of the kind it learnt from
+        check_trained_inputs(cfg, checkpoint_meta(args.checkpoint)[1],
+                             args.checkpoint, args.config)
     runner = build_runner(cfg)
     runner.test()
 

@@ -32,6 +32,7 @@ from ..datasets.formats.checks import load_json
 from ..utils.atomic_io import atomic_write_json
 from .file_pipeline import file_test_pipeline
 from .predictors import INPUT_ERRORS, PREDICTORS, BasePredictor, named_error
+from .trained_inputs import check_trained_inputs
 
 SPEC_FORMAT = 'ftplugin-inference-spec'
 SPEC_VERSION = 1
@@ -246,6 +247,7 @@ def init_model(config: Union[str, Path, Config],
         # weights come from the checkpoint, not a download
         backbone['pretrained'] = None
     state, meta = checkpoint_meta(checkpoint)
+    check_trained_inputs(cfg, meta, str(checkpoint), name)
     model = MODELS.build(cfg.model)
     report = load_pretrained(model, checkpoint, logger='silent')
     if report.missing or report.shape_skipped or report.unexpected:

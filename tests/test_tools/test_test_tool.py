@@ -68,3 +68,19 @@ def test_dump_needs_pickle_extension(trained_runs, run_tool, tool_cfg,
     assert proc.returncode != 0
     assert '.pkl' in proc.stdout
 
+
+
+def test_windows_of_another_length_than_trained_are_refused(
+        trained_runs, run_tool, tool_cfg, tmp_path):
+    """The checkpoint learnt from 64-frame windows: scoring it on 32-frame
+    windows (the weights fit) was reported as a result."""
+    proc = run_tool(['tools/test.py', tool_cfg.finetune,
+                     trained_runs.best_ckpt, '--work-dir', tmp_path,
+                     '--cfg-options',
+                     f'test_dataloader.dataset.data_root={trained_runs.kaggle}',
+                     'test_dataloader.dataset.pipeline.0.clip_len=32'],
+                    check=False)
+    assert proc.returncode == 1
+    assert ('CheckpointMismatchError' in proc.stdout
+            and 'pipeline.0.clip_len=64' in proc.stdout), proc.stdout
+    assert not (tmp_path / 'test_metrics.json').exists()

@@ -24,7 +24,9 @@ import sys
 from mmengine.config import DictAction
 
 import ftplugin  # noqa: F401  (compat patches + registrations)
-from ftplugin.apis.inference import export_spec, write_sidecar
+from ftplugin.apis.inference import (checkpoint_meta, export_spec,
+                                     write_sidecar)
+from ftplugin.apis.trained_inputs import check_trained_inputs
 from ftplugin.deployment import (ExportWrapper, build_model, export_onnx,
                                  input_shapes, verify)
 from ftplugin.utils import load_config, run_main
@@ -56,6 +58,9 @@ def main() -> None:
         sys.exit(f'{args.config} declares no onnx_cfg (input_shape, '
                  f'input_names, output_names, dynamic_axes): its model '
                  f'family has no ONNX export yet')
+    # the sidecar must describe the inputs the checkpoint learnt from
+    check_trained_inputs(cfg, checkpoint_meta(args.checkpoint)[1],
+                         args.checkpoint, args.config)
     model = build_model(cfg, args.checkpoint)
     wrapper = ExportWrapper(model).eval()
     try:
