@@ -30,8 +30,9 @@ class HeartRatePredictor(BasePredictor):
       manual conversion.
     - A ``.pt`` of the family's format (``{train,val,test}.pt``), read and
       checked by the training dataset's reader, one record per workout;
-      where its own ``scaler_params.json`` lies beside it and differs from
-      the run's, speed and altitude are re-scaled to the run's.
+      its own ``scaler_params.json`` must lie beside it (as for training);
+      where it differs from the run's, speed and altitude are re-scaled to
+      the run's.
 
     Inputs are built as in training (``hr_input``: ``'previous'`` feeds the
     measured heart rate of the step before, so the file needs heart rate).
@@ -111,9 +112,21 @@ class HeartRatePredictor(BasePredictor):
         fields = read_workout_tensors(
             path, data.get('hr_range', (20.0, 250.0)),
             data.get('max_abs_mean', 5.0))
-        beside = osp.join(osp.dirname(path),
-                          data.get('scaler_file') or 'scaler_params.json')
-        own = read_scaler_params(beside) if osp.isfile(beside) else None
+        own = None
+        if data.get('scaler_file', 'scaler_params.json'):
+            beside = osp.join(osp.dirname(path), data['scaler_file'] if
+                              data.get('scaler_file') else
+                              'scaler_params.json')
+            if not osp.isfile(beside):
+                # which statistics its z-scores hold cannot be told from
+                # the values (another data set's look the same)
+                raise InferenceInputError(
+                    f'{path}: no {osp.basename(beside)} beside it: a .pt '
+                    f'holds speed and altitude z-scored with the statistics '
+                    f'of that file (the converter writes it), which the '
+                    f'model\'s own may not be; put the file its data were '
+                    f'converted with beside it')
+            own = read_scaler_params(beside)
         fields['__own_scaler__'] = own
         return fields
 

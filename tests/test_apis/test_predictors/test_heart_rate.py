@@ -152,3 +152,17 @@ def test_workouts_in_other_units_are_refused(run, tmp_path):
     warn = init_model(CFG, str(ckpt), cfg_options={
         'test_dataloader.dataset.on_implausible': 'warn'})
     assert inference(warn, str(tmp_path / 'speed_kmh.tcx'))
+
+
+def test_a_pt_without_its_scaler_is_refused(run, aw_data, tmp_path):
+    """Endomondo's test.pt holds z-scores of other statistics than the
+    model's: without its scaler_params.json beside it, they were taken for
+    the model's own."""
+    model = run[3]
+    import shutil
+    shutil.copy(aw_data / 'endomondo' / 'test.pt', tmp_path / 'test.pt')
+    with pytest.raises(InferenceInputError, match=r'test\.pt: no '
+                       r'scaler_params\.json beside it'):
+        inference(model, str(tmp_path / 'test.pt'))
+    shutil.copy(aw_data / 'endomondo' / 'scaler_params.json', tmp_path)
+    assert inference(model, str(tmp_path / 'test.pt'))
