@@ -309,6 +309,43 @@ def read_sidecar(onnx_file: str) -> dict:
     return spec
 
 
+def check_sidecar_fits(onnx_file: str, spec: dict, input_shape: list,
+                       output_shape: list) -> None:
+    """The sidecar must describe the graph beside it (one edited or copied
+    from another export read windows of another length, or named the
+    classes wrongly): the class count against the output, and for the
+    kaggle_pose and butppg graphs the window against the input."""
+    def refuse(field, value, what):
+        raise ValueError(
+            f'{sidecar_path(onnx_file)}: field {field!r} is {value!r}, but '
+            f'{onnx_file} {what} (input {input_shape}, output '
+            f'{output_shape}): the sidecar does not belong to this .onnx; '
+            f'export again')
+
+    family = spec.get('family')
+    if family not in ('kaggle_pose', 'butppg'):
+        return
+    classes = spec.get('classes') or []
+    if isinstance(output_shape[-1], int) and classes and len(
+            classes) != output_shape[-1]:
+        refuse('classes', classes, f'scores {output_shape[-1]} classes')
+    data = spec.get('dataset') or {}
+    if family == 'butppg' and len(input_shape) == 3:
+        for field, value, dim in (('dataset.channels', data.get('channels'),
+                                   1),
+                                  ('dataset.window_length',
+                                   data.get('window_length'), 2)):
+            size = len(value) if isinstance(value, list) else value
+            if isinstance(input_shape[dim], int) and size != input_shape[dim]:
+                refuse(field, value, f'takes {input_shape[dim]} on axis {dim}')
+    if family == 'kaggle_pose' and len(input_shape) == 4:
+        clip = next((t.get('clip_len') for t in spec.get('pipeline') or []
+                     if t.get('type') == 'SamplePoseWindows'), None)
+        if isinstance(input_shape[2], int) and clip != input_shape[2]:
+            refuse('pipeline SamplePoseWindows.clip_len', clip,
+                   f'takes windows of {input_shape[2]} frames')
+
+
 class OnnxModel:
     """An exported model and its sidecar, run by onnxruntime (no torch
     model is built).
@@ -340,6 +377,9 @@ class OnnxModel:
         self.session = ort.InferenceSession(
             onnx_file, options, providers=['CPUExecutionProvider'])
         self.input_names = [i.name for i in self.session.get_inputs()]
+        check_sidecar_fits(onnx_file, self.inference_spec,
+                           self.session.get_inputs()[0].shape,
+                           self.session.get_outputs()[0].shape)
 
     def __call__(self, *arrays: np.ndarray) -> np.ndarray:
         return self.session.run(None, dict(zip(self.input_names,

@@ -132,6 +132,22 @@ def test_onnx_agrees_with_torch(run, butppg_data):
     with pytest.raises(InferenceInputError, match=r"millivolts\.npz: "
                        r"channel 'ACC_X'.*another unit or gain"):
         inference(init_onnx_model(str(onnx_file)), str(millivolts))
+    # a sidecar that does not describe the graph beside it (it read
+    # 1000-sample windows, or named three classes, silently)
+    import json
+    import shutil
+    spec = json.loads((work / 'model.onnx.json').read_text())
+    edits = {'window_length': ('dataset', 'window_length', 1000),
+             'classes': (None, 'classes', ['poor', 'good', 'great'])}
+    for name, (part, key, value) in edits.items():
+        edited = json.loads(json.dumps(spec))
+        (edited[part] if part else edited)[key] = value
+        other = work / f'edited_{name}.onnx'
+        shutil.copy(onnx_file, other)
+        (work / f'edited_{name}.onnx.json').write_text(json.dumps(edited))
+        with pytest.raises(ValueError, match=rf'edited_{name}\.onnx\.json:'
+                           rf" field '[a-z.]*{key}' is .* does not belong"):
+            init_onnx_model(str(other))
 
 
 def test_inputs_that_do_not_fit_the_model_are_named(run, butppg_data,
