@@ -7,7 +7,8 @@ import numpy as np
 from ...datasets.formats.checks import read_npz
 from ...datasets.formats.signal_recording_csv import read_signal_recording_csv
 from ...datasets.formats.signal_recording_npz import read_signal_recording_npz
-from ...datasets.formats.signal_windows_npz import (check_channel_scales,
+from ...datasets.formats.signal_windows_npz import (MAX_STD_RATIO,
+                                                   check_channel_scales,
                                                    check_constant_channels,
                                                    read_signal_windows)
 from .base import BasePredictor, InferenceInputError
@@ -83,12 +84,21 @@ class SignalPredictor(BasePredictor):
         mode = self.spec['dataset'].get('on_implausible', 'error')
         check_constant_channels(path, field, channels, mean, std, mode)
         stats = self.spec.get('channel_stats')
-        if stats:
-            check_channel_scales(
-                path, channels, mean, std,
-                f'{self.spec.get("checkpoint") or "the model"}: its '
-                f'normalisation statistics', np.asarray(stats['mean']),
-                np.asarray(stats['std']), mode)
+        if not stats:
+            return
+        train_mean = np.asarray(stats['mean'])
+        train_std = np.asarray(stats['std'])
+        # one file may be far quieter than the training data on some
+        # channels (an accelerometer at rest): a channel is judged unless
+        # it is quieter, and all of them only where all are (a gain)
+        quiet = std * MAX_STD_RATIO < train_std
+        keep = np.flatnonzero(~quiet) if not quiet.all() else np.arange(
+            len(channels))
+        check_channel_scales(
+            path, [channels[i] for i in keep], mean[keep], std[keep],
+            f'{self.spec.get("checkpoint") or "the model"}: its '
+            f'normalisation statistics', train_mean[keep], train_std[keep],
+            mode)
 
     def cut(self, path: str, signals: np.ndarray,
             rate: float) -> Tuple[np.ndarray, List[dict]]:

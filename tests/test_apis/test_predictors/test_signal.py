@@ -183,6 +183,16 @@ def test_inputs_that_do_not_fit_the_model_are_named(run, butppg_data,
     with pytest.raises(InferenceInputError, match=r"twice\.csv: field "
                        r"'header' names channel\(s\) \['PPG'\]"):
         inference(model, str(table), sample_rate=125)
+    # one window alone is quieter than the training data on the
+    # accelerometers (at rest): it is predicted; a gain on every channel
+    # the other way (V for mV) is refused
+    for i in range(len(signals)):
+        np.savez(tmp_path / 'one.npz', signals=signals[i:i + 1])
+        assert inference(model, str(tmp_path / 'one.npz'))
+    np.savez(tmp_path / 'volts.npz', signals=signals / 1000)
+    with pytest.raises(InferenceInputError, match=r'volts\.npz: channel '
+                       r"'ACC_X'.*another unit or gain"):
+        inference(model, str(tmp_path / 'volts.npz'))
     # the dataset's opt-out lets the flat channel through
     warn = init_model(SCRATCH_CFG, str(ckpt), cfg_options={
         'test_dataloader.dataset.on_implausible': 'warn'})
