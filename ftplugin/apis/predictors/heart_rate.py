@@ -78,11 +78,20 @@ class HeartRatePredictor(BasePredictor):
 
     @property
     def step_seconds(self) -> float:
-        """Seconds per step: the option, the scaler's, or the converter's
-        default."""
-        return float(self.options.get('step_seconds') or
-                     (self.spec.get('scaler') or {}).get('step_seconds') or
-                     DEFAULT_STEP_S)
+        """Seconds per step: the scaler's (the grid of the training
+        data, which the converter records), else the option, else the
+        converter's default. An option that differs from the scaler's is
+        refused: the model would read steps of another duration."""
+        option = self.options.get('step_seconds')
+        trained = (self.spec.get('scaler') or {}).get('step_seconds')
+        if option and trained and abs(float(option) - float(trained)) > 1e-9:
+            raise InferenceInputError(
+                f'step_seconds={option:g}, but '
+                f'{self.spec.get("checkpoint") or "the model"} was trained '
+                f'on workouts resampled every {trained:g} s (its scaler\'s '
+                f'step_seconds): leave --step-seconds out, or give '
+                f'{trained:g}')
+        return float(option or trained or DEFAULT_STEP_S)
 
     def read_workout(self, path: str, fmt: str) -> dict:
         """One FIT / TCX / GPX workout as fields of one (1, T) workout."""

@@ -166,3 +166,20 @@ def test_a_pt_without_its_scaler_is_refused(run, aw_data, tmp_path):
         inference(model, str(tmp_path / 'test.pt'))
     shutil.copy(aw_data / 'endomondo' / 'scaler_params.json', tmp_path)
     assert inference(model, str(tmp_path / 'test.pt'))
+
+
+def test_another_step_than_the_training_grid_is_refused(run, workouts):
+    """Workouts resampled every 1 s for a model trained on 10-s steps were
+    predicted silently."""
+    _, ckpt, _, _ = run
+    folder, _ = workouts
+    model = init_model(CFG, str(ckpt))
+    # what a run on converted workouts records (the converter's grid)
+    model.inference_spec['scaler'] = dict(model.inference_spec['scaler'],
+                                          step_seconds=10.0)
+    fit = str(folder / 'run0.fit')
+    with pytest.raises(InferenceInputError, match=r'step_seconds=1, but .*'
+                       r'every 10 s'):
+        inference(model, fit, step_seconds=1)
+    (record, ) = inference(model, fit, step_seconds=10)
+    assert record['steps'] == 75
