@@ -100,7 +100,8 @@ def _test_dataset(cfg: Config) -> dict:
 
 def inference_spec(cfg: Config, dataset_meta: Optional[dict] = None,
                    config_name: Optional[str] = None,
-                   checkpoint: Optional[str] = None) -> dict:
+                   checkpoint: Optional[str] = None,
+                   state: Optional[dict] = None) -> dict:
     """What inference needs from a config and a checkpoint, JSON-able.
 
     Args:
@@ -110,6 +111,9 @@ def inference_spec(cfg: Config, dataset_meta: Optional[dict] = None,
             apple_watch scaler, ava category ids).
         config_name (str, optional): For messages.
         checkpoint (str, optional): For messages.
+        state (dict, optional): The checkpoint's state dict: butppg's
+            training statistics (``channel_stats``), against which inputs
+            are checked for another unit or gain.
 
     Returns:
         dict: ``family``, ``classes``, ``dataset`` (the test dataset's
@@ -159,6 +163,7 @@ def inference_spec(cfg: Config, dataset_meta: Optional[dict] = None,
         output_names=onnx_cfg.get('output_names'))
     if family == 'butppg':
         spec['sample_rate'] = getattr(dataset_cls, 'SAMPLE_RATE', None)
+        spec['channel_stats'] = channel_statistics(state)
     if family == 'apple_watch':
         spec['input_features'] = model.get('input_features')
         spec['scaler'] = meta.get('scaler')
@@ -171,6 +176,26 @@ def inference_spec(cfg: Config, dataset_meta: Optional[dict] = None,
     if family == 'thermal' and meta.get('sensor_fps'):
         spec['sensor_fps'] = meta.get('sensor_fps')
     return _plain(spec)
+
+
+def channel_statistics(state: Optional[dict]) -> Optional[dict]:
+    """The per-channel ``mean`` / ``std`` a signal model normalises with
+    (``SignalDataPreprocessor``, fitted on the training split), as lists;
+    None when the state dict holds none fitted."""
+    state = state or {}
+    keys = [f'data_preprocessor.{k}' for k in ('mean', 'std', 'fitted')]
+    if not all(k in state for k in keys) or not bool(state[keys[2]]):
+        return None
+    return dict(mean=state[keys[0]].tolist(), std=state[keys[1]].tolist())
+
+
+def export_spec(cfg: Config, checkpoint: str, model: nn.Module,
+                config_name: Optional[str] = None) -> dict:
+    """The inference spec of an exported model (its sidecar): the
+    config's, the checkpoint's ``dataset_meta`` and the loaded ``model``'s
+    statistics."""
+    return inference_spec(cfg, checkpoint_meta(checkpoint)[1].get(
+        'dataset_meta'), config_name, str(checkpoint), model.state_dict())
 
 
 def _load_config(config: Union[str, Path, Config],
@@ -251,8 +276,8 @@ def init_model(config: Union[str, Path, Config],
             'trained with (its work dir holds a copy).')
     model.to(device).eval()
     model.dataset_meta = dict(meta.get('dataset_meta') or {})
-    model.inference_spec = inference_spec(cfg, model.dataset_meta, name,
-                                          str(checkpoint))
+    model.inference_spec = inference_spec(
+        cfg, model.dataset_meta, name, str(checkpoint), model.state_dict())
     pipeline = file_test_pipeline(model.inference_spec)
     if pipeline is not None:
         cfg.test_pipeline = pipeline
@@ -306,6 +331,43 @@ def read_sidecar(onnx_file: str) -> dict:
     return spec
 
 
+def check_sidecar_fits(onnx_file: str, spec: dict, input_shape: list,
+                       output_shape: list) -> None:
+    """The sidecar must describe the graph beside it (one edited or copied
+    from another export read windows of another length, or named the
+    classes wrongly): the class count against the output, and for the
+    kaggle_pose and butppg graphs the window against the input."""
+    def refuse(field, value, what):
+        raise ValueError(
+            f'{sidecar_path(onnx_file)}: field {field!r} is {value!r}, but '
+            f'{onnx_file} {what} (input {input_shape}, output '
+            f'{output_shape}): the sidecar does not belong to this .onnx; '
+            f'export again')
+
+    family = spec.get('family')
+    if family not in ('kaggle_pose', 'butppg'):
+        return
+    classes = spec.get('classes') or []
+    if isinstance(output_shape[-1], int) and classes and len(
+            classes) != output_shape[-1]:
+        refuse('classes', classes, f'scores {output_shape[-1]} classes')
+    data = spec.get('dataset') or {}
+    if family == 'butppg' and len(input_shape) == 3:
+        for field, value, dim in (('dataset.channels', data.get('channels'),
+                                   1),
+                                  ('dataset.window_length',
+                                   data.get('window_length'), 2)):
+            size = len(value) if isinstance(value, list) else value
+            if isinstance(input_shape[dim], int) and size != input_shape[dim]:
+                refuse(field, value, f'takes {input_shape[dim]} on axis {dim}')
+    if family == 'kaggle_pose' and len(input_shape) == 4:
+        clip = next((t.get('clip_len') for t in spec.get('pipeline') or []
+                     if t.get('type') == 'SamplePoseWindows'), None)
+        if isinstance(input_shape[2], int) and clip != input_shape[2]:
+            refuse('pipeline SamplePoseWindows.clip_len', clip,
+                   f'takes windows of {input_shape[2]} frames')
+
+
 class OnnxModel:
     """An exported model and its sidecar, run by onnxruntime (no torch
     model is built).
@@ -345,6 +407,9 @@ class OnnxModel:
             onnx_file, options, providers=['CPUExecutionProvider'])
         self.input_names = [i.name for i in self.session.get_inputs()]
         self.input_shapes = [i.shape for i in self.session.get_inputs()]
+        check_sidecar_fits(onnx_file, self.inference_spec,
+                           self.session.get_inputs()[0].shape,
+                           self.session.get_outputs()[0].shape)
 
     def __call__(self, *arrays: np.ndarray) -> np.ndarray:
         for name, shape, array in zip(self.input_names, self.input_shapes,

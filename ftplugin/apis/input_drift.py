@@ -10,7 +10,7 @@ compare the settings the weights depend on with the config they were given
 and refuse a difference, naming each setting with both values.
 """
 import inspect
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 from mmengine.config import Config
 
@@ -55,42 +55,52 @@ def _transform_defaults(name: str) -> dict:
             if p.default is not inspect.Parameter.empty}
 
 
-def input_settings(cfg: Config) -> Dict[str, object]:
-    """The settings of ``cfg`` the weights depend on, by config key; empty
-    for a config without predictions (pretraining)."""
+def input_settings(cfg: Config) -> Dict[str, Tuple[str, object]]:
+    """The settings of ``cfg`` the weights depend on: ``{setting: (its
+    --cfg-options key, value)}``; empty for a config without predictions
+    (pretraining). Transforms are matched by type and occurrence, so that
+    pipelines of other lengths compare what they share."""
     from .inference import _plain, inference_spec
     try:
         spec = inference_spec(cfg)
     except (ValueError, KeyError):
         return {}
-    out = {f'dataset.{k}': spec['dataset'][k] for k in DATASET_KEYS
-           if k in spec['dataset']}
+    out = {}
+    for key in DATASET_KEYS:
+        if key in spec['dataset']:
+            path = f'test_dataloader.dataset.{key}'
+            out[path] = (path, spec['dataset'][key])
     if spec.get('normalize'):
         for key in ('mean', 'std'):
-            out[f'model.data_preprocessor.{key}'] = spec['normalize'][key]
+            path = f'model.data_preprocessor.{key}'
+            out[path] = (path, spec['normalize'][key])
     if spec.get('input_features') is not None:
-        out['model.input_features'] = spec['input_features']
+        out['model.input_features'] = ('model.input_features',
+                                       spec['input_features'])
     seen: Dict[str, int] = {}
-    for transform in spec.get('pipeline') or []:
+    for i, transform in enumerate(spec.get('pipeline') or []):
         name = transform.get('type')
         if name not in PIPELINE_KEYS:
             continue
         seen[name] = seen.get(name, 0) + 1
-        where = name if seen[name] == 1 else f'{name}#{seen[name]}'
         defaults = _transform_defaults(name)
         for key in PIPELINE_KEYS[name]:
             if key in transform or key in defaults:
-                out[f'test_pipeline.{where}.{key}'] = _plain(
-                    transform.get(key, defaults.get(key)))
+                out[f'{name}#{seen[name]}.{key}'] = (
+                    f'test_dataloader.dataset.pipeline.{i}.{key}',
+                    _plain(transform.get(key, defaults.get(key))))
     return out
 
 
-def input_differences(cfg: Config, trained: Config) -> List[str]:
-    """``'key: trained X, now Y'`` for every setting that differs."""
+def input_differences(cfg: Config, trained: Config) -> List[Tuple[str,
+                                                                  object,
+                                                                  object]]:
+    """``(--cfg-options key, trained value, given value)`` for every
+    setting that differs."""
     ours, theirs = input_settings(cfg), input_settings(trained)
-    return [f'{key}: trained {theirs[key]!r}, now {ours[key]!r}'
-            for key in sorted(set(ours) & set(theirs))
-            if ours[key] != theirs[key]]
+    return [(ours[k][0], theirs[k][1], ours[k][1])
+            for k in sorted(set(ours) & set(theirs))
+            if ours[k][1] != theirs[k][1]]
 
 
 def check_input_drift(cfg: Config, meta: dict, checkpoint: str,
@@ -115,10 +125,21 @@ def check_input_drift(cfg: Config, meta: dict, checkpoint: str,
         return
     differences = input_differences(cfg, trained)
     if differences:
+        listed = '; '.join(f'{key}: trained {was!r}, now {now!r}'
+                           for key, was, now in differences)
+        restore = ' '.join(f'{key}={_option(was)}'
+                           for key, was, _ in differences)
         raise InputDriftError(
             f'{checkpoint} was trained reading its data otherwise than '
-            f'{config_name or "the config"} would: '
-            f'{"; ".join(differences)}. Use the config it was trained with '
-            f'(its work dir holds a copy) or the same --cfg-options; to '
-            f'evaluate it this way on purpose, pass --cfg-options '
-            f'{ALLOW_KEY}=True')
+            f'{config_name or "the config"} would: {listed}. Use the config '
+            f'it was trained with (its work dir holds a copy) or restore '
+            f'them (--cfg-options {restore}); to evaluate it this way on '
+            f'purpose, pass --cfg-options {ALLOW_KEY}=True')
+
+
+def _option(value) -> str:
+    """A value as ``--cfg-options`` parses it back."""
+    if isinstance(value, (list, tuple)):
+        return '[' + ','.join(_option(v) for v in value) + ']'
+    return repr(value) if isinstance(value, str) and ' ' in value else str(
+        value)

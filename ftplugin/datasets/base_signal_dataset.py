@@ -88,7 +88,8 @@ class BaseSignalDataset(BaseDataset):
         found = {}
         windows = read_signal_windows(
             path, self.channels, self.file_channels, self.signal_keys,
-            self.label_key, self.window_length, self.num_classes, found)
+            self.label_key, self.window_length, self.num_classes, found,
+            getattr(self, 'SAMPLE_RATE', None))
         self.signal_field = found['field']
         return windows
 

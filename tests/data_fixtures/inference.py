@@ -38,17 +38,14 @@ def export_with_sidecar(config: str, checkpoint, out: Path,
     ``out.json``, in this process."""
     from mmengine.config import Config
 
-    from ftplugin.apis.inference import (checkpoint_meta, inference_spec,
-                                         write_sidecar)
+    from ftplugin.apis.inference import export_spec, write_sidecar
     from ftplugin.deployment import ExportWrapper, build_model, export_onnx
     cfg = Config.fromfile(str(REPO_ROOT / config))
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
-    wrapper = ExportWrapper(build_model(cfg, str(checkpoint))).eval()
-    export_onnx(wrapper, cfg.onnx_cfg, str(out))
-    write_sidecar(str(out), inference_spec(
-        cfg, checkpoint_meta(str(checkpoint))[1].get('dataset_meta'),
-        config, str(checkpoint)))
+    model = build_model(cfg, str(checkpoint))
+    export_onnx(ExportWrapper(model).eval(), cfg.onnx_cfg, str(out))
+    write_sidecar(str(out), export_spec(cfg, str(checkpoint), model, config))
     return out
 
 

@@ -181,3 +181,26 @@ def test_ensemble_members_trained_on_other_frame_sizes_are_refused():
                        r"member 0 \(a\.pth\) in \['frame_shape'\]"):
         check_ensemble([a, b])
     check_ensemble([a, dict(a, checkpoint='old.pth', frame_shape=None)])
+def test_implausible_files_follow_the_test_dataset_opt_out(
+        model, trained_runs, tool_cfg, repo_root, tmp_path):
+    """A Kaggle file with confidences in percent is refused at inference
+    as in training, and predicted with the test dataset's
+    ``on_implausible='warn'`` (it was predicted silently; the opt-out was
+    not read at inference)."""
+    from ftplugin.datasets.formats.kaggle_keypoint_csv import (
+        read_kaggle_csv, write_kaggle_csv)
+    # the first file with poses (the generator writes header-only ones)
+    source, (frames, poses, score, _) = next(
+        (p, read) for p in sorted(trained_runs.kaggle.rglob('*.csv'))
+        for read in [read_kaggle_csv(str(p))] if len(read[0]))
+    percent = tmp_path / 'percent_keypoints.csv'
+    write_kaggle_csv(str(percent), frames, poses, score * 100)
+    with pytest.raises(InferenceInputError, match=r"percent_keypoints\.csv:"
+                       r" column 'Confidence'.*percent"):
+        inference(model, [str(percent)])
+    warn = init_model(str(repo_root / tool_cfg.finetune),
+                      str(trained_runs.best_ckpt), cfg_options={
+                          'test_dataloader.dataset.on_implausible': 'warn'})
+    (record, ) = inference(warn, [str(percent)])
+    (expected, ) = inference(model, [str(source)])
+    assert record['probs'] == pytest.approx(expected['probs'])

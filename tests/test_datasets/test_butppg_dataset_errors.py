@@ -102,6 +102,15 @@ DEFECTS = {
     'unknown channel names': (lambda r: write(
         r, signals=windows(), labels=labels(),
         channel_names=np.array(['A', 'B', 'C', 'D', 'E'])), 'channel'),
+    # the first of two "PPG" was taken silently
+    'a channel named twice': (lambda r: write(
+        r, signals=np.concatenate([windows()[:, :1] * 0, windows()], 1),
+        labels=labels(), channel_names=np.array(['PPG', 'ACC_X', 'ACC_Y', 'ACC_Z', 'PPG',
+                                'ECG'])), "'channel_names'"),
+    # windows of the right length at another rate: another span of time
+    'another sample rate': (lambda r: write(
+        r, signals=windows(), labels=labels(), fs=np.array(250.0)),
+        "'fs' is 250.0 Hz"),
 }
 
 

@@ -79,6 +79,9 @@ KAGGLE_DEFECTS = {
         slice(1, None), [drop_cell(line, 2) for line in ls[1:]])), "'X'"),
     'duplicate rows, other coordinates': (lambda r: edit_lines(
         r / CSV, lambda ls: ls.append(moved(ls[1]))), 'Keypoint'),
+    # a time in seconds as frame numbers (windows named wrongly)
+    'fractional frame': (lambda r: edit_lines(r / CSV, set_cell(
+        'Frame', '1.5')), "'Frame' is 1.5"),
 }
 
 
@@ -141,6 +144,15 @@ def constant_y(path):
     edit_lines(path, change)
 
 
+def scaled_column(path, index, factor):
+    def change(lines):
+        for i, line in enumerate(lines[1:], 1):
+            cells = line.split(',')
+            cells[index] = str(float(cells[index]) * factor)
+            lines[i] = ','.join(cells)
+    edit_lines(path, change)
+
+
 def stray(root, where):
     """A copy of a good file put beside the expected pattern."""
     (root / where).write_bytes(
@@ -164,6 +176,17 @@ KAGGLE_IMPLAUSIBLE = {
         'Keypoints_CSV/*.csv', 'not read'),
     'empty class folder': (lambda r: [p.unlink() for p in (
         r / FALL).glob('*.csv')], FALL, 'no *.csv file', "class 'Fall'"),
+    # these were read silently
+    'confidence in percent': (lambda r: scaled_column(r / CSV, 4, 100), CSV,
+                              "column 'Confidence'", 'percent'),
+    'negative confidence': (lambda r: scaled_column(r / CSV, 4, -1), CSV,
+                            "column 'Confidence'", 'undetected'),
+    'mirrored x': (lambda r: scaled_column(r / CSV, 2, -1), CSV,
+                   'columns X, Y', 'negative x'),
+    'a keypoint in no frame': (lambda r: edit_lines(
+        r / CSV, lambda ls: ls.__setitem__(slice(None), [
+            line for line in ls if ',Left Ankle,' not in line])), CSV,
+        'field Keypoint', "['Left Ankle'] have no position"),
 }
 
 
@@ -291,6 +314,9 @@ KTH_IMPLAUSIBLE = {
     'outside the frame': (lambda r: kth_file(
         r / NPZ, np.random.default_rng(0).uniform(1, 1000, (40, 18, 2))),
         NPZ, '"poses"', 'outside the 160x120 frame'),
+    'negative y': (lambda r: kth_file(
+        r / NPZ, np.random.default_rng(0).uniform(-100, 10, (40, 18, 2))),
+        NPZ, '"poses"', 'negative'),
     'constant x': (lambda r: kth_file(r / NPZ, np.stack(np.broadcast_arrays(
         50.0, np.random.default_rng(0).uniform(1, 100, (40, 18))), -1)),
         NPZ, '"poses" x', 'in all 720 detected keypoints'),

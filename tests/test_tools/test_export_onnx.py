@@ -129,6 +129,6 @@ def test_export_refuses_clips_other_than_the_trained_ones(repo_root, run_tool,
                      'test_dataloader.dataset.clip_len=32'], check=False)
     assert proc.returncode != 0
     assert (f'InputDriftError: {ckpt} was trained reading its data '
-            f'otherwise than {config} would: dataset.clip_len: trained 64, '
-            f'now 32') in proc.stdout
+            f'otherwise than {config} would: test_dataloader.dataset.'
+            f'clip_len: trained 64, now 32') in proc.stdout
     assert not (tmp_path / 'x.onnx').exists()

@@ -84,7 +84,21 @@ def test_a_config_reading_data_otherwise_than_the_training_is_refused(
     last = proc.stdout.strip().splitlines()[-1]
     assert last.startswith(f'InputDriftError: {trained_runs.best_ckpt} was '
                            f'trained reading its data otherwise'), last
-    assert 'dataset.clip_len: trained 64, now 32' in last
+    assert 'test_dataloader.dataset.clip_len: trained 64, now 32' in last
     assert 'load_cfg.allow_input_drift=True' in last
     proc = run_tool(args + ['load_cfg.allow_input_drift=True'])
     assert 'acc/top1' in proc.stdout
+def test_windows_of_another_length_than_trained_are_refused(
+        trained_runs, run_tool, tool_cfg, tmp_path):
+    """The checkpoint learnt from 64-frame windows: scoring it on 32-frame
+    windows (the weights fit) was reported as a result."""
+    proc = run_tool(['tools/test.py', tool_cfg.finetune,
+                     trained_runs.best_ckpt, '--work-dir', tmp_path,
+                     '--cfg-options',
+                     f'test_dataloader.dataset.data_root={trained_runs.kaggle}',
+                     'test_dataloader.dataset.pipeline.0.clip_len=32'],
+                    check=False)
+    assert proc.returncode == 1
+    assert ('InputDriftError' in proc.stdout
+            and 'pipeline.0.clip_len=64' in proc.stdout), proc.stdout
+    assert not (tmp_path / 'test_metrics.json').exists()

@@ -24,8 +24,7 @@ import sys
 from mmengine.config import DictAction
 
 import ftplugin  # noqa: F401  (compat patches + registrations)
-from ftplugin.apis.inference import (checkpoint_meta, inference_spec,
-                                     write_sidecar)
+from ftplugin.apis.inference import export_spec, write_sidecar
 from ftplugin.deployment import (ExportWrapper, build_model, export_onnx,
                                  input_shapes, verify)
 from ftplugin.utils import load_config, run_main
@@ -57,15 +56,15 @@ def main() -> None:
         sys.exit(f'{args.config} declares no onnx_cfg (input_shape, '
                  f'input_names, output_names, dynamic_axes): its model '
                  f'family has no ONNX export yet')
-    wrapper = ExportWrapper(build_model(cfg, args.checkpoint)).eval()
+    model = build_model(cfg, args.checkpoint)
+    wrapper = ExportWrapper(model).eval()
     try:
         export_onnx(wrapper, onnx_cfg, args.output_file, args.opset)
     except NotImplementedError as err:  # a model part with no export
         sys.exit(f'{args.config}: {err}')
     print(f'Exported {cfg.model.type} to {args.output_file}')
     try:
-        spec = inference_spec(cfg, checkpoint_meta(args.checkpoint)[1].get(
-            'dataset_meta'), args.config, args.checkpoint)
+        spec = export_spec(cfg, args.checkpoint, model, args.config)
     except ValueError as err:
         print(f'No inference sidecar: {err}')
     else:

@@ -6,7 +6,8 @@ from typing import Dict, List, Optional
 import numpy as np
 
 from ...datasets.converters.workouts import resample
-from ...datasets.formats.apple_watch_pt import (read_scaler_params,
+from ...datasets.formats.apple_watch_pt import (check_converted_workout,
+                                                read_scaler_params,
                                                 read_workout_tensors,
                                                 workout_inputs)
 from ...datasets.formats.workout_files import FORMATS, READERS
@@ -29,8 +30,9 @@ class HeartRatePredictor(BasePredictor):
       manual conversion.
     - A ``.pt`` of the family's format (``{train,val,test}.pt``), read and
       checked by the training dataset's reader, one record per workout;
-      where its own ``scaler_params.json`` lies beside it and differs from
-      the run's, speed and altitude are re-scaled to the run's.
+      its own ``scaler_params.json`` must lie beside it (as for training);
+      where it differs from the run's, speed and altitude are re-scaled to
+      the run's.
 
     Inputs are built as in training (``hr_input``: ``'previous'`` feeds the
     measured heart rate of the step before, so the file needs heart rate).
@@ -76,11 +78,20 @@ class HeartRatePredictor(BasePredictor):
 
     @property
     def step_seconds(self) -> float:
-        """Seconds per step: the option, the scaler's, or the converter's
-        default."""
-        return float(self.options.get('step_seconds') or
-                     (self.spec.get('scaler') or {}).get('step_seconds') or
-                     DEFAULT_STEP_S)
+        """Seconds per step: the scaler's (the grid of the training
+        data, which the converter records), else the option, else the
+        converter's default. An option that differs from the scaler's is
+        refused: the model would read steps of another duration."""
+        option = self.options.get('step_seconds')
+        trained = (self.spec.get('scaler') or {}).get('step_seconds')
+        if option and trained and abs(float(option) - float(trained)) > 1e-9:
+            raise InferenceInputError(
+                f'step_seconds={option:g}, but '
+                f'{self.spec.get("checkpoint") or "the model"} was trained '
+                f'on workouts resampled every {trained:g} s (its scaler\'s '
+                f'step_seconds): leave --step-seconds out, or give '
+                f'{trained:g}')
+        return float(option or trained or DEFAULT_STEP_S)
 
     def read_workout(self, path: str, fmt: str) -> dict:
         """One FIT / TCX / GPX workout as fields of one (1, T) workout."""
@@ -90,6 +101,11 @@ class HeartRatePredictor(BasePredictor):
                              DEFAULT_MAX_GAP_S), DEFAULT_MIN_POINTS,
                        bool(self.options.get('fill_missing_altitude')))
         scaler = self.scaler
+        data = self.spec['dataset']
+        check_converted_workout(
+            path, raw, scaler, data.get('hr_range', (20.0, 250.0)),
+            data.get('max_abs_mean', 2.0),
+            data.get('on_implausible', 'error'))
         fields = dict(
             original_lengths=np.array([len(raw['speed'])]),
             timestamps=raw['timestamps'][None],
@@ -105,9 +121,21 @@ class HeartRatePredictor(BasePredictor):
         fields = read_workout_tensors(
             path, data.get('hr_range', (20.0, 250.0)),
             data.get('max_abs_mean', 5.0))
-        beside = osp.join(osp.dirname(path),
-                          data.get('scaler_file') or 'scaler_params.json')
-        own = read_scaler_params(beside) if osp.isfile(beside) else None
+        own = None
+        if data.get('scaler_file', 'scaler_params.json'):
+            beside = osp.join(osp.dirname(path), data['scaler_file'] if
+                              data.get('scaler_file') else
+                              'scaler_params.json')
+            if not osp.isfile(beside):
+                # which statistics its z-scores hold cannot be told from
+                # the values (another data set's look the same)
+                raise InferenceInputError(
+                    f'{path}: no {osp.basename(beside)} beside it: a .pt '
+                    f'holds speed and altitude z-scored with the statistics '
+                    f'of that file (the converter writes it), which the '
+                    f'model\'s own may not be; put the file its data were '
+                    f'converted with beside it')
+            own = read_scaler_params(beside)
         fields['__own_scaler__'] = own
         return fields
 

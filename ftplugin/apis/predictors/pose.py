@@ -45,8 +45,9 @@ class PosePredictor(BasePredictor):
     def read(self, path: str) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``frames`` (T, ), ``poses`` (T, 18, 2), ``valid`` (T, 18)."""
         self.check_extension(path)
-        return read_pose_file(
-            path, self.spec['dataset'].get('min_keypoint_score', 0.0))
+        data = self.spec['dataset']
+        return read_pose_file(path, data.get('min_keypoint_score', 0.0),
+                              data.get('on_implausible', 'error'))
 
     def transform_args(self, name: str) -> dict:
         """The arguments of transform ``name`` in the test pipeline."""

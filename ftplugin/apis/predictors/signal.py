@@ -7,7 +7,10 @@ import numpy as np
 from ...datasets.formats.checks import read_npz
 from ...datasets.formats.signal_recording_csv import read_signal_recording_csv
 from ...datasets.formats.signal_recording_npz import read_signal_recording_npz
-from ...datasets.formats.signal_windows_npz import read_signal_windows
+from ...datasets.formats.signal_windows_npz import (MAX_STD_RATIO,
+                                                   check_channel_scales,
+                                                   check_constant_channels,
+                                                   read_signal_windows)
 from .base import BasePredictor, InferenceInputError
 
 
@@ -51,9 +54,14 @@ class SignalPredictor(BasePredictor):
             fields = read_npz(path, optional=keys)
             key = next((k for k in keys if k in fields), None)
             if key is not None and fields[key].ndim == 3:
+                found = {}
                 windows, _ = read_signal_windows(
                     path, channels, file_channels, keys, label_key=None,
-                    window_length=length)
+                    window_length=length, found=found,
+                    sample_rate=self.spec.get('sample_rate'))
+                self.check_scale(path, found['field'],
+                                 windows.mean(axis=(0, 2), dtype=np.float64),
+                                 windows.std(axis=(0, 2), dtype=np.float64))
                 return windows, [dict(window=i) for i in range(len(windows))]
             signals, rate = read_signal_recording_npz(
                 path, channels, file_channels, keys,
@@ -61,7 +69,36 @@ class SignalPredictor(BasePredictor):
         else:
             signals, rate = read_signal_recording_csv(
                 path, channels, self.options.get('sample_rate'))
+        self.check_scale(path, 'columns' if ext == '.csv' else 'signals',
+                         signals.mean(1, dtype=np.float64),
+                         signals.std(1, dtype=np.float64))
         return self.cut(path, signals, rate)
+
+    def check_scale(self, path: str, field: str, mean: np.ndarray,
+                    std: np.ndarray) -> None:
+        """Refuse, as the training dataset does, a channel constant over
+        the whole file and channels on another scale than the model's
+        training data (another unit or gain, z-scored per file): the model
+        normalises them with the training statistics."""
+        channels = self.spec['dataset']['channels']
+        mode = self.spec['dataset'].get('on_implausible', 'error')
+        check_constant_channels(path, field, channels, mean, std, mode)
+        stats = self.spec.get('channel_stats')
+        if not stats:
+            return
+        train_mean = np.asarray(stats['mean'])
+        train_std = np.asarray(stats['std'])
+        # one file may be far quieter than the training data on some
+        # channels (an accelerometer at rest): a channel is judged unless
+        # it is quieter, and all of them only where all are (a gain)
+        quiet = std * MAX_STD_RATIO < train_std
+        keep = np.flatnonzero(~quiet) if not quiet.all() else np.arange(
+            len(channels))
+        check_channel_scales(
+            path, [channels[i] for i in keep], mean[keep], std[keep],
+            f'{self.spec.get("checkpoint") or "the model"}: its '
+            f'normalisation statistics', train_mean[keep], train_std[keep],
+            mode)
 
     def cut(self, path: str, signals: np.ndarray,
             rate: float) -> Tuple[np.ndarray, List[dict]]:

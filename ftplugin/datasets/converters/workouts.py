@@ -74,6 +74,8 @@ def resample(path: str, rows: Dict[str, list], step: float, max_gap: float,
         raise WorkoutError(f'{path}: field timestamps spans {t[-1]:.0f} s, '
                            f'shorter than one step ({step} s)')
     grid = np.arange(0.0, t[-1] + 1e-9, step)
+    check_heart_rate_coverage(path, grid, t[np.isfinite(cols['hr'])],
+                              max(max_gap, step))
 
     def interp(values: np.ndarray) -> np.ndarray:
         ok = np.isfinite(values)
@@ -114,6 +116,30 @@ def resample(path: str, rows: Dict[str, list], step: float, max_gap: float,
     return dict(file=path, start=start, speed=speed, altitude=altitude,
                 heart_rate=interp(cols['hr']), timestamps=grid,
                 speed_source=speed_source)
+
+
+# share of a workout's steps allowed without a heart-rate sample within
+# max_gap seconds (a strap losing contact for a while)
+MAX_UNCOVERED = 0.1
+
+
+def check_heart_rate_coverage(path: str, grid: np.ndarray,
+                              hr_times: np.ndarray, max_gap: float) -> None:
+    """Refuse a workout whose heart rate was recorded for a part of it
+    only: interpolation would hold the first (last) value over the rest,
+    a made-up heart rate fed to the model and scored as measured."""
+    after = np.clip(np.searchsorted(hr_times, grid), 0, len(hr_times) - 1)
+    before = np.clip(after - 1, 0, len(hr_times) - 1)
+    distance = np.minimum(np.abs(hr_times[after] - grid),
+                          np.abs(grid - hr_times[before]))
+    uncovered = float(np.mean(distance > max_gap))
+    if uncovered > MAX_UNCOVERED:
+        raise WorkoutError(
+            f'{path}: field heart_rate has no sample within {max_gap:g} s of '
+            f'{uncovered:.0%} of the workout\'s steps (recorded from '
+            f'{hr_times[0]:.0f} s to {hr_times[-1]:.0f} s of '
+            f'{grid[-1]:.0f} s): the missing part would be filled with '
+            f'made-up values; cut the workout to the part with heart rate')
 
 
 def find_files(inputs: List[str]) -> List[str]:

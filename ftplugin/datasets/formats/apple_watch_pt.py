@@ -198,6 +198,56 @@ def check_z_scored(path: str, key: str, values: np.ndarray, split: str,
             f'{scaler_name}, or in another unit', on_implausible)
 
 
+def check_converted_workout(path: str, raw: Mapping[str, np.ndarray],
+                            scaler: Mapping[str, float],
+                            hr_range: Sequence[float] = (20.0, 250.0),
+                            max_abs_mean: Optional[float] = 2.0,
+                            on_implausible: str = 'error') -> None:
+    """Refuse a FIT / TCX / GPX workout, resampled by the converter, whose
+    heart rate is not in BPM (an error, as in the ``.pt`` files) or whose
+    mean speed or altitude lies more than ``max_abs_mean`` training stds
+    from the training data's (implausible: another unit, or another sport
+    than the model knows).
+
+    Args:
+        path (str): The workout file.
+        raw (Mapping[str, np.ndarray]): Its steps: ``heart_rate`` (BPM),
+            ``speed`` (km/h), ``altitude`` (m).
+        scaler (Mapping[str, float]): The training run's statistics.
+        hr_range (Sequence[float]): Plausible heart rates (BPM).
+        max_abs_mean (float, optional): Largest ``|mean|`` in training stds;
+            None: no check.
+        on_implausible (str): ``'error'`` or ``'warn'``.
+    """
+    hr = np.asarray(raw['heart_rate'], dtype=np.float64)
+    low, high = hr_range
+    bad = np.flatnonzero((hr < low) | (hr > high))
+    if len(bad):
+        raise ValueError(
+            f'{path}: field heart_rate is {hr[bad[0]]:.2f} at step '
+            f'{bad[0]} ({len(bad)} of {len(hr)} steps outside '
+            f'{tuple(hr_range)} BPM): heart rate must be in beats per minute '
+            f'(not Hz, not scaled); the model takes the measured heart rate '
+            f'as an input')
+    if max_abs_mean is None:
+        return
+    units = dict(speed=('km/h', 'm/s written as km/h (x3.6) or mph, or '
+                        'another sport than the training data\'s'),
+                 altitude=('m', 'feet, centimetres or kilometres instead '
+                           'of metres, or a place far from the training '
+                           'data\'s'))
+    for key, (unit, cause) in units.items():
+        values = np.asarray(raw[key], dtype=np.float64)
+        mean, std = scaler[f'{key}_mean'], scaler[f'{key}_std']
+        z = (float(values.mean()) - mean) / std
+        if abs(z) > max_abs_mean:
+            implausible(
+                f'{path}: field {key} averages {values.mean():.1f} {unit}, '
+                f'{z:+.1f} stds from the training data\'s {mean:.1f} {unit} '
+                f'(std {std:.1f}; |z| <= {max_abs_mean:g} expected): '
+                f'{cause}', on_implausible)
+
+
 def read_scaler_params(path: str) -> Dict[str, float]:
     """Read and check a ``scaler_params.json`` (z-score statistics).
 

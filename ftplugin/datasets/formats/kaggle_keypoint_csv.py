@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..transforms.pose_utils import COCO17_JOINTS, coco17_to_openpose18
-from .checks import read_csv_table
+from .checks import implausible, read_csv_table
 from .keypoint_checks import check_not_constant, check_pixel_coordinates
 
 KAGGLE_CSV_COLUMNS = ('Frame', 'Keypoint', 'X', 'Y', 'Confidence')
@@ -57,6 +57,7 @@ def read_kaggle_csv(path: str,
         raise ValueError(f'{path}: field Keypoint has unknown name(s) '
                          f'{unknown}; expected the 17 COCO names '
                          f'{list(COCO17_JOINTS)}')
+    check_frame_numbers(path, table['Frame'].to_numpy())
     frames, frame_idx = np.unique(
         table['Frame'].to_numpy(), return_inverse=True)
     joint_idx = joint.to_numpy(dtype=np.int64)
@@ -64,6 +65,7 @@ def read_kaggle_csv(path: str,
     check_kaggle_coordinates(path, frames, frame_idx, joint_idx, xy,
                              img_shape, on_implausible)
     confidence = table['Confidence'].to_numpy(dtype=np.float32)
+    check_confidence(path, confidence, on_implausible)
     poses = np.zeros((len(frames), 17, 2), np.float32)
     score = np.zeros((len(frames), 17), np.float32)
     present = np.zeros((len(frames), 17), bool)
@@ -71,7 +73,44 @@ def read_kaggle_csv(path: str,
     score[frame_idx, joint_idx] = np.nan_to_num(confidence)
     present[frame_idx, joint_idx] = np.isfinite(xy).all(axis=1)
     poses[~present] = 0
+    never = np.flatnonzero(~present.any(axis=0))
+    if len(never):
+        implausible(
+            f'{path}: field Keypoint: {[COCO17_JOINTS[j] for j in never]} '
+            f'have no position in any of the {len(frames)} frames (their '
+            f'rows are missing or empty): a detector or export that leaves '
+            f'them out, and every window would hold them as undetected; the '
+            f'Kaggle files give all 17 keypoints in every frame',
+            on_implausible)
     return frames, np.nan_to_num(poses), score, present
+
+
+def check_frame_numbers(path: str, numbers: np.ndarray) -> None:
+    """Column Frame: whole frame numbers (they order the frames and name
+    the windows' first and last frames)."""
+    bad = np.flatnonzero(~np.isfinite(numbers) | (numbers != np.round(
+        numbers)))
+    if len(bad):
+        raise ValueError(
+            f'{path}: column \'Frame\' is {numbers[bad[0]]:g} on line '
+            f'{bad[0] + 2} ({len(bad)} such row(s)): frame numbers must be '
+            f'whole numbers (a time in seconds, or another column?)')
+
+
+def check_confidence(path: str, confidence: np.ndarray,
+                     on_implausible: str = 'error') -> None:
+    """Column Confidence: detector scores in [0, 1] (``min_keypoint_score``
+    compares with them; a negative one drops the joint)."""
+    finite = confidence[np.isfinite(confidence)]
+    if not len(finite) or (finite.min() >= 0 and finite.max() <= 1):
+        return
+    cause = ('looks like percent: divide by 100'
+             if finite.min() >= 0 and finite.max() <= 100 else
+             'another score than a detector\'s probability (negative '
+             'scores make every keypoint count as undetected)')
+    implausible(
+        f'{path}: column \'Confidence\' ranges from {finite.min():g} to '
+        f'{finite.max():g}, outside [0, 1]: {cause}', on_implausible)
 
 
 

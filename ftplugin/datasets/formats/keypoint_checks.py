@@ -12,6 +12,10 @@ from .checks import implausible
 NORMALISED_MAX = 1.5
 # keypoints a little outside the frame are normal (detectors extrapolate)
 FRAME_MARGIN = 0.25
+# share of keypoints above / left of the frame (a head cut off) beyond which
+# the coordinates are not pixels from the top-left corner (real Kaggle files:
+# at most 28 % of a file's y)
+MAX_NEGATIVE = 0.5
 
 
 def check_pixel_coordinates(path: str, field: str, xy: np.ndarray,
@@ -37,6 +41,15 @@ def check_pixel_coordinates(path: str, field: str, xy: np.ndarray,
             f'{extent[1]:.3g}): they look normalised to 0-1, and the reader '
             f'expects pixels (multiply x by the frame width and y by its '
             f'height)', on_implausible)
+        return
+    negative = (xy < 0).mean(axis=0)
+    if (negative > MAX_NEGATIVE).any():
+        axis = 'x' if negative[0] > MAX_NEGATIVE else 'y'
+        implausible(
+            f'{path}: {field}: {negative.max():.0%} of the detected keypoints '
+            f'have a negative {axis}: pixels count from the top-left corner '
+            f'(coordinates centred on the frame, or mirrored?)',
+            on_implausible)
         return
     if img_shape is not None:
         height, width = img_shape

@@ -3,6 +3,7 @@ named in the header (e.g. ``ACC_X,ACC_Y,ACC_Z,PPG,ECG``), one row per
 sample, and optionally a ``time`` column in seconds that gives the sample
 rate; cut into a model's windows at inference.
 """
+import re
 from typing import Optional, Sequence, Tuple
 
 import numpy as np
@@ -10,6 +11,7 @@ import pandas as pd
 
 from .checks import read_csv_table
 from .signal_recording_npz import order_channels
+from .signal_windows_npz import check_unique_channels
 
 TIME_COLUMNS = ('time', 'time_s', 'timestamp')
 
@@ -32,6 +34,10 @@ def read_signal_recording_csv(path: str, channels: Sequence[str],
         path, f'expected a header with the channels {list(channels)}')
     names = [str(c).strip() for c in table.columns]
     table.columns = names
+    # pandas renames a repeated column "PPG" to "PPG.1"
+    check_unique_channels(path, 'header', [
+        re.sub(r'\.\d+$', '', n) if re.sub(r'\.\d+$', '', n) in names
+        else n for n in names])
     missing = [c for c in channels if c not in names]
     if missing:
         raise ValueError(f'{path}: column(s) {missing} missing; the header '

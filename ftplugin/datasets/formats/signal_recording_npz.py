@@ -7,8 +7,8 @@ from typing import Optional, Sequence, Tuple
 import numpy as np
 
 from .checks import read_npz
-
-RATE_FIELDS = ('sample_rate', 'fs')
+from .signal_windows_npz import SAMPLE_RATE_FIELDS as RATE_FIELDS
+from .signal_windows_npz import check_unique_channels
 
 
 def order_channels(path: str, field: str, signals: np.ndarray,
@@ -18,6 +18,7 @@ def order_channels(path: str, field: str, signals: np.ndarray,
     float32 ``(len(channels), T)`` in ``channels`` order; errors name the
     file and the field."""
     names = tuple(names)
+    check_unique_channels(path, 'channel_names', names)
     if signals.ndim != 2 or min(signals.shape) == 0:
         raise ValueError(f'{path}: field {field!r} has shape {signals.shape}'
                          f', expected (C, T) or (T, C) samples')

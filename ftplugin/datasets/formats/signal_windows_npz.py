@@ -21,6 +21,8 @@ from .checks import check_real_numbers, implausible, read_npz
 # training split beyond which they are not on one scale
 MAX_STD_RATIO = 10.0
 MAX_MEAN_OFFSET = 5.0
+# fields that state a file's sample rate (Hz)
+SAMPLE_RATE_FIELDS = ('sample_rate', 'fs')
 
 
 def check_constant_channels(path: str, field: str, names: Sequence[str],
@@ -100,7 +102,8 @@ def read_signal_windows(path: str,
                         label_key: Optional[str] = 'labels',
                         window_length: Optional[int] = None,
                         num_classes: Optional[int] = None,
-                        found: Optional[dict] = None
+                        found: Optional[dict] = None,
+                        sample_rate: Optional[float] = None
                         ) -> Tuple[np.ndarray, Optional[np.ndarray]]:
     """Read and check a file of windows; errors name the file and field.
 
@@ -117,6 +120,8 @@ def read_signal_windows(path: str,
             num_classes)``.
         found (dict, optional): Receives ``field``, the name of the
             windows' field in the file (for later messages).
+        sample_rate (float, optional): The rate (Hz) the windows must have
+            where the file states one (``sample_rate`` / ``fs``).
 
     Returns:
         tuple: ``(N, C, T)`` float32 windows in ``channels`` order and
@@ -127,7 +132,8 @@ def read_signal_windows(path: str,
     if not osp.isfile(path):
         raise FileNotFoundError(f'{path} not found')
     data = read_npz(path, optional=tuple(signal_keys) + (
-        'channel_names', ) + ((label_key, ) if label_key else ()))
+        'channel_names', ) + ((label_key, ) if label_key else ()) +
+        SAMPLE_RATE_FIELDS)
     fields = data['__fields__']
     key = next((k for k in signal_keys if k in fields), None)
     if key is None:
@@ -147,10 +153,47 @@ def read_signal_windows(path: str,
         labels = data[label_key]
     signals = check_signals(path, key, signals, names, channels,
                             window_length)
+    if sample_rate:
+        check_sample_rate(path, data, sample_rate, signals.shape[2])
     if labels is not None:
         labels = check_labels(path, label_key, labels, len(signals),
                               num_classes)
     return signals, labels
+
+
+def check_unique_channels(path: str, field: str,
+                          names: Sequence[str]) -> None:
+    """Refuse a channel named twice: which of the two a model gets would
+    depend on the order alone (the first was taken, silently)."""
+    seen = set()
+    twice = sorted({n for n in names if n in seen or seen.add(n)})
+    if twice:
+        raise ValueError(f'{path}: field {field!r} names channel(s) {twice} '
+                         f'more than once ({list(names)}): rename or drop '
+                         f'the copies, so that each channel the model takes '
+                         f'is one column')
+
+
+def check_sample_rate(path: str, data: dict, sample_rate: float,
+                      length: int) -> None:
+    """A windows file that states its rate (``sample_rate`` / ``fs``) must
+    be at the model's: windows of the right length at another rate hold
+    another span of time."""
+    field = next((k for k in SAMPLE_RATE_FIELDS if k in data), None)
+    if field is None:
+        return
+    value = np.asarray(data[field])
+    try:
+        rate = float(value)
+    except (TypeError, ValueError):
+        rate = float('nan')
+    if not abs(rate - sample_rate) <= 1e-3 * sample_rate:
+        shown = value.item() if value.size == 1 else value.tolist()
+        raise ValueError(
+            f'{path}: field {field!r} is {shown!r} Hz, but the '
+            f'windows must be sampled at {sample_rate:g} Hz ({length} '
+            f'samples = {length / sample_rate:g} s): resample the '
+            f'recordings to {sample_rate:g} Hz and cut them again')
 
 
 def check_signals(path: str, key: str, signals: np.ndarray,
@@ -159,6 +202,7 @@ def check_signals(path: str, key: str, signals: np.ndarray,
     """``[N, C, T]`` or ``[N, T, C]`` windows of the file's channels
     ``names`` -> float32 ``(N, len(channels), T)`` in ``channels`` order."""
     names = tuple(names)
+    check_unique_channels(path, 'channel_names', names)
     if signals.ndim != 3 or len(signals) == 0:
         raise ValueError(f'{path}: field {key!r} has shape '
                          f'{signals.shape}, expected [N, C, T] or '

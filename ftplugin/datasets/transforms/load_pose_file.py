@@ -11,9 +11,11 @@ from ..formats.kth_pose_npz import read_kth_npz
 POSE_FILE_EXTENSIONS = ('.csv', '.npz')
 
 
-def read_pose_file(path: str, min_keypoint_score: float = 0.0
+def read_pose_file(path: str, min_keypoint_score: float = 0.0,
+                   on_implausible: str = 'error'
                    ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A Kaggle keypoint CSV or a KTH-style ``.npz`` in OpenPose-18 order.
+    """A Kaggle keypoint CSV or a KTH-style ``.npz`` in OpenPose-18 order
+    (``on_implausible``: the readers' ``'error'`` or ``'warn'``).
 
     Returns:
         tuple: ``frames`` (T, ) the file's frame numbers (the CSV's
@@ -22,9 +24,10 @@ def read_pose_file(path: str, min_keypoint_score: float = 0.0
     """
     ext = osp.splitext(path)[1].lower()
     if ext == '.csv':
-        return read_kaggle_openpose18(path, min_keypoint_score)
+        return read_kaggle_openpose18(path, min_keypoint_score,
+                                      on_implausible=on_implausible)
     if ext == '.npz':
-        poses, valid = read_kth_npz(path)
+        poses, valid = read_kth_npz(path, on_implausible=on_implausible)
         return np.arange(len(poses)), poses, valid
     raise ValueError(f'{path}: a pose file is a Kaggle keypoint .csv or a '
                      f'KTH-style .npz, not {ext or "this"}')

@@ -127,3 +127,59 @@ def test_bad_workouts_are_named(run, tmp_path):
     (record, ) = inference(bare_model, str(fit), scaler=str(scaler))
     (expected, ) = inference(model, str(fit))
     assert record['mean_pred_hr'] == pytest.approx(expected['mean_pred_hr'])
+
+
+def test_workouts_in_other_units_are_refused(run, tmp_path):
+    """Heart rate not in BPM is an error; speed or altitude far from the
+    training data (m/s written as km/h, feet) is implausible, with the
+    dataset's opt-out (it was predicted silently)."""
+    _, ckpt, _, model = run
+    base = make_run(start_date(0), 150)
+    cases = dict(hr_hz=('heart_rate', dict(hr=base['hr'] / 60)),
+                 hr_x10=('heart_rate', dict(hr=base['hr'] * 10)),
+                 speed_kmh=('speed', dict(speed=base['speed'] * 3.6)),
+                 altitude_cm=('altitude', dict(
+                     altitude=base['altitude'] * 100)))
+    for name, (field, change) in cases.items():
+        path = tmp_path / f'{name}.tcx'
+        write_tcx(path, dict(base, **change))
+        with pytest.raises(InferenceInputError,
+                           match=rf'{name}\.tcx: field {field}'):
+            inference(model, str(path))
+    # the plausible run passes; speed with the opt-out is predicted
+    write_tcx(tmp_path / 'ok.tcx', base)
+    assert inference(model, str(tmp_path / 'ok.tcx'))
+    warn = init_model(CFG, str(ckpt), cfg_options={
+        'test_dataloader.dataset.on_implausible': 'warn'})
+    assert inference(warn, str(tmp_path / 'speed_kmh.tcx'))
+
+
+def test_a_pt_without_its_scaler_is_refused(run, aw_data, tmp_path):
+    """Endomondo's test.pt holds z-scores of other statistics than the
+    model's: without its scaler_params.json beside it, they were taken for
+    the model's own."""
+    model = run[3]
+    import shutil
+    shutil.copy(aw_data / 'endomondo' / 'test.pt', tmp_path / 'test.pt')
+    with pytest.raises(InferenceInputError, match=r'test\.pt: no '
+                       r'scaler_params\.json beside it'):
+        inference(model, str(tmp_path / 'test.pt'))
+    shutil.copy(aw_data / 'endomondo' / 'scaler_params.json', tmp_path)
+    assert inference(model, str(tmp_path / 'test.pt'))
+
+
+def test_another_step_than_the_training_grid_is_refused(run, workouts):
+    """Workouts resampled every 1 s for a model trained on 10-s steps were
+    predicted silently."""
+    _, ckpt, _, _ = run
+    folder, _ = workouts
+    model = init_model(CFG, str(ckpt))
+    # what a run on converted workouts records (the converter's grid)
+    model.inference_spec['scaler'] = dict(model.inference_spec['scaler'],
+                                          step_seconds=10.0)
+    fit = str(folder / 'run0.fit')
+    with pytest.raises(InferenceInputError, match=r'step_seconds=1, but .*'
+                       r'every 10 s'):
+        inference(model, fit, step_seconds=1)
+    (record, ) = inference(model, fit, step_seconds=10)
+    assert record['steps'] == 75

@@ -123,3 +123,77 @@ def test_onnx_agrees_with_torch(run, butppg_data):
     onnx_file = export_with_sidecar(SCRATCH_CFG, ckpt, work / 'model.onnx')
     path = str(butppg_data / 'test.npz')
     assert_onnx_agrees(model, onnx_file, path)
+    # the sidecar carries the training statistics: another gain is refused
+    # by onnxruntime's path too
+    from ftplugin.apis import init_onnx_model
+    millivolts = work / 'millivolts.npz'
+    np.savez(millivolts, signals=recording(butppg_data) * 1000,
+             sample_rate=125.0, channel_names=np.array(CHANNELS))
+    with pytest.raises(InferenceInputError, match=r"millivolts\.npz: "
+                       r"channel 'ACC_X'.*another unit or gain"):
+        inference(init_onnx_model(str(onnx_file)), str(millivolts))
+    # a sidecar that does not describe the graph beside it (it read
+    # 1000-sample windows, or named three classes, silently)
+    import json
+    import shutil
+    spec = json.loads((work / 'model.onnx.json').read_text())
+    edits = {'window_length': ('dataset', 'window_length', 1000),
+             'classes': (None, 'classes', ['poor', 'good', 'great'])}
+    for name, (part, key, value) in edits.items():
+        edited = json.loads(json.dumps(spec))
+        (edited[part] if part else edited)[key] = value
+        other = work / f'edited_{name}.onnx'
+        shutil.copy(onnx_file, other)
+        (work / f'edited_{name}.onnx.json').write_text(json.dumps(edited))
+        with pytest.raises(ValueError, match=rf'edited_{name}\.onnx\.json:'
+                           rf" field '[a-z.]*{key}' is .* does not belong"):
+            init_onnx_model(str(other))
+
+
+def test_inputs_that_do_not_fit_the_model_are_named(run, butppg_data,
+                                                    tmp_path):
+    """Each was predicted silently: windows stating another rate, a
+    channel named twice (the first taken), a flat channel, another gain."""
+    work, ckpt, _, model = run
+    data = np.load(butppg_data / 'test.npz')
+    signals = data['signals']
+    if signals.shape[1] != 5:
+        signals = signals.transpose(0, 2, 1)
+    rec = recording(butppg_data)
+    flat = signals.copy()
+    flat[:, 4] = 0.0
+    cases = dict(
+        rate=(dict(signals=signals, fs=250.0), r"field 'fs' is 250"),
+        twice=(dict(signals=np.concatenate([rec, rec[3:4] * 0]),
+                    sample_rate=125.0,
+                    channel_names=np.array(CHANNELS + ['PPG'])),
+               r"'channel_names' names channel\(s\) \['PPG'\] more than"),
+        flat=(dict(signals=flat), r"'signals': channel\(s\) ECG \(= 0\)"),
+        gain=(dict(signals=rec * 1000, sample_rate=125.0,
+                   channel_names=np.array(CHANNELS)),
+              r"channel 'ACC_X'.*another unit or gain"))
+    for name, (fields, message) in cases.items():
+        np.savez(tmp_path / f'{name}.npz', **fields)
+        with pytest.raises(InferenceInputError,
+                           match=rf'{name}\.npz: .*{message}'):
+            inference(model, str(tmp_path / f'{name}.npz'))
+    table = tmp_path / 'twice.csv'
+    pd.DataFrame(np.concatenate([rec, rec[3:4]]).T,
+                 columns=CHANNELS + ['PPG']).to_csv(table, index=False)
+    with pytest.raises(InferenceInputError, match=r"twice\.csv: field "
+                       r"'header' names channel\(s\) \['PPG'\]"):
+        inference(model, str(table), sample_rate=125)
+    # one window alone is quieter than the training data on the
+    # accelerometers (at rest): it is predicted; a gain on every channel
+    # the other way (V for mV) is refused
+    for i in range(len(signals)):
+        np.savez(tmp_path / 'one.npz', signals=signals[i:i + 1])
+        assert inference(model, str(tmp_path / 'one.npz'))
+    np.savez(tmp_path / 'volts.npz', signals=signals / 1000)
+    with pytest.raises(InferenceInputError, match=r'volts\.npz: channel '
+                       r"'ACC_X'.*another unit or gain"):
+        inference(model, str(tmp_path / 'volts.npz'))
+    # the dataset's opt-out lets the flat channel through
+    warn = init_model(SCRATCH_CFG, str(ckpt), cfg_options={
+        'test_dataloader.dataset.on_implausible': 'warn'})
+    assert inference(warn, str(tmp_path / 'flat.npz'))

@@ -180,3 +180,26 @@ def test_broken_and_foreign_files(tmp_path, aw_convert):
     with pytest.raises(aw_convert.WorkoutError, match='at least 3'):
         aw_convert.convert([str(tmp_path / 'x.tcx'), str(tmp_path / 'y.tcx')],
                            str(tmp_path / 'o'), verbose=False)
+
+
+def test_heart_rate_recorded_for_a_part_only_is_refused(tmp_path,
+                                                        aw_convert):
+    """A strap without contact (0 BPM) for most of a run: the converter
+    held the first measured value over it, a made-up heart rate to train
+    on (and, at inference, to feed the model and score against)."""
+    run = make_run(start_date(0), 200)
+    hr = run['hr'].copy()
+    hr[:150] = 0
+    write_tcx(tmp_path / 'late_strap.tcx', dict(run, hr=hr))
+    with pytest.raises(aw_convert.WorkoutError,
+                       match=r'late_strap\.tcx: field heart_rate has no '
+                       r'sample within 60 s of \d+% of'):
+        aw_convert.convert([str(tmp_path / 'late_strap.tcx')],
+                           str(tmp_path / 'o'), verbose=False)
+    # a minute without contact is bridged
+    hr = run['hr'].copy()
+    hr[100:112] = 0
+    write_tcx(tmp_path / 'short_gap.tcx', dict(run, hr=hr))
+    rows = aw_convert.READERS['tcx'](str(tmp_path / 'short_gap.tcx'))
+    aw_convert.resample(str(tmp_path / 'short_gap.tcx'), rows, STEP, 60.0,
+                        10, False)
