@@ -60,6 +60,18 @@ def test_scaler_fitted_on_training_valid_steps(aw_data):
             assert z.std() == pytest.approx(1.0, rel=1e-3)
 
 
+def test_a_fixed_step_grid_is_recorded_in_the_scaler(aw_data):
+    """Apple-Watch-like workouts are on a 10-s grid (as the workout
+    converter writes it, inference checks --step-seconds against it);
+    Endomondo-like ones have variable steps: no grid is recorded."""
+    watch = json.loads((aw_data / 'apple_watch' / 'scaler_params.json')
+                       .read_text())
+    endo = json.loads((aw_data / 'endomondo' / 'scaler_params.json')
+                      .read_text())
+    assert watch['step_seconds'] == 10.0
+    assert 'step_seconds' not in endo
+
+
 def test_same_seed_same_data(tmp_path, aw_gen):
     for run in ('a', 'b'):
         aw_gen.generate_domain('apple_watch', str(tmp_path / run), 10, 2,

@@ -28,8 +28,9 @@ from typing import Dict, List
 import numpy as np
 from mmengine.utils import ProgressBar
 
-from ...datasets.formats.apple_watch_pt import (SEQ_LEN, SPLIT_RATIOS, fit_scaler,
-                                 write_workout_splits)
+from ...datasets.formats.apple_watch_pt import (SEQ_LEN, SPLIT_RATIOS,
+                                                fit_scaler,
+                                                write_workout_splits)
 
 # What differs between the two sources (the domain shift).
 DOMAINS = {
@@ -210,6 +211,11 @@ def generate_domain(name: str, out_dir: str, num_workouts: int,
         raise ValueError(f'{name}: split(s) {empty} got no workout; use more '
                          f'workouts or users')
     scaler = fit_scaler([workouts[i] for i in splits['train']])
+    low, high = domain['step_s']
+    if low == high and not domain['step_jitter']:
+        # a fixed grid, recorded as the workout converter does, so that
+        # inference refuses workouts resampled to another step
+        scaler['step_seconds'] = low
     target = osp.join(out_dir, name)
     sizes = write_workout_splits(
         target, {split: [workouts[i] for i in idx]
