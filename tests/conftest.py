@@ -117,10 +117,13 @@ def original_checkpoints(shared_data) -> Path:
     return folder
 
 
-@pytest.fixture(scope='session', autouse=True)
+@pytest.fixture(autouse=True)
 def mmaction_scope():
     """Import ftplugin (compat patches) and make mmaction the default scope,
-    as every runner does, so that models build their data preprocessor."""
+    as every runner does, so that models build their data preprocessor.
+    Before every test: a runner of an earlier test on the same worker (the
+    hook tests' toy runners use mmengine's scope) leaves its own scope
+    current, and the tests that ran after it depended on the order."""
     import ftplugin  # noqa: F401
     from mmengine.registry import init_default_scope
     init_default_scope('mmaction')

@@ -71,8 +71,9 @@ def _plain(value):
     return value
 
 
-def _dataset_defaults(cls) -> dict:
-    """Keyword defaults of a dataset class and its bases (JSON types)."""
+def _keyword_defaults(cls) -> dict:
+    """Keyword defaults of a class's ``__init__`` and its bases' (JSON
+    types): a dataset's or a transform's."""
     defaults = {}
     for klass in reversed(cls.__mro__):
         init = klass.__dict__.get('__init__')
@@ -134,7 +135,7 @@ def inference_spec(cfg: Config, dataset_meta: Optional[dict] = None,
             f'{sorted(FAMILY_OF_DATASET)} (a pretraining config has no '
             f'predictions to make)')
     dataset_cls = DATASETS.get(dataset['type'])
-    reading = {k: v for k, v in _dataset_defaults(dataset_cls).items()
+    reading = {k: v for k, v in _keyword_defaults(dataset_cls).items()
                if k not in LOCATION_KEYS}
     reading.update({k: v for k, v in dataset.items()
                     if k not in LOCATION_KEYS})

@@ -9,7 +9,6 @@ checkpoint (``meta['cfg']``); testing, inference and the ONNX export
 compare the settings the weights depend on with the config they were given
 and refuse a difference, naming each setting with both values.
 """
-import inspect
 from typing import Dict, List, Optional, Tuple
 
 from mmengine.config import Config
@@ -45,22 +44,14 @@ def training_config(meta: dict) -> Optional[Config]:
         return None
 
 
-def _transform_defaults(name: str) -> dict:
-    from mmaction.registry import TRANSFORMS
-    cls = TRANSFORMS.get(name)
-    if cls is None:
-        return {}
-    return {k: p.default
-            for k, p in inspect.signature(cls.__init__).parameters.items()
-            if p.default is not inspect.Parameter.empty}
-
-
 def input_settings(cfg: Config) -> Dict[str, Tuple[str, object]]:
     """The settings of ``cfg`` the weights depend on: ``{setting: (its
     --cfg-options key, value)}``; empty for a config without predictions
     (pretraining). Transforms are matched by type and occurrence, so that
     pipelines of other lengths compare what they share."""
-    from .inference import _plain, inference_spec
+    from mmaction.registry import TRANSFORMS
+
+    from .inference import _keyword_defaults, _plain, inference_spec
     try:
         spec = inference_spec(cfg)
     except (ValueError, KeyError):
@@ -83,7 +74,8 @@ def input_settings(cfg: Config) -> Dict[str, Tuple[str, object]]:
         if name not in PIPELINE_KEYS:
             continue
         seen[name] = seen.get(name, 0) + 1
-        defaults = _transform_defaults(name)
+        transform_cls = TRANSFORMS.get(name)
+        defaults = _keyword_defaults(transform_cls) if transform_cls else {}
         for key in PIPELINE_KEYS[name]:
             if key in transform or key in defaults:
                 out[f'{name}#{seen[name]}.{key}'] = (

@@ -167,6 +167,23 @@ def remap_keys(state_dict: Dict[str, torch.Tensor],
     return out, renamed
 
 
+def _sort_by_fit(state: Dict[str, torch.Tensor],
+                 own: Dict[str, torch.Tensor],
+                 report: 'LoadReport') -> Dict[str, torch.Tensor]:
+    """The tensors of ``state`` that fit ``own`` by name and shape; the
+    others go into ``report.unexpected`` / ``report.shape_skipped``."""
+    fitting = {}
+    for key, value in state.items():
+        if key not in own:
+            report.unexpected.append(key)
+        elif tuple(value.shape) != tuple(own[key].shape):
+            report.shape_skipped[key] = (tuple(value.shape),
+                                         tuple(own[key].shape))
+        else:
+            fitting[key] = value
+    return fitting
+
+
 def check_resume_fit(model: nn.Module,
                      filename: str,
                      optimizer: Optional[torch.optim.Optimizer] = None,
@@ -198,13 +215,8 @@ def check_resume_fit(model: nn.Module,
     source = extract_state_dict(checkpoint, filename)
     own = model.state_dict()
     report = LoadReport()
-    for key, value in source.items():
-        if key not in own:
-            report.unexpected.append(key)
-        elif tuple(value.shape) != tuple(own[key].shape):
-            report.shape_skipped[key] = (tuple(value.shape),
-                                         tuple(own[key].shape))
-    absent = [k for k in own if k not in source or k in report.shape_skipped]
+    fitting = _sort_by_fit(source, own, report)
+    absent = [k for k in own if k not in fitting]
     target = config or 'this config'
     hint = (' --resume continues a run of this config from a checkpoint it '
             'wrote; to start from other weights pass --cfg-options '
@@ -299,15 +311,7 @@ def load_pretrained(model: nn.Module,
     inflations = inflate_channels(
         state, own, logger=logger, **inflate) if inflate else {}
     report.inflated = {k: v.description for k, v in inflations.items()}
-    compatible = {}
-    for key, value in state.items():
-        if key not in own:
-            report.unexpected.append(key)
-        elif tuple(value.shape) != tuple(own[key].shape):
-            report.shape_skipped[key] = (tuple(value.shape),
-                                         tuple(own[key].shape))
-        else:
-            compatible[key] = value
+    compatible = _sort_by_fit(state, own, report)
     target = f' of {config}' if config else ''
     if not compatible:
         raise CheckpointMismatchError(

@@ -14,10 +14,10 @@ from .formats.checks import (check_implausible_mode, check_inside_root,
 from .seeded_sample_mixin import SeededSampleMixin
 from .formats.thermal_coco_json import load_class_mapping, load_thermal_coco
 from .formats.thermal_hdf5 import (CHECKED_FRAMES, check_keyframe_times,
-                                   check_temperatures, frame_rate,
-                                   clip_bounds, clip_results, frames_layout,
+                                   check_temperatures, clip_bounds,
+                                   clip_results, frame_rate, frames_layout,
                                    pad_clip, read_rendered_recording,
-                                   render_clip)
+                                   recording_timestamps, render_clip)
 
 
 
@@ -176,11 +176,11 @@ class ThermalHDF5Dataset(SeededSampleMixin, BaseActionDataset):
                                'samples are left out.',
                                skipped_by_config=True)
 
-        lengths = {}
+        lengths, stamps = {}, {}
         for path in per_file:
             if path not in self.missing:
                 with per_item(path):
-                    lengths[path] = self._check_file(path)
+                    lengths[path] = self._check_file(path, stamps)
         data_list = []
         for sample in coco['samples']:
             path = osp.join(hdf5_dir, f'{sample["sensor_id"]}.h5')
@@ -189,11 +189,9 @@ class ThermalHDF5Dataset(SeededSampleMixin, BaseActionDataset):
             with per_item(f'{self.ann_file}: image {sample["image_id"]!r}'):
                 data_list.append(self._checked_sample(sample, path,
                                                       lengths[path]))
-        check_keyframe_times(self.ann_file, data_list,
-                             self.__dict__.get('_file_stamps', {}),
+        check_keyframe_times(self.ann_file, data_list, stamps,
                              self.on_implausible)
-        rates = [frame_rate(t) for t in self.__dict__.get(
-            '_file_stamps', {}).values()]
+        rates = [frame_rate(t) for t in stamps.values()]
         rates = [r for r in rates if r]
         if rates:
             # saved in checkpoints: inference refuses another frame rate
@@ -265,10 +263,12 @@ class ThermalHDF5Dataset(SeededSampleMixin, BaseActionDataset):
                 outside.add(sensor)
         return [s for s in samples if s['sensor_id'] not in outside]
 
-    def _check_file(self, path: str) -> Tuple[int, int, int]:
+    def _check_file(self, path: str, stamps: Optional[dict] = None
+                    ) -> Tuple[int, int, int]:
         """(frames, height, width) of a recording; errors name the field.
         Its first frames (one chunk of the real files) are checked for
-        temperatures in another unit.
+        temperatures in another unit; its ``timestamps`` (one integer per
+        frame), where it has them, go into ``stamps[path]``.
 
         Opens and closes the file: no handle outlives this call, so none
         is inherited by forked dataloader workers.
@@ -277,7 +277,9 @@ class ThermalHDF5Dataset(SeededSampleMixin, BaseActionDataset):
         try:
             with h5py.File(path, 'r') as f:
                 shape = frames_layout(path, f)
-                self._keep_timestamps(path, f, shape[0])
+                times = recording_timestamps(f, shape[0])
+                if stamps is not None and times is not None:
+                    stamps[path] = times
                 if self.in_memory:  # all frames are checked when read
                     return shape
                 end = min(shape[0], CHECKED_FRAMES)
@@ -293,17 +295,6 @@ class ThermalHDF5Dataset(SeededSampleMixin, BaseActionDataset):
         check_temperatures(f'{path} (frames 0:{end})', first,
                            self.temp_range, self.on_implausible, dtype)
         return shape
-
-    def _keep_timestamps(self, path: str, handle, num_frames: int) -> None:
-        """A recording's ``timestamps`` (one per frame), for
-        :func:`~.formats.thermal_hdf5.check_keyframe_times`."""
-        import h5py
-        stamps = handle.get('timestamps')
-        kept = self.__dict__.setdefault('_file_stamps', {})
-        if (isinstance(stamps, h5py.Dataset) and stamps.ndim == 1
-                and len(stamps) == num_frames
-                and np.issubdtype(stamps.dtype, np.integer)):
-            kept[path] = np.asarray(stamps, dtype=np.int64)
 
     def get_cat_ids(self, idx: int) -> List[int]:
         """The label of sample ``idx`` (for class-aware samplers)."""

@@ -141,6 +141,18 @@ def render_uint8(frames: np.ndarray,
     return np.stack([gray, gray, gray], axis=-1)
 
 
+def recording_timestamps(handle, num_frames: int) -> Optional[np.ndarray]:
+    """An open recording's ``timestamps`` (one integer per frame), or None
+    where it has none of that form."""
+    import h5py
+    stamps = handle.get('timestamps')
+    if (isinstance(stamps, h5py.Dataset) and stamps.ndim == 1
+            and len(stamps) == num_frames
+            and np.issubdtype(stamps.dtype, np.integer)):
+        return np.asarray(stamps, dtype=np.int64)
+    return None
+
+
 def check_recording(path: str) -> Tuple[int, int, int]:
     """(frames, height, width) of a recording; errors name the field.
 
